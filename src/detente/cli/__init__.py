@@ -1,0 +1,46 @@
+"""The ``detente`` command line: a thin layer that parses, calls the library, and prints.
+
+Each command family lives in its own module and registers itself on the root app. Errors caused by
+the user's input (``DetenteError``) are printed without a traceback and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+
+from detente.cli import explain, forecast, world
+from detente.cli.common import err_console
+from detente.errors import DetenteError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="detente",
+    help="Model, forecast and explain security cooperation between states and alliances.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+world.register(app)
+forecast.register(app)
+explain.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; exit 2 with a plain message on bad input, never a traceback.
+
+    Typer handles usage errors itself (status 2); errors raised by the library because of the
+    user's data arrive here as ``DetenteError`` or a missing/unreadable file.
+    """
+    try:
+        app(args=argv, prog_name="detente")
+    except DetenteError as exc:
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        sys.exit(2)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+        err_console.print(f"[bold red]error:[/] {escape(str(exc.strerror))}: {exc.filename}")
+        sys.exit(2)

@@ -1,0 +1,356 @@
+"""The record types of a world: every dated, sourced fact that Détente knows about.
+
+A world is a set of YAML documents; each document is a mapping whose keys are the plural record
+names below (``sources``, ``states``, ``organisations``, ``memberships``, ``agreements``,
+``capabilities``, ``bases``, ``relations``, ``threats``, ``officials``) plus an optional ``world``
+header. The models here validate one record at a time (field types, ranges, date order); checks
+that need the whole world (unknown ids, overlaps, duplicates) live in :mod:`detente.world.validation`.
+
+Date conventions
+----------------
+* Dates are ISO ``YYYY-MM-DD``. A fact *dated* D takes effect at the start of day D.
+* Intervals are half-open, ``[start, end)``: on ``end`` the fact no longer holds; ``end: null``
+  means it still holds at the end of the data.
+* A capability value for year Y is dated at the end of Y (31 December), because that is when a
+  year's figure can first be known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "RECORD_TYPES",
+    "Agreement",
+    "Alternative",
+    "Base",
+    "Body",
+    "CapabilitySeries",
+    "Clause",
+    "ClauseVersion",
+    "DecisionRule",
+    "Dispute",
+    "Measure",
+    "Membership",
+    "MembershipStatus",
+    "Official",
+    "Organisation",
+    "Relation",
+    "Source",
+    "State",
+    "Suspension",
+    "Threat",
+    "WorldHeader",
+]
+
+StateId = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")]
+OrgId = Annotated[
+    str, Field(pattern=r"^[A-Z][A-Z0-9-]{1,11}$", description="upper-case acronym, e.g. CSTO")
+]
+ActorId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9-]{1,11}$", description="state or org id")]
+SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="source id")]
+Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+
+DecisionRule = Literal["consensus", "simple-majority", "qualified-majority", "weighted-majority"]
+MembershipStatus = Literal["member", "suspended", "frozen", "partner", "observer"]
+Measure = Literal["milex", "gdp", "population", "personnel"]
+
+
+class _Record(BaseModel):
+    """Common configuration: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Alternative(_Record):
+    """A value that another source gives for a disputed field."""
+
+    value: str | float | int | dt.date
+    sources: list[SourceId] = Field(min_length=1)
+    note: str | None = None
+
+
+class Dispute(_Record):
+    """Where sources disagree: which field, why the recorded value was chosen, and the rest."""
+
+    field: str
+    chosen_because: str
+    alternatives: list[Alternative] = Field(min_length=1)
+
+
+class _Sourced(_Record):
+    """A fact: it cites at least one source id, and may record a dispute between sources."""
+
+    sources: list[SourceId] = Field(min_length=1)
+    note: str | None = None
+    disputes: list[Dispute] = Field(default_factory=list)
+
+
+def _check_interval(start: dt.date, end: dt.date | None, what: str) -> None:
+    if end is not None and end <= start:
+        raise ValueError(f"{what} ends ({end}) on or before it starts ({start})")
+
+
+class WorldHeader(_Record):
+    """Optional header of a world: its name, coverage, and whether it extends the built-in one."""
+
+    name: str
+    description: str | None = None
+    covers: tuple[dt.date, dt.date] | None = None
+    extends: Literal["builtin"] | None = None
+
+
+class Source(_Record):
+    """A bibliographic record. ``id`` is what facts cite (e.g. ``ffi-2007``)."""
+
+    id: SourceId
+    kind: Literal[
+        "report", "article", "news", "book", "web", "dataset", "treaty", "document", "cable"
+    ]
+    title: str
+    author: str | None = None
+    publisher: str | None = None
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    date: dt.date | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class State(_Sourced):
+    """A sovereign state, identified by ISO 3166-1 alpha-3 with its Correlates of War code."""
+
+    id: StateId
+    name: str
+    cow: int = Field(ge=1, le=999, description="Correlates of War state number (ccode)")
+
+
+class Body(_Record):
+    """An organ of an organisation (e.g. the CSTO's Collective Security Council)."""
+
+    id: Slug
+    name: str
+    role: str
+    decision_rule: DecisionRule | None = None
+    sources: list[SourceId] = Field(min_length=1)
+
+
+class Suspension(_Sourced):
+    """A period in which an organisation's meetings or cooperation were suspended (e.g. the NRC 2008)."""
+
+    start: dt.date
+    end: dt.date | None = None
+    scope: Literal["meetings", "practical-cooperation", "all"]
+
+    @model_validator(mode="after")
+    def _dates(self) -> Suspension:
+        _check_interval(self.start, self.end, "suspension")
+        return self
+
+
+class Organisation(_Sourced):
+    """An international organisation, framework or forum, with its decision rule and bodies."""
+
+    id: OrgId
+    name: str
+    kind: Literal[
+        "alliance",
+        "collective-security",
+        "partnership",
+        "forum",
+        "regional",
+        "economic",
+        "commonwealth",
+        "universal",
+    ]
+    founded: dt.date
+    ended: dt.date | None = None
+    decision_rule: DecisionRule
+    quota: float | None = Field(
+        default=None, gt=0.5, le=1.0, description="share of votes needed (qualified majority)"
+    )
+    predecessor: OrgId | None = None
+    bodies: list[Body] = Field(default_factory=list)
+    suspensions: list[Suspension] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Organisation:
+        _check_interval(self.founded, self.ended, f"organisation {self.id}")
+        return self
+
+
+class Membership(_Sourced):
+    """An actor's membership of an organisation over ``[start, end)`` with a status."""
+
+    actor: ActorId
+    org: OrgId
+    start: dt.date
+    end: dt.date | None = None
+    status: MembershipStatus = "member"
+
+    @model_validator(mode="after")
+    def _dates(self) -> Membership:
+        _check_interval(self.start, self.end, f"membership of {self.actor} in {self.org}")
+        return self
+
+
+class ClauseVersion(_Sourced):
+    """The wording of a clause from a date on (a paraphrase, never the text itself).
+
+    ``obligation`` grades how strongly members are bound, on [0, 1]: 0.25 consult only, 0.5 assist by
+    means each party chooses, 0.75 assist including armed force as each party deems necessary,
+    1.0 automatic military assistance. (Anchors after the ATOP codebook's distinction between
+    consultation and defence obligations, Leeds et al. 2002.)
+    """
+
+    from_: dt.date = Field(alias="from")
+    summary: str
+    obligation: float = Field(ge=0.0, le=1.0)
+
+
+class Clause(_Record):
+    """An article of an agreement, e.g. NATO's Art. 5 or the Tashkent treaty's Art. 4."""
+
+    id: Slug
+    article: str
+    kind: Literal[
+        "collective-defence", "consultation", "basing-consent", "decision-rule", "withdrawal"
+    ]
+    versions: list[ClauseVersion] = Field(min_length=1)
+
+    @field_validator("versions")
+    @classmethod
+    def _ordered(cls, versions: list[ClauseVersion]) -> list[ClauseVersion]:
+        dates = [v.from_ for v in versions]
+        if dates != sorted(set(dates)):
+            raise ValueError("clause versions must have distinct 'from' dates in increasing order")
+        return versions
+
+
+class Agreement(_Sourced):
+    """A treaty, charter, protocol or founding act, with its clauses."""
+
+    id: Slug
+    name: str
+    kind: Literal["treaty", "charter", "protocol", "founding-act", "declaration", "agreement"]
+    signed: dt.date
+    in_force: dt.date | None = None
+    ended: dt.date | None = None
+    org: OrgId | None = Field(default=None, description="organisation whose members are parties")
+    parties: list[ActorId] = Field(default_factory=list)
+    clauses: list[Clause] = Field(default_factory=list)
+
+
+class CapabilitySeries(_Sourced):
+    """One measure of one actor by year, with its unit and basis.
+
+    ``milex``: military expenditure; ``gdp``; ``population``; ``personnel``: armed-forces personnel.
+    ``unit`` names the currency basis (e.g. ``USD bn, constant 2019``) or count unit.
+    """
+
+    actor: ActorId
+    measure: Measure
+    unit: str
+    basis: str
+    values: dict[int, float | None]
+
+    @field_validator("values")
+    @classmethod
+    def _values(cls, values: dict[int, float | None]) -> dict[int, float | None]:
+        problems = []
+        for year, value in values.items():
+            if not 1800 <= year <= 2100:
+                problems.append(f"year {year} out of range 1800-2100")
+            elif value is None:
+                problems.append(f"{year}: missing value (omit the year instead)")
+            elif value < 0:
+                problems.append(f"{year}: negative value {value}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return values
+
+
+class Base(_Sourced):
+    """A foreign military presence: ``user`` operates a facility on ``host``'s territory."""
+
+    id: Slug
+    name: str
+    host: StateId
+    user: ActorId
+    start: dt.date
+    end: dt.date | None = None
+    personnel: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Base:
+        _check_interval(self.start, self.end, f"base {self.id}")
+        return self
+
+
+class Relation(_Sourced):
+    """A dyadic relation over a period, e.g. a rivalry, with an intensity on [0, 1]."""
+
+    a: ActorId
+    b: ActorId
+    kind: Literal["rivalry", "strategic-partnership", "territorial-dispute", "alliance-tie"]
+    start: dt.date
+    end: dt.date | None = None
+    intensity: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Relation:
+        _check_interval(self.start, self.end, f"relation {self.a}-{self.b}")
+        if self.a == self.b:
+            raise ValueError("a relation needs two different actors")
+        return self
+
+
+class Threat(_Sourced):
+    """A transnational threat from an origin to exposed actors (e.g. narcotics from Afghanistan)."""
+
+    id: Slug
+    kind: Literal["terrorism", "narcotics", "proliferation", "insurgency", "instability"]
+    origin: ActorId
+    exposed: list[ActorId] = Field(min_length=1)
+    start: dt.date
+    end: dt.date | None = None
+    severity: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Threat:
+        _check_interval(self.start, self.end, f"threat {self.id}")
+        return self
+
+
+class Official(_Sourced):
+    """The holder of an office (e.g. NATO's Secretary-General) over ``[start, end)``."""
+
+    person: str
+    office: Literal["secretary-general", "special-representative", "chair"]
+    org: OrgId
+    nationality: StateId | None = None
+    start: dt.date
+    end: dt.date | None = None
+    acting: bool = False
+
+    @model_validator(mode="after")
+    def _dates(self) -> Official:
+        _check_interval(self.start, self.end, f"{self.office} {self.person}")
+        return self
+
+
+RECORD_TYPES: dict[str, type[_Record]] = {
+    "sources": Source,
+    "states": State,
+    "organisations": Organisation,
+    "memberships": Membership,
+    "agreements": Agreement,
+    "capabilities": CapabilitySeries,
+    "bases": Base,
+    "relations": Relation,
+    "threats": Threat,
+    "officials": Official,
+}
+"""The top-level keys a world document may hold, and the record model for each list item."""
