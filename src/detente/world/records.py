@@ -3,8 +3,9 @@
 A world is a set of YAML documents; each document is a mapping whose keys are the plural record
 names below (``sources``, ``states``, ``organisations``, ``memberships``, ``agreements``,
 ``capabilities``, ``bases``, ``relations``, ``threats``, ``officials``) plus an optional ``world``
-header. The models here validate one record at a time (field types, ranges, date order); checks
-that need the whole world (unknown ids, overlaps, duplicates) live in :mod:`detente.world.validation`.
+header. The models here validate one record at a time (field types, ranges, date order);
+checks that need the whole world (unknown ids, overlaps, duplicates) live in
+:mod:`detente.world.validation`.
 
 Date conventions
 ----------------
@@ -138,7 +139,7 @@ class Body(_Record):
 
 
 class Suspension(_Sourced):
-    """A period in which an organisation's meetings or cooperation were suspended (e.g. the NRC 2008)."""
+    """A period in which an organisation's meetings or cooperation were suspended (NRC 2008)."""
 
     start: dt.date
     end: dt.date | None = None
@@ -199,8 +200,8 @@ class Membership(_Sourced):
 class ClauseVersion(_Sourced):
     """The wording of a clause from a date on (a paraphrase, never the text itself).
 
-    ``obligation`` grades how strongly members are bound, on [0, 1]: 0.25 consult only, 0.5 assist by
-    means each party chooses, 0.75 assist including armed force as each party deems necessary,
+    ``obligation`` grades how strongly members are bound, on [0, 1]: 0.25 consult only, 0.5 assist
+    by means each party chooses, 0.75 assist including armed force as each party deems necessary,
     1.0 automatic military assistance. (Anchors after the ATOP codebook's distinction between
     consultation and defence obligations, Leeds et al. 2002.)
     """

@@ -1,0 +1,45 @@
+"""Project-wide test configuration.
+
+Hypothesis runs derandomised so that the suite is deterministic: the same examples on every run and
+every machine (the house rule: tests are fast, deterministic and honest).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "detente",
+    derandomize=True,
+    deadline=None,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "detente"))
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository's top folder."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The project's shared reference data (``../shared/data`` beside the checkout).
+
+    CI clones the repository with ``shared/`` beside it, so a missing folder is a broken setup and
+    fails loudly rather than skipping.
+    """
+    path = REPO_ROOT.parent / "shared" / "data"
+    if not path.is_dir():
+        pytest.fail(f"reference data folder not found: {path}")
+    return path
