@@ -23,7 +23,8 @@ class Problem:
     line:
         1-based line number in ``file``, when known.
     field:
-        Dotted path to the offending field, e.g. ``memberships[3].start`` or ``row 4, column Salience``.
+        Dotted path to the offending field, e.g. ``memberships[3].start`` or
+        ``row 4, column Salience``.
     message:
         What is wrong and what was expected.
     """

@@ -10,7 +10,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["atomic_path", "atomic_write"]
 
@@ -38,7 +38,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 @contextlib.contextmanager
 def atomic_write(
     target: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8"
-) -> Iterator[IO[str]] | Iterator[IO[bytes]]:
+) -> Iterator[IO[Any]]:
     """Open a temporary file for writing; it replaces ``target`` only if the block succeeds."""
     if "b" in mode:
         encoding = None

@@ -39,8 +39,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="detente")
     except DetenteError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(2)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc.strerror))}: {exc.filename}")
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(exc.strerror))}: {exc.filename}", soft_wrap=True
+        )
         sys.exit(2)

@@ -1,9 +1,245 @@
-"""CLI commands: world (being written)."""
+"""``detente world ...``: look at a world, as of any date, and check a user's world files."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
 import typer
+from rich.table import Table
+
+from detente.cli.common import (
+    WorldOption,
+    console,
+    default_day,
+    err_console,
+    open_world,
+    parse_date,
+    print_json,
+)
+from detente.errors import InputError
+from detente.fileio import atomic_write
+from detente.world import Snapshot, World, check_world, world_json_schema
+from detente.world.records import Membership, MembershipStatus
+
+__all__ = ["register"]
+
+world_app = typer.Typer(
+    help="Query the world model (facts as of a date) and validate world files.",
+    no_args_is_help=True,
+)
+
+OnOption = Annotated[
+    str | None,
+    typer.Option("--on", help="Answer as of the end of this day (YYYY-MM-DD).", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only, for machines.")]
+StatusChoice = Literal["member", "suspended", "frozen", "partner", "observer", "any"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add the ``world`` command group to the root app."""
+    app.add_typer(world_app, name="world")
+
+
+def _snapshot(world: World, on: str | None) -> Snapshot:
+    day = parse_date(on, "--on") if on is not None else default_day(world)
+    return world.on(day)
+
+
+def _membership_json(m: Membership) -> dict[str, Any]:
+    return m.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {
+        "status": m.status
+    }
+
+
+@world_app.command("show")
+def show(on: OnOption = None, world: WorldOption = None, as_json: JsonOption = False) -> None:
+    """A summary of the world on a day: its organisations, their rules and members."""
+    w = open_world(world)
+    snap = _snapshot(w, on)
+    rows: list[dict[str, Any]] = [
+        {
+            "id": org.id,
+            "name": org.name,
+            "kind": org.kind,
+            "rule": org.decision_rule,
+            "members": snap.members(org.id),
+            "partners": snap.members(org.id, "partner"),
+            "suspended_members": snap.members(org.id, "suspended") + snap.members(org.id, "frozen"),
+            "suspended": snap.is_suspended(org.id),
+        }
+        for org in snap.organisations()
+    ]
+    if as_json:
+        print_json({"world": w.header.name, "on": snap.day, "counts": w.counts(), "orgs": rows})
+        return
+    counts = ", ".join(f"{n} {k}" for k, n in w.counts().items())
+    console.print(f"[bold]{w.header.name}[/] on {snap.day}  ({counts})")
+    table = Table("org", "name", "rule", "members", "partners", "note")
+    for row in rows:
+        note = "suspended" if row["suspended"] else ""
+        if row["suspended_members"]:
+            note = (note + " " if note else "") + "inactive: " + " ".join(row["suspended_members"])
+        table.add_row(
+            row["id"],
+            row["name"],
+            row["rule"],
+            _ids(row["members"]),
+            str(len(row["partners"])) if row["partners"] else "",
+            note,
+        )
+    console.print(table)
+
+
+def _ids(ids: list[str], width: int = 12) -> str:
+    shown = " ".join(ids[:width])
+    return f"{len(ids)}: {shown}{' ...' if len(ids) > width else ''}" if ids else "0"
+
+
+@world_app.command("members")
+def members(
+    org: Annotated[str, typer.Argument(help="Organisation id, e.g. CSTO, NATO, NRC.")],
+    on: OnOption = None,
+    status: Annotated[
+        StatusChoice, typer.Option("--status", help="Membership status to list.")
+    ] = "member",
+    world: WorldOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The members of an organisation on a day (by status)."""
+    w = open_world(world)
+    w.require_organisation(org)
+    snap = _snapshot(w, on)
+    wanted: MembershipStatus | None = None if status == "any" else status
+    ids = snap.members(org, wanted)
+    if as_json:
+        print_json(ids)
+        return
+    exists = snap.organisation(org) is not None
+    title = f"{org} {'members' if wanted == 'member' else status} on {snap.day}"
+    table = Table("id", "name", "status", "since", title=title)
+    for m in snap.current_memberships():
+        if m.org == org and m.actor in ids:
+            table.add_row(m.actor, w.name_of(m.actor), m.status, str(m.start))
+    console.print(table)
+    if not exists:
+        err_console.print(f"note: {org} did not exist on {snap.day}")
+
+
+@world_app.command("history")
+def history(
+    actor: Annotated[str, typer.Argument(help="State or organisation id, e.g. UZB.")],
+    world: WorldOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every membership an actor ever held, with dates, status and sources."""
+    w = open_world(world)
+    rows = w.history(actor)
+    if as_json:
+        print_json([_membership_json(m) for m in rows])
+        return
+    table = Table(
+        "org", "status", "from", "until", "sources", title=f"{w.name_of(actor)} ({actor})"
+    )
+    for m in rows:
+        until = str(m.end) if m.end else ""
+        table.add_row(m.org, m.status, str(m.start), until, ", ".join(m.sources))
+    console.print(table)
+
+
+@world_app.command("capabilities")
+def capabilities(
+    actor: Annotated[str, typer.Argument(help="State id, e.g. KAZ.")],
+    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    world: WorldOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """An actor's capability series (military expenditure, GDP, population, personnel)."""
+    w = open_world(world)
+    series = w.series(actor)
+    data: list[dict[str, Any]] = [
+        {
+            "measure": s.measure,
+            "unit": s.unit,
+            "basis": s.basis,
+            "sources": s.sources,
+            "values": {y: v for y, v in sorted(s.values.items()) if year is None or y == year},
+        }
+        for s in series
+    ]
+    if as_json:
+        print_json(data)
+        return
+    years = sorted({y for d in data for y in d["values"]})
+    table = Table("year", *(f"{d['measure']}\n{d['unit']}" for d in data), title=actor)
+    for y in years:
+        table.add_row(str(y), *(_fmt(d["values"].get(y)) for d in data))
+    console.print(table)
+    for d in data:
+        console.print(f"{d['measure']}: {d['basis']} [{', '.join(d['sources'])}]")
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:,.4g}"
+
+
+@world_app.command("check")
+def check(
+    path: Annotated[Path, typer.Argument(help="World YAML file or folder.")],
+    extend_builtin: Annotated[
+        bool, typer.Option("--extend-builtin", help="Check it as an extension of the built-in.")
+    ] = False,
+) -> None:
+    """Validate a world; print every problem with its file, line and field (exit 2 if any)."""
+    problems = check_world(path, extend_builtin=extend_builtin)
+    if problems:
+        raise InputError(problems)
+    console.print(f"ok: {path} is a valid world")
+
+
+@world_app.command("schema")
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a world file."""
+    text = json.dumps(world_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        console.out(text, end="", highlight=False)
+        return
+    with atomic_write(output) as handle:
+        handle.write(text)
+    err_console.print(f"wrote {output}")
+
+
+@world_app.command("sources")
+def sources(world: WorldOption = None, as_json: JsonOption = False) -> None:
+    """The bibliography: every source with the number of facts that cite it."""
+    w = open_world(world)
+    cited = w.citations()
+    records = sorted(w.sources.values(), key=lambda s: s.id)
+    if as_json:
+        print_json(
+            [
+                s.model_dump(mode="json", exclude_none=True) | {"cited_by": cited[s.id]}
+                for s in records
+            ]
+        )
+        return
+    table = Table("id", "reference", "facts")
+    for s in records:
+        table.add_row(s.id, _reference(s), str(cited[s.id]))
+    console.print(table)
+
+
+def _reference(s: Any) -> str:
+    when = str(s.date or s.year or "n.d.")
+    parts = [p for p in (s.author, f"({when})", s.title, s.publisher, s.url) if p]
+    return ". ".join(parts)
+
+
+_ = dt  # dates arrive as strings and are parsed by parse_date

@@ -1,1 +1,22 @@
-"""world."""
+"""The world model: dated, sourced facts of a security system, queried as of any date.
+
+>>> from detente.world import builtin_world
+>>> import datetime as dt
+>>> builtin_world().on(dt.date(2009, 9, 10)).members("CSTO")
+['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK', 'UZB']
+"""
+
+from detente.world.model import World, builtin_world, check_world, load_world
+from detente.world.schema import world_json_schema
+from detente.world.snapshot import CapabilityValue, ClauseAt, Snapshot
+
+__all__ = [
+    "CapabilityValue",
+    "ClauseAt",
+    "Snapshot",
+    "World",
+    "builtin_world",
+    "check_world",
+    "load_world",
+    "world_json_schema",
+]

@@ -1,0 +1,250 @@
+"""The :class:`World`: every dated, sourced fact of a security system, and its loading.
+
+A ``World`` is immutable. Ask it questions as of a date through :meth:`World.at` (facts dated
+strictly before the date) or :meth:`World.on` (facts dated on or before the day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from detente.errors import InputError, Problem, UnknownIdError
+from detente.world.loader import Entry, ParsedFiles, builtin_entries, read_entries, world_files
+from detente.world.records import (
+    RECORD_TYPES,
+    Agreement,
+    Base,
+    CapabilitySeries,
+    Membership,
+    Official,
+    Organisation,
+    Relation,
+    Source,
+    State,
+    Threat,
+    WorldHeader,
+)
+from detente.world.snapshot import Snapshot, cut
+from detente.world.validation import check_entries
+
+__all__ = ["World", "builtin_world", "check_world", "load_world"]
+
+_BY_TYPE: dict[type[BaseModel], str] = {model: key for key, model in RECORD_TYPES.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class World:
+    """A validated set of facts. Build one with :func:`load_world` or :meth:`from_records`."""
+
+    header: WorldHeader
+    states: dict[str, State]
+    organisations: dict[str, Organisation]
+    sources: dict[str, Source]
+    memberships: tuple[Membership, ...]
+    agreements: tuple[Agreement, ...]
+    capabilities: tuple[CapabilitySeries, ...]
+    bases: tuple[Base, ...]
+    relations: tuple[Relation, ...]
+    threats: tuple[Threat, ...]
+    officials: tuple[Official, ...]
+    _snapshots: dict[dt.date, Snapshot] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_records(cls, records: Iterable[BaseModel], header: WorldHeader | None = None) -> World:
+        """Validate in-memory records as a whole world (raises :class:`InputError`)."""
+        counter: dict[str, int] = {}
+        entries = [_entry(r, counter) for r in records]
+        return _build(entries, header or WorldHeader(name="unnamed world"))
+
+    # -- time -----------------------------------------------------------------------------------
+    def at(self, date: dt.date) -> Snapshot:
+        """The world as known before ``date``: only facts dated strictly before it."""
+        snap = self._snapshots.get(date)
+        if snap is None:
+            snap = cut(
+                date,
+                states=self.states,
+                organisations=self.organisations,
+                sources=self.sources,
+                memberships=self.memberships,
+                agreements=self.agreements,
+                capabilities=self.capabilities,
+                bases=self.bases,
+                relations=self.relations,
+                threats=self.threats,
+                officials=self.officials,
+            )
+            self._snapshots[date] = snap
+        return snap
+
+    def on(self, day: dt.date) -> Snapshot:
+        """The world at the end of ``day``: facts dated on ``day`` included."""
+        return self.at(day + dt.timedelta(days=1))
+
+    # -- lookups --------------------------------------------------------------------------------
+    def actor_ids(self) -> set[str]:
+        """Every state and organisation id."""
+        return set(self.states) | set(self.organisations)
+
+    def require_actor(self, actor: str) -> str:
+        """``actor`` if known, else :class:`UnknownIdError` listing the known ids."""
+        if actor not in self.states and actor not in self.organisations:
+            raise UnknownIdError("actor", actor, self.actor_ids())
+        return actor
+
+    def require_organisation(self, org: str) -> Organisation:
+        """The organisation ``org``, else :class:`UnknownIdError`."""
+        if org not in self.organisations:
+            raise UnknownIdError("organisation", org, self.organisations)
+        return self.organisations[org]
+
+    def name_of(self, actor: str) -> str:
+        """The display name of a state or organisation (its id if unknown)."""
+        record = self.states.get(actor) or self.organisations.get(actor)
+        return record.name if record is not None else actor
+
+    def history(self, actor: str) -> list[Membership]:
+        """Every membership of ``actor``, sorted by start date then organisation."""
+        self.require_actor(actor)
+        return sorted(
+            (m for m in self.memberships if m.actor == actor), key=lambda m: (m.start, m.org)
+        )
+
+    def series(self, actor: str) -> list[CapabilitySeries]:
+        """Every capability series of ``actor``."""
+        self.require_actor(actor)
+        return [s for s in self.capabilities if s.actor == actor]
+
+    def sources_of(self, ids: Iterable[str]) -> list[Source]:
+        """The source records for ``ids`` (unknown ids skipped)."""
+        return [self.sources[i] for i in ids if i in self.sources]
+
+    def citations(self) -> dict[str, int]:
+        """How many facts cite each source id."""
+        from detente.world.validation import _cited
+
+        counts = dict.fromkeys(self.sources, 0)
+        for record in self.records():
+            for ident in {i for _, i in _cited(record)}:
+                counts[ident] = counts.get(ident, 0) + 1
+        return counts
+
+    def records(self) -> list[BaseModel]:
+        """Every fact record (sources excluded)."""
+        return [
+            *self.states.values(),
+            *self.organisations.values(),
+            *self.memberships,
+            *self.agreements,
+            *self.capabilities,
+            *self.bases,
+            *self.relations,
+            *self.threats,
+            *self.officials,
+        ]
+
+    def counts(self) -> dict[str, int]:
+        """Number of records of each kind."""
+        return {
+            "sources": len(self.sources),
+            "states": len(self.states),
+            "organisations": len(self.organisations),
+            "memberships": len(self.memberships),
+            "agreements": len(self.agreements),
+            "capabilities": len(self.capabilities),
+            "bases": len(self.bases),
+            "relations": len(self.relations),
+            "threats": len(self.threats),
+            "officials": len(self.officials),
+        }
+
+
+def _entry(record: BaseModel, counter: dict[str, int]) -> Entry:
+    kind = _BY_TYPE.get(type(record))
+    if kind is None:
+        raise TypeError(f"not a world record: {type(record).__name__}")
+    counter[kind] = counter.get(kind, -1) + 1
+    return Entry(kind, counter[kind], record, None, None, {})
+
+
+def _merge(base: Sequence[Entry], extra: Sequence[Entry]) -> list[Entry]:
+    """Extend ``base`` with ``extra``; a record of ``extra`` with an id in ``base`` replaces it."""
+    replaced = {(e.kind, getattr(e.record, "id", None)) for e in extra}
+    replaced.discard((None, None))
+    kept = [e for e in base if (e.kind, getattr(e.record, "id", None)) not in replaced]
+    return [*kept, *extra]
+
+
+def _build(entries: Sequence[Entry], header: WorldHeader) -> World:
+    problems = check_entries(entries)
+    if problems:
+        raise InputError(problems)
+    by: dict[str, list[BaseModel]] = {k: [] for k in RECORD_TYPES}
+    for e in entries:
+        by[e.kind].append(e.record)
+
+    def ids(kind: str) -> dict[str, BaseModel]:
+        return {str(getattr(r, "id")): r for r in by[kind]}  # noqa: B009
+
+    return World(
+        header=header,
+        states=ids("states"),  # type: ignore[arg-type]
+        organisations=ids("organisations"),  # type: ignore[arg-type]
+        sources=ids("sources"),  # type: ignore[arg-type]
+        memberships=tuple(by["memberships"]),  # type: ignore[arg-type]
+        agreements=tuple(by["agreements"]),  # type: ignore[arg-type]
+        capabilities=tuple(by["capabilities"]),  # type: ignore[arg-type]
+        bases=tuple(by["bases"]),  # type: ignore[arg-type]
+        relations=tuple(by["relations"]),  # type: ignore[arg-type]
+        threats=tuple(by["threats"]),  # type: ignore[arg-type]
+        officials=tuple(by["officials"]),  # type: ignore[arg-type]
+    )
+
+
+def _header(parsed: ParsedFiles, default: str) -> WorldHeader:
+    return parsed.headers[0] if parsed.headers else WorldHeader(name=default)
+
+
+def check_world(path: str | Path, *, extend_builtin: bool = False) -> list[Problem]:
+    """Every problem of the world at ``path`` (an empty list if it is valid)."""
+    try:
+        load_world(path, extend_builtin=extend_builtin)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) -> World:
+    """Load a world from a YAML file or folder (``None``: the built-in world).
+
+    A world whose header says ``extends: builtin`` (or ``extend_builtin=True``) is added to the
+    built-in world; its records with an id already there replace the built-in ones.
+    """
+    if path is None:
+        return builtin_world()
+    parsed = read_entries(world_files(Path(path)))
+    if parsed.problems:
+        problems = list(parsed.problems)
+        # whole-world checks still run on what parsed, so the user sees everything at once
+        problems += check_entries(parsed.entries)
+        raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
+    header = _header(parsed, Path(path).stem)
+    entries: Sequence[Entry] = parsed.entries
+    if extend_builtin or header.extends == "builtin":
+        entries = _merge(builtin_entries().entries, entries)
+    return _build(entries, header)
+
+
+@functools.cache
+def builtin_world() -> World:
+    """The built-in NATO–CSTO world shipped with Détente (loaded once per process)."""
+    parsed = builtin_entries()
+    if parsed.problems:
+        raise InputError(parsed.problems)
+    return _build(parsed.entries, _header(parsed, "built-in world"))

@@ -1,0 +1,301 @@
+"""A world as it stood on a date: only facts dated strictly before the cut-off.
+
+This is the one door through which forecasts, lenses and backtests see the world, and it is what
+keeps them honest: a fact dated on or after the cut-off is not merely ignored by the queries, it is
+absent from the snapshot, and an interval that ends on or after the cut-off is shown as still open
+(nobody knew then when it would end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from detente.world.records import (
+    Agreement,
+    Base,
+    CapabilitySeries,
+    Measure,
+    Membership,
+    MembershipStatus,
+    Official,
+    Organisation,
+    Relation,
+    Source,
+    State,
+    Threat,
+)
+
+__all__ = ["CapabilityValue", "ClauseAt", "Snapshot", "cut"]
+
+_Dated = TypeVar("_Dated", Membership, Base, Relation, Threat, Official)
+
+
+@dataclass(frozen=True)
+class CapabilityValue:
+    """One year's value of one measure for one actor, with its unit, basis and sources."""
+
+    actor: str
+    measure: Measure
+    year: int
+    value: float
+    unit: str
+    basis: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClauseAt:
+    """A clause as worded on the snapshot's day (the latest version before the cut-off)."""
+
+    agreement: str
+    clause: str
+    article: str
+    kind: str
+    org: str | None
+    summary: str
+    obligation: float
+    sources: tuple[str, ...]
+
+
+def _known(records: Iterable[_Dated], date: dt.date) -> tuple[_Dated, ...]:
+    """Records that started before ``date``, with ends on or after it hidden."""
+    out = []
+    for record in records:
+        if record.start >= date:
+            continue
+        if record.end is not None and record.end >= date:
+            record = record.model_copy(update={"end": None})
+        out.append(record)
+    return tuple(out)
+
+
+def _known_org(org: Organisation, date: dt.date) -> Organisation:
+    update: dict[str, object] = {}
+    if org.ended is not None and org.ended >= date:
+        update["ended"] = None
+    suspensions = []
+    for s in org.suspensions:
+        if s.start < date:
+            suspensions.append(s.model_copy(update={"end": None}) if s.end and s.end >= date else s)
+    if suspensions != list(org.suspensions):
+        update["suspensions"] = suspensions
+    return org.model_copy(update=update) if update else org
+
+
+def _capability_year_known(year: int, date: dt.date) -> bool:
+    """A year's figure is dated 31 December of that year (see records module)."""
+    return dt.date(year, 12, 31) < date
+
+
+def _holds(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    return start <= day and (end is None or day < end)
+
+
+def cut(
+    date: dt.date,
+    *,
+    states: dict[str, State],
+    organisations: dict[str, Organisation],
+    sources: dict[str, Source],
+    memberships: Sequence[Membership],
+    agreements: Sequence[Agreement],
+    capabilities: Sequence[CapabilitySeries],
+    bases: Sequence[Base],
+    relations: Sequence[Relation],
+    threats: Sequence[Threat],
+    officials: Sequence[Official],
+) -> Snapshot:
+    """Build the snapshot of a world's facts at ``date`` (exclusive)."""
+    caps = []
+    for series in capabilities:
+        values = {y: v for y, v in series.values.items() if _capability_year_known(y, date)}
+        if values:
+            caps.append(series.model_copy(update={"values": values}))
+    return Snapshot(
+        date=date,
+        states=states,
+        orgs={k: _known_org(o, date) for k, o in organisations.items() if o.founded < date},
+        sources=sources,
+        memberships_=_known(memberships, date),
+        agreements=tuple(a for a in agreements if a.signed < date),
+        capability_series=tuple(caps),
+        bases_=_known(bases, date),
+        relations_=_known(relations, date),
+        threats_=_known(threats, date),
+        officials_=_known(officials, date),
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The facts of a world known before ``date``; queries answer for ``day`` (= date - 1 day)."""
+
+    date: dt.date
+    states: dict[str, State]
+    orgs: dict[str, Organisation]
+    sources: dict[str, Source]
+    memberships_: tuple[Membership, ...]
+    agreements: tuple[Agreement, ...]
+    capability_series: tuple[CapabilitySeries, ...]
+    bases_: tuple[Base, ...]
+    relations_: tuple[Relation, ...]
+    threats_: tuple[Threat, ...]
+    officials_: tuple[Official, ...]
+
+    @property
+    def day(self) -> dt.date:
+        """The last day the snapshot describes."""
+        return self.date - dt.timedelta(days=1)
+
+    # -- organisations and memberships -------------------------------------------------------
+    def organisation(self, org: str) -> Organisation | None:
+        """``org`` if it exists on :attr:`day` (founded, not yet ended), else ``None``."""
+        record = self.orgs.get(org)
+        if record is None or not _holds(record.founded, record.ended, self.day):
+            return None
+        return record
+
+    def organisations(self) -> list[Organisation]:
+        """Every organisation existing on :attr:`day`, sorted by id."""
+        return [o for k, o in sorted(self.orgs.items()) if self.organisation(k) is not None]
+
+    def current_memberships(self) -> list[Membership]:
+        """Every membership holding on :attr:`day`."""
+        return [m for m in self.memberships_ if _holds(m.start, m.end, self.day)]
+
+    def members(self, org: str, status: MembershipStatus | None = "member") -> list[str]:
+        """Sorted ids of the actors with ``status`` in ``org`` on :attr:`day` (``None``: any)."""
+        return sorted(
+            m.actor
+            for m in self.current_memberships()
+            if m.org == org and (status is None or m.status == status)
+        )
+
+    def status(self, actor: str, org: str) -> MembershipStatus | None:
+        """``actor``'s status in ``org`` on :attr:`day`, or ``None`` if it has none."""
+        for m in self.current_memberships():
+            if m.actor == actor and m.org == org:
+                return m.status
+        return None
+
+    def memberships_of(self, actor: str) -> list[Membership]:
+        """``actor``'s memberships holding on :attr:`day`, sorted by organisation."""
+        return sorted(
+            (m for m in self.current_memberships() if m.actor == actor), key=lambda m: m.org
+        )
+
+    def shared_organisations(
+        self, a: str, b: str, status: MembershipStatus | None = "member"
+    ) -> list[str]:
+        """Organisations in which both ``a`` and ``b`` hold ``status`` on :attr:`day`."""
+        of_a = {m.org for m in self.memberships_of(a) if status is None or m.status == status}
+        of_b = {m.org for m in self.memberships_of(b) if status is None or m.status == status}
+        return sorted(of_a & of_b)
+
+    def is_suspended(self, org: str, scope: str | None = None) -> bool:
+        """Whether a suspension of ``org`` (of ``scope``, or any) covers :attr:`day`."""
+        record = self.orgs.get(org)
+        if record is None:
+            return False
+        return any(
+            _holds(s.start, s.end, self.day) and (scope is None or s.scope in (scope, "all"))
+            for s in record.suspensions
+        )
+
+    # -- capabilities -------------------------------------------------------------------------
+    def capability(
+        self, actor: str, measure: Measure, year: int | None = None
+    ) -> CapabilityValue | None:
+        """The latest known value of ``measure`` for ``actor`` (in ``year`` or before)."""
+        for series in self.capability_series:
+            if series.actor != actor or series.measure != measure:
+                continue
+            years = [y for y in series.values if year is None or y <= year]
+            if not years:
+                return None
+            latest = max(years)
+            return CapabilityValue(
+                actor,
+                measure,
+                latest,
+                float(series.values[latest]),  # type: ignore[arg-type]
+                series.unit,
+                series.basis,
+                tuple(series.sources),
+            )
+        return None
+
+    def capabilities(
+        self, measure: Measure, actors: Iterable[str], year: int | None = None
+    ) -> dict[str, CapabilityValue | None]:
+        """:meth:`capability` for several actors at once."""
+        return {a: self.capability(a, measure, year) for a in actors}
+
+    # -- agreements, bases, relations, threats, officials ------------------------------------
+    def clauses(self, kind: str | None = None, org: str | None = None) -> list[ClauseAt]:
+        """Clauses of agreements signed before the cut-off, each in its latest version."""
+        out = []
+        for agreement in self.agreements:
+            if org is not None and agreement.org != org:
+                continue
+            for clause in agreement.clauses:
+                if kind is not None and clause.kind != kind:
+                    continue
+                versions = [v for v in clause.versions if v.from_ < self.date]
+                if not versions:
+                    continue
+                v = versions[-1]
+                out.append(
+                    ClauseAt(
+                        agreement.id,
+                        clause.id,
+                        clause.article,
+                        clause.kind,
+                        agreement.org,
+                        v.summary,
+                        v.obligation,
+                        tuple(v.sources),
+                    )
+                )
+        return out
+
+    def bases(self, host: str | None = None, user: str | None = None) -> list[Base]:
+        """Foreign military presences on :attr:`day`, optionally of one host or one user."""
+        return [
+            b
+            for b in self.bases_
+            if _holds(b.start, b.end, self.day)
+            and (host is None or b.host == host)
+            and (user is None or b.user == user)
+        ]
+
+    def relations(self, kind: str | None = None) -> list[Relation]:
+        """Dyadic relations holding on :attr:`day`."""
+        return [
+            r
+            for r in self.relations_
+            if _holds(r.start, r.end, self.day) and (kind is None or r.kind == kind)
+        ]
+
+    def relation_intensity(self, a: str, b: str, kind: str = "rivalry") -> float:
+        """Intensity on [0, 1] of the strongest ``kind`` relation between ``a`` and ``b``."""
+        pair = {a, b}
+        return max((r.intensity for r in self.relations(kind) if {r.a, r.b} == pair), default=0.0)
+
+    def threats(self, exposed: str | None = None) -> list[Threat]:
+        """Transnational threats on :attr:`day`, optionally only those ``exposed`` faces."""
+        return [
+            t
+            for t in self.threats_
+            if _holds(t.start, t.end, self.day) and (exposed is None or exposed in t.exposed)
+        ]
+
+    def official(self, org: str, office: str = "secretary-general") -> Official | None:
+        """Who held ``office`` in ``org`` on :attr:`day`."""
+        for o in self.officials_:
+            if o.org == org and o.office == office and _holds(o.start, o.end, self.day):
+                return o
+        return None

@@ -1,0 +1,187 @@
+"""Checks that need the whole world: ids that must exist, ids that must be unique, intervals that
+must not overlap. Each returns :class:`~detente.errors.Problem` records located at file, line and
+field; :func:`check_entries` runs them all so that every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+
+from pydantic import BaseModel
+
+from detente.errors import Problem
+from detente.world.loader import Entry
+from detente.world.records import (
+    Agreement,
+    Base,
+    CapabilitySeries,
+    Membership,
+    Official,
+    Organisation,
+    Relation,
+    Threat,
+)
+
+__all__ = ["check_entries"]
+
+_ID_KINDS = ("sources", "states", "organisations", "agreements", "bases", "threats")
+
+
+def _problem(entry: Entry, field: tuple[str | int, ...], message: str) -> Problem:
+    where = f"{entry.kind}[{entry.index}]"
+    name = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in field)
+    return Problem(entry.file, entry.line_of(*field), name, f"{_label(entry)}: {message}")
+
+
+def _label(entry: Entry) -> str:
+    """A short name of the record a problem is in, e.g. ``UZB in CSTO`` or ``ffi-2007``."""
+    record = entry.record
+    if isinstance(record, Membership):
+        return f"{record.actor} in {record.org}"
+    ident = getattr(record, "id", None) or getattr(record, "actor", None)
+    return str(ident) if ident is not None else entry.kind
+
+
+def _duplicates(entries: Sequence[Entry]) -> Iterator[Problem]:
+    seen: dict[tuple[str, str], Entry] = {}
+    actor_kind: dict[str, str] = {}
+    for entry in entries:
+        if entry.kind not in _ID_KINDS:
+            continue
+        ident = str(getattr(entry.record, "id"))  # noqa: B009 - every _ID_KINDS record has an id
+        first = seen.get((entry.kind, ident))
+        if first is not None:
+            place = f"{first.file}:{first.line}" if first.file else "another record"
+            yield _problem(entry, ("id",), f"duplicate id {ident!r} (first defined at {place})")
+            continue
+        seen[(entry.kind, ident)] = entry
+        if entry.kind in ("states", "organisations"):
+            other = actor_kind.setdefault(ident, entry.kind)
+            if other != entry.kind:
+                yield _problem(entry, ("id",), f"id {ident!r} names both a state and an org")
+
+
+def _cited(
+    record: BaseModel, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every source id a record cites, nested records included, with its field path."""
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if name == "sources" and isinstance(value, list):
+            for i, ident in enumerate(value):
+                yield (*path, "sources", i), ident
+        elif isinstance(value, BaseModel):
+            yield from _cited(value, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _cited(item, (*path, name, i))
+
+
+def _unknown_sources(entries: Sequence[Entry], sources: set[str]) -> Iterator[Problem]:
+    for entry in entries:
+        for path, ident in _cited(entry.record):
+            if ident not in sources:
+                yield _problem(entry, path, f"unknown source id {ident!r}")
+
+
+_ACTOR_FIELDS: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {
+    Membership: (("actor", "actor"), ("org", "organisation")),
+    Base: (("host", "state"), ("user", "actor")),
+    Relation: (("a", "actor"), ("b", "actor")),
+    Threat: (("origin", "actor"), ("exposed", "actor")),
+    Official: (("org", "organisation"), ("nationality", "state")),
+    Agreement: (("org", "organisation"), ("parties", "actor")),
+    Organisation: (("predecessor", "organisation"),),
+    CapabilitySeries: (("actor", "actor"),),
+}
+"""Which fields of which record refer to a state, an organisation, or either (an actor)."""
+
+
+def _actor_fields(record: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+    """(field path, id, expected kind) of every actor reference in a record."""
+    for name, kind in _ACTOR_FIELDS.get(type(record), ()):
+        value = getattr(record, name)
+        if isinstance(value, list):
+            for i, ident in enumerate(value):
+                yield (name, i), ident, kind
+        elif value is not None:
+            yield (name,), value, kind
+
+
+def _unknown_actors(
+    entries: Sequence[Entry], states: set[str], orgs: set[str]
+) -> Iterator[Problem]:
+    known = {"state": states, "organisation": orgs, "actor": states | orgs}
+    for entry in entries:
+        for path, ident, kind in _actor_fields(entry.record):
+            if ident not in known[kind]:
+                yield _problem(entry, path, f"unknown {kind} id {ident!r}")
+
+
+def _overlaps(entries: Sequence[Entry]) -> Iterator[Problem]:
+    """Membership intervals of one actor in one organisation must not overlap."""
+    spans: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        if isinstance(entry.record, Membership):
+            spans[(entry.record.actor, entry.record.org)].append(entry)
+    for group in spans.values():
+        group.sort(key=lambda e: e.record.start)  # type: ignore[attr-defined]
+        for prev, this in itertools.pairwise(group):
+            p: Membership = prev.record  # type: ignore[assignment]
+            t: Membership = this.record  # type: ignore[assignment]
+            if p.end is None or p.end > t.start:
+                until = "open-ended" if p.end is None else f"until {p.end}"
+                yield _problem(
+                    this,
+                    ("start",),
+                    f"the interval from {t.start} overlaps the one from {p.start} ({until}"
+                    + (f", {prev.file}:{prev.line})" if prev.file else ")"),
+                )
+
+
+def _before_founding(entries: Sequence[Entry], founded: dict[str, dt.date]) -> Iterator[Problem]:
+    for entry in entries:
+        record = entry.record
+        if (
+            isinstance(record, Membership)
+            and record.org in founded
+            and record.start < founded[record.org]
+        ):
+            yield _problem(
+                entry,
+                ("start",),
+                f"starts {record.start}, before {record.org} was founded ({founded[record.org]})",
+            )
+
+
+def _duplicate_series(entries: Sequence[Entry]) -> Iterator[Problem]:
+    seen: set[tuple[str, str]] = set()
+    for entry in entries:
+        if isinstance(entry.record, CapabilitySeries):
+            key = (entry.record.actor, entry.record.measure)
+            if key in seen:
+                yield _problem(entry, ("measure",), f"second {key[1]} series for {key[0]}")
+            seen.add(key)
+
+
+def _ids(entries: Iterable[Entry], kind: str) -> set[str]:
+    return {str(getattr(e.record, "id")) for e in entries if e.kind == kind}  # noqa: B009
+
+
+def check_entries(entries: Sequence[Entry]) -> list[Problem]:
+    """Every whole-world problem of a list of records, in file and line order."""
+    states, orgs = _ids(entries, "states"), _ids(entries, "organisations")
+    founded = {e.record.id: e.record.founded for e in entries if isinstance(e.record, Organisation)}
+    problems = [
+        *_duplicates(entries),
+        *_unknown_sources(entries, _ids(entries, "sources")),
+        *_unknown_actors(entries, states, orgs),
+        *_overlaps(entries),
+        *_before_founding(entries, founded),
+        *_duplicate_series(entries),
+    ]
+    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.field or ""))
