@@ -1,0 +1,147 @@
+"""The seed documents' facts, asked of the built-in world through the snapshot API.
+
+Expected values are typed in from the seed documents and ``facts.md`` (sources inline). A snapshot
+from ``world.on(d)`` includes facts dated ``d``; ``world.at(d)`` only those dated before ``d``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from detente.world import World, builtin_world
+
+D = dt.date.fromisoformat
+CSTO_7 = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return builtin_world()
+
+
+def test_csto_in_late_2005_has_six_members(world: World) -> None:
+    # edm-2005 (November 2005) lists six members and calls Uzbekistan a former member; Uzbekistan
+    # returned at the Minsk summit of 23 Jun 2006 (PanARMENIAN 24 Jun 2006).
+    assert world.on(D("2005-12-01")).members("CSTO") == [m for m in CSTO_7 if m != "UZB"]
+
+
+def test_csto_in_september_2009_has_seven_members(world: World) -> None:
+    # ffi-2007 and kucera-2010 (2009 cables): Russia, Belarus, Armenia, Kazakhstan, Kyrgyzstan,
+    # Tajikistan and Uzbekistan
+    assert world.on(D("2009-09-10")).members("CSTO") == CSTO_7
+
+
+def test_nato_sizes(world: World) -> None:
+    assert len(world.on(D("2009-09-10")).members("NATO")) == 28
+    assert len(world.on(D("2024-12-01")).members("NATO")) == 32
+
+
+@pytest.mark.parametrize(
+    ("day", "org", "status"),
+    [
+        ("1998-06-01", "CST", "member"),
+        ("2000-06-01", "CST", None),
+        ("2000-06-01", "CSTO", None),
+        ("2007-06-01", "CSTO", "member"),
+        ("2013-06-01", "CSTO", "suspended"),
+    ],
+)
+def test_uzbekistan_in_and_out(world: World, day: str, org: str, status: str | None) -> None:
+    assert world.on(D(day)).status("UZB", org) == status
+
+
+def test_uzbekistan_is_not_a_csto_member_in_2013(world: World) -> None:
+    snap = world.on(D("2013-06-01"))
+    assert "UZB" not in snap.members("CSTO")
+    assert snap.members("CSTO", status="suspended") == ["UZB"]
+
+
+@pytest.mark.parametrize("state", ["GEO", "AZE"])
+def test_georgia_and_azerbaijan_leave_the_cst_in_1999(world: World, state: str) -> None:
+    assert world.on(D("1998-12-31")).status(state, "CST") == "member"
+    assert world.on(D("1999-12-31")).status(state, "CST") is None
+    assert world.on(D("2009-09-10")).status(state, "CSTO") is None
+
+
+def test_armenia_frozen_in_late_2024(world: World) -> None:
+    snap = world.on(D("2024-12-01"))
+    assert snap.status("ARM", "CSTO") == "frozen"
+    assert "ARM" not in snap.members("CSTO")
+    assert world.on(D("2023-12-01")).status("ARM", "CSTO") == "member"
+
+
+def test_nrc_suspensions(world: World) -> None:
+    assert world.on(D("2008-10-15")).is_suspended("NRC")
+    assert world.on(D("2008-10-15")).is_suspended("NRC", scope="meetings")
+    assert not world.on(D("2008-08-01")).is_suspended("NRC")
+    assert not world.on(D("2010-06-01")).is_suspended("NRC")
+    assert world.on(D("2014-06-01")).is_suspended("NRC", scope="practical-cooperation")
+    assert world.on(D("2020-06-01")).is_suspended("NRC")
+    assert not world.on(D("2014-03-15")).is_suspended("NRC")
+
+
+def test_the_day_before_and_the_day_of_a_membership_change(world: World) -> None:
+    # Uzbekistan's return to the CSTO, 23 Jun 2006 (PanARMENIAN 24 Jun 2006)
+    change = D("2006-06-23")
+    assert world.on(change - dt.timedelta(days=1)).status("UZB", "CSTO") is None
+    assert world.on(change).status("UZB", "CSTO") == "member"
+    # world.at(d) sees only facts dated before d: the change is not yet known on its own day
+    assert world.at(change).status("UZB", "CSTO") is None
+    # Finland's NATO accession, 4 Apr 2023 (Sputnik 4 Apr 2023)
+    assert "FIN" not in world.on(D("2023-04-03")).members("NATO")
+    assert "FIN" in world.on(D("2023-04-04")).members("NATO")
+    assert len(world.on(D("2023-04-04")).members("NATO")) == 31
+
+
+def test_csto_states_are_eapc_partners_in_2009(world: World) -> None:
+    # kucera-2010: "All the members of the CSTO are in the EAPC"
+    snap = world.on(D("2009-09-10"))
+    partners = snap.members("EAPC", status="partner")
+    assert set(CSTO_7) <= set(partners)
+    assert set(snap.members("PFP", status="partner")) >= set(CSTO_7)
+
+
+def test_shared_organisations_of_russia_and_kazakhstan(world: World) -> None:
+    shared = world.on(D("2009-09-10")).shared_organisations("RUS", "KAZ")
+    assert {"CSTO", "SCO", "CIS", "EAEC", "OSCE", "UN"} <= set(shared)
+
+
+def test_seed_episode_officials(world: World) -> None:
+    snap = world.on(D("2009-09-10"))
+    nato_sg = snap.official("NATO")
+    csto_sg = snap.official("CSTO")
+    assert nato_sg is not None and nato_sg.person == "Anders Fogh Rasmussen"
+    assert csto_sg is not None and csto_sg.person == "Nikolai Bordyuzha"
+
+
+def test_collective_defence_clauses_in_2009(world: World) -> None:
+    clauses = {c.org: c for c in world.on(D("2009-09-10")).clauses(kind="collective-defence")}
+    assert clauses["NATO"].article == "5"
+    assert clauses["CSTO"].article == "4"
+    amended = world.on(D("2011-06-01")).clauses(kind="collective-defence", org="CSTO")
+    assert "other forms of armed attack" in amended[0].summary
+
+
+def test_bases_in_central_asia(world: World) -> None:
+    snap = world.on(D("2005-06-01"))
+    users = {(b.host, b.user) for b in snap.bases()}
+    assert {("UZB", "USA"), ("KGZ", "USA"), ("KGZ", "RUS"), ("TJK", "RUS"), ("UZB", "DEU")} <= users
+    assert ("UZB", "USA") not in {(b.host, b.user) for b in world.on(D("2006-01-01")).bases()}
+    assert not world.on(D("2015-01-01")).bases(host="KGZ", user="USA")
+
+
+def test_capability_known_after_the_year(world: World) -> None:
+    # SIPRI via OWID: Russia 2009 = 48.84 bn constant 2019 US$ (facts.md §4.1)
+    value = world.on(D("2010-06-01")).capability("RUS", "milex", 2009)
+    assert value is not None and value.year == 2009
+    assert value.value == pytest.approx(48.84, rel=1e-3)
+    early = world.on(D("2009-09-10")).capability("RUS", "milex")
+    assert early is not None and early.year == 2008
+
+
+def test_usa_russia_rivalry_rises_after_2014(world: World) -> None:
+    reset = world.on(D("2010-01-01")).relation_intensity("USA", "RUS")
+    crimea = world.on(D("2015-01-01")).relation_intensity("RUS", "USA")
+    assert 0 < reset < crimea
