@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.world.conftest import MINI_WORLD
 
 
@@ -24,7 +23,9 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
 
 
 def test_members_json_is_only_json(mini_world_dir: Path) -> None:
-    result = run("world", "members", "CSTO", "--on", "2010-01-01", "--world", mini_world_dir, "--json")
+    result = run(
+        "world", "members", "CSTO", "--on", "2010-01-01", "--world", mini_world_dir, "--json"
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["RUS", "UZB"]
 
@@ -42,7 +43,9 @@ def test_history_and_capabilities(mini_world_dir: Path) -> None:
         ("2006-08-16", "2012-06-28", "member"),
         ("2012-06-28", "2012-12-19", "suspended"),
     ]
-    result = run("world", "capabilities", "RUS", "--year", "2009", "--world", mini_world_dir, "--json")
+    result = run(
+        "world", "capabilities", "RUS", "--year", "2009", "--world", mini_world_dir, "--json"
+    )
     (series,) = json.loads(result.stdout)
     assert series["measure"] == "milex" and series["values"] == {"2009": 58.5}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,7 +29,7 @@ def worlds(draw: st.DrawFn) -> tuple[World, list[Membership]]:
         cuts = sorted(draw(st.lists(st.integers(1, 10_000), min_size=1, max_size=6, unique=True)))
         open_end = draw(st.booleans())
         bounds = [*cuts, None] if open_end else cuts
-        for start, end in zip(bounds, bounds[1:], strict=False):
+        for start, end in itertools.pairwise(bounds):
             if draw(st.integers(0, 4)) == 0:
                 continue  # a gap: the actor was out of the organisation
             memberships.append(

@@ -68,7 +68,7 @@ def test_relations_and_shared_organisations(world: World) -> None:
 
 def test_history_is_sorted_and_unknown_actor_is_named(world: World) -> None:
     assert [m.status for m in world.history("UZB")] == ["member", "suspended"]
-    with pytest.raises(UnknownIdError, match="unknown actor 'XYZ'.*RUS"):
+    with pytest.raises(UnknownIdError, match=r"unknown actor 'XYZ'.*RUS"):
         world.history("XYZ")
 
 

@@ -1,14 +1,16 @@
 """Malformed worlds: every problem is found, each located at its file, line and field."""
 
+# ruff: noqa: E501 - the table of cases reads best one case per line
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from tests.world.conftest import MINI_WORLD
 
 from detente.errors import InputError
 from detente.world import check_world, load_world
-from tests.world.conftest import MINI_WORLD
 
 # (name, text to replace in the mini world, replacement, expected line, expected words)
 CASES = [
@@ -51,7 +53,9 @@ def test_the_mini_world_is_valid(mini_world_dir: Path) -> None:
     assert check_world(mini_world_dir) == []
 
 
-@pytest.mark.parametrize(("old", "new", "line", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_malformed_world_is_located(
     tmp_path: Path, old: str, new: str, line: int | None, words: str
 ) -> None:
@@ -104,5 +108,5 @@ def test_yaml_cannot_construct_python_objects(tmp_path: Path) -> None:
 def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         load_world(tmp_path / "nope")
-    with pytest.raises(InputError, match="no .yaml"):
+    with pytest.raises(InputError, match=r"no \.yaml"):
         load_world(tmp_path)

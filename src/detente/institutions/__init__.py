@@ -1,1 +1,54 @@
-"""institutions."""
+"""Institutions: decision rules, pivotal members and voting power.
+
+Pure functions over NumPy arrays:
+
+* :mod:`~detente.institutions.acceptance` — logit probability that an actor accepts;
+* :mod:`~detente.institutions.rules` — consensus, simple, qualified and weighted majority, joint
+  decisions of several bodies;
+* :mod:`~detente.institutions.pivotal` — who is pivotal (blockers, decisive supporters);
+* :mod:`~detente.institutions.power` — Shapley-Shubik and Banzhaf indices, veto players.
+
+>>> from detente.institutions import consensus, p_accept
+>>> round(float(consensus([0.9, 0.9, 0.2])), 3)
+0.162
+"""
+
+from detente.institutions.acceptance import DEFAULT_SCALE, p_accept
+from detente.institutions.pivotal import Pivot, pivotal_members
+from detente.institutions.power import banzhaf, shapley_shubik, veto_players
+from detente.institutions.rules import (
+    DEFAULT_QUALIFIED_QUOTA,
+    RULES,
+    DecisionRuleName,
+    Rule,
+    consensus,
+    get_rule,
+    joint,
+    qualified_majority,
+    simple_majority,
+    threshold_probability,
+    weighted_majority,
+    yes_weight_distribution,
+)
+
+__all__ = [
+    "DEFAULT_QUALIFIED_QUOTA",
+    "DEFAULT_SCALE",
+    "RULES",
+    "DecisionRuleName",
+    "Pivot",
+    "Rule",
+    "banzhaf",
+    "consensus",
+    "get_rule",
+    "joint",
+    "p_accept",
+    "pivotal_members",
+    "qualified_majority",
+    "shapley_shubik",
+    "simple_majority",
+    "threshold_probability",
+    "veto_players",
+    "weighted_majority",
+    "yes_weight_distribution",
+]

@@ -1,0 +1,46 @@
+"""Engagement: an organisation or state proposes institutional cooperation to another.
+
+Examples: the CSTO's offers of cooperation to NATO (2003-2005, Lavrov's initiative at the NRC in
+December 2005), Rasmussen's planned CSTO initiative (September 2009), an NRC meeting at the 2012
+Chicago summit (``ffi-2007``, ``kucera-2010``, ``pqia-2012``).
+
+* Outcomes: ``engage`` (yes: the two sides open formal, institution-to-institution cooperation or
+  hold the proposed meeting) or ``refuse`` (no, the status quo: no answer, a refusal, or
+  cooperation only through existing bilateral tracks such as EAPC and PfP).
+* Deciders: both parties. An organisation decides by its members under its recorded rule (NATO's
+  North Atlantic Council by consensus, so any ally can block); a state decides alone. The
+  proposer is a side too: a proposal made by a secretary-general still needs the members' consent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from detente.decisions.base import DecisionType, Outcomes, Side, party_side
+from detente.world import Snapshot
+
+if TYPE_CHECKING:
+    from detente.decisions.question import Question
+
+__all__ = ["ENGAGEMENT", "OUTCOMES", "deciding_sides", "outcomes"]
+
+OUTCOMES = Outcomes(yes="engage", no="refuse", status_quo="refuse")
+
+
+def outcomes(action: str | None) -> Outcomes:
+    """``engage`` / ``refuse`` (engagement takes no action)."""
+    return OUTCOMES
+
+
+def deciding_sides(question: Question, snap: Snapshot) -> tuple[Side, ...]:
+    """The proposer's side and the target's side, each under its own rule."""
+    return (party_side(snap, question.proposer), party_side(snap, question.target))
+
+
+ENGAGEMENT = DecisionType(
+    name="engagement",
+    actions=(),
+    outcomes=outcomes,
+    sides=deciding_sides,
+    description="institutional cooperation between two parties; both must consent",
+)

@@ -1,0 +1,198 @@
+"""Reading episode files: YAML lists of questions with their recorded outcomes.
+
+An episode file is a YAML mapping with one key, ``episodes``, holding a list of records with the
+fields of :class:`~detente.decisions.question.Episode` (see ``docs/episodes.md``). A path may be a
+file or a folder (every ``*.yaml``/``*.yml`` below it, sorted). YAML is read with the safe loader
+only. Every problem found (syntax, unknown or missing fields, wrong values, duplicate ids) is
+collected and raised together as one :class:`~detente.errors.InputError`, each with its file, line
+and field.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from detente.decisions.question import Episode, Question
+from detente.errors import InputError, Problem, UnknownIdError
+from detente.world.loader import parse_yaml
+
+__all__ = [
+    "builtin_episodes",
+    "builtin_episodes_path",
+    "get_episode",
+    "load_episodes",
+    "load_questions",
+]
+
+KEY = "episodes"
+
+_Path = tuple[str | int, ...]
+
+
+def builtin_episodes_path() -> Path:
+    """The folder of the built-in episode files, inside the installed package."""
+    return Path(str(resources.files("detente").joinpath("data", "episodes")))
+
+
+def _files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise InputError(Problem(str(path), None, None, "no such file or folder"))
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    if not files:
+        raise InputError(Problem(str(path), None, None, "folder holds no .yaml or .yml files"))
+    return files
+
+
+def _line(lines: dict[_Path, int], path: _Path) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _field(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(error: Any) -> str:
+    kind = str(error["type"])
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind.startswith(("date_", "datetime_")):
+        message += " (expected a date YYYY-MM-DD)"
+    return message
+
+
+def _item_problems(
+    item: Any, index: int, file: str, lines: dict[_Path, int], require_outcome: bool
+) -> tuple[Question | None, list[Problem]]:
+    where: _Path = (KEY, index)
+    if not isinstance(item, dict):
+        return None, [Problem(file, _line(lines, where), _field(where), "expected a mapping")]
+    model = Episode if require_outcome or "recorded_outcome" in item else Question
+    try:
+        return model.model_validate(item), []
+    except ValidationError as exc:
+        label = f"episode {item['id']!r}: " if isinstance(item.get("id"), str) else ""
+        problems = []
+        for error in exc.errors(include_url=False):
+            path = (*where, *(p for p in error["loc"] if isinstance(p, str | int)))
+            problems.append(
+                Problem(file, _line(lines, path), _field(path), label + _message(error))
+            )
+        return None, problems
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A valid record and where it was found (to locate duplicates)."""
+
+    question: Question
+    file: str
+    line: int | None
+    field: str
+
+
+def _read_file(path: Path, require_outcome: bool) -> Iterator[_Read | Problem]:
+    file = str(path)
+    try:
+        data, lines = parse_yaml(path.read_text(encoding="utf-8"), file)
+    except InputError as exc:
+        yield from exc.problems
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        yield Problem(file, None, None, f"cannot read file: {exc}")
+        return
+    if not isinstance(data, dict) or KEY not in data:
+        yield Problem(file, 1, None, f"expected a mapping with the key '{KEY}'")
+        return
+    for key in data:
+        if key != KEY:
+            yield Problem(file, _line(lines, (key,)), str(key), "unknown key")
+    items = data[KEY]
+    if not isinstance(items, list):
+        yield Problem(file, _line(lines, (KEY,)), KEY, "expected a list of episodes")
+        return
+    for index, item in enumerate(items):
+        question, problems = _item_problems(item, index, file, lines, require_outcome)
+        if question is not None:
+            where = (KEY, index, "id")
+            yield _Read(question, file, _line(lines, where), _field(where))
+        yield from problems
+
+
+def _load(path: str | Path | None, require_outcome: bool) -> list[Question]:
+    root = builtin_episodes_path() if path is None else Path(path)
+    found: list[_Read] = []
+    problems: list[Problem] = []
+    for file in _files(root):
+        for read in _read_file(file, require_outcome):
+            if isinstance(read, Problem):
+                problems.append(read)
+            else:
+                found.append(read)
+    first: dict[str, _Read] = {}
+    for read in found:
+        ident = read.question.id
+        if ident in first:
+            place = f"{first[ident].file}:{first[ident].line}"
+            message = f"duplicate id {ident!r} (first defined at {place})"
+            problems.append(Problem(read.file, read.line, read.field, message))
+        else:
+            first[ident] = read
+    if problems:
+        raise InputError(problems)
+    return [read.question for read in found]
+
+
+def load_questions(path: str | Path | None = None) -> list[Question]:
+    """Questions from an episode file or folder; ``recorded_outcome`` is optional here.
+
+    Records with a recorded outcome come back as :class:`Episode`, the others as
+    :class:`Question`. ``None`` reads the built-in episodes.
+    """
+    return _load(path, require_outcome=False)
+
+
+def load_episodes(path: str | Path | None = None) -> list[Episode]:
+    """Episodes from a file or folder (``None``: the built-in ones); every record needs
+    ``recorded_outcome``. Raises :class:`InputError` listing every problem found."""
+    return [q for q in _load(path, require_outcome=True) if isinstance(q, Episode)]
+
+
+@functools.cache
+def _builtin() -> tuple[Episode, ...]:
+    return tuple(load_episodes(None))
+
+
+def builtin_episodes() -> list[Episode]:
+    """The episodes shipped with Détente (read once, then cached)."""
+    return list(_builtin())
+
+
+def get_episode(ident: str, episodes: Iterable[Episode] | None = None) -> Episode:
+    """The episode ``ident`` among ``episodes`` (default: the built-in ones).
+
+    Raises :class:`UnknownIdError` listing the known ids.
+    """
+    pool = list(_builtin() if episodes is None else episodes)
+    for episode in pool:
+        if episode.id == ident:
+            return episode
+    raise UnknownIdError("episode", ident, [e.id for e in pool])
