@@ -1,0 +1,352 @@
+"""Monte Carlo uncertainty for a bargaining forecast: perturb the table, run, summarise.
+
+A bargaining model turns one stakeholder table into one point forecast; its critics' first
+complaint is that nothing says how much that forecast should be trusted (Masad 2016, who perturbs
+saliences by N(0, 0.05); Bueno de Mesquita's later "shocks" of changed saliences and dropped
+actors; see ``bargaining.md`` §5.2). Here every replicate redraws the coded inputs from stated
+distributions, all replicates run through the vectorised engine, and the result is the
+distribution of the forecast: quantiles, an interval, a histogram and the probability that the
+outcome passes a threshold.
+
+Distributions (all independent across actors, dimensions and replicates):
+
+* position: ``x + N(0, position_sd²)`` in the table's scale units, clipped to the scale's bounds;
+* salience: ``s + N(0, salience_sd²)``, clipped to ``[0, 1]``;
+* capability: ``c · exp(N(0, capability_sigma²))`` (lognormal, median-preserving: capabilities are
+  coded orders of magnitude, so errors are multiplicative);
+* dropout: each actor is absent from a replicate with probability ``dropout``, except that the three
+  actors with the highest uniform draws always stay, so every replicate keeps at least three actors
+  (both models need three to bargain). A dropped actor is removed from the run, not zeroed.
+
+Seeds: all random draws come from child generators spawned up front from the caller's generator,
+one per fixed block of :data:`DRAW_BLOCK` replicates, so the numbers drawn — and therefore the
+forecast — do not depend on how the computation is chunked for memory. The same generator state
+gives the same result bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.forecast.engine import DEFAULT_ROUNDS, Model, Trajectory, run_model
+from detente.rng import spawn_generators
+
+if TYPE_CHECKING:
+    from detente.forecast.table import StakeholderTable
+
+__all__ = [
+    "DRAW_BLOCK",
+    "MIN_KEPT",
+    "MonteCarloResult",
+    "Perturbation",
+    "PerturbedInputs",
+    "perturb",
+    "run_monte_carlo",
+]
+
+FloatArray = NDArray[np.float64]
+
+#: Replicates drawn from one spawned child generator (fixed, so results ignore chunking).
+DRAW_BLOCK = 256
+#: Every replicate keeps at least this many actors.
+MIN_KEPT = 3
+#: Memory budget for one engine call's replicate batch (the engines chunk further inside).
+_CHUNK_BYTES = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """How the coded inputs are perturbed in each Monte Carlo replicate.
+
+    Attributes
+    ----------
+    position_sd:
+        Standard deviation of the normal noise added to positions, in the table's scale units;
+        ``None`` (default) means 5 % of each dimension's range (5 points on a 0–100 scale).
+    salience_sd:
+        Standard deviation of the normal noise added to saliences (0–1 scale); default 0.05, the
+        value Masad (2016) used for the EUM.
+    capability_sigma:
+        ``sigma`` of the lognormal multiplicative factor on capabilities; default 0.2 (a factor of
+        about 0.67–1.49 at ±2 sigma).
+    dropout:
+        Probability that an actor is absent from a replicate, in ``[0, 1)``; default 0.05.
+    """
+
+    position_sd: float | None = None
+    salience_sd: float = 0.05
+    capability_sigma: float = 0.2
+    dropout: float = 0.05
+
+    def __post_init__(self) -> None:
+        for name in ("salience_sd", "capability_sigma"):
+            if not getattr(self, name) >= 0.0:
+                raise ValueError(f"{name} must be non-negative, got {getattr(self, name)}")
+        if self.position_sd is not None and not self.position_sd >= 0.0:
+            raise ValueError(f"position_sd must be non-negative, got {self.position_sd}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+
+    def position_scale(self, bounds: FloatArray) -> FloatArray:
+        """``(d,)``: the position noise's standard deviation on each dimension."""
+        width = bounds[:, 1] - bounds[:, 0]
+        if self.position_sd is None:
+            return 0.05 * width
+        return np.full(width.shape, float(self.position_sd))
+
+    def describe(self) -> dict[str, object]:
+        """The stated distributions, for reports and ``--json``."""
+        return {
+            "position": "normal, sd "
+            + ("5% of the scale" if self.position_sd is None else f"{self.position_sd:g}")
+            + ", clipped to the scale",
+            "salience": f"normal, sd {self.salience_sd:g}, clipped to [0, 1]",
+            "capability": f"lognormal factor, sigma {self.capability_sigma:g}",
+            "dropout": f"each actor with probability {self.dropout:g} (at least {MIN_KEPT} kept)",
+        }
+
+
+NO_NOISE = Perturbation(position_sd=0.0, salience_sd=0.0, capability_sigma=0.0, dropout=0.0)
+
+
+@dataclass(frozen=True)
+class PerturbedInputs:
+    """``m`` perturbed copies of a table's inputs; ``kept[i, a]`` is False if ``a`` dropped out."""
+
+    capability: FloatArray  # (m, n)
+    position: FloatArray  # (m, n, d)
+    salience: FloatArray  # (m, n, d)
+    kept: NDArray[np.bool_]  # (m, n)
+
+
+def perturb(
+    table: StakeholderTable, perturbation: Perturbation, m: int, rng: np.random.Generator
+) -> PerturbedInputs:
+    """Draw ``m`` perturbed copies of ``table``'s inputs, all at once.
+
+    The four noise arrays are always drawn, in a fixed order, even when a scale is zero, so that
+    switching one kind of noise off leaves the draws of the others unchanged.
+    """
+    cap0 = np.asarray(table.capability, dtype=np.float64)
+    pos0 = np.asarray(table.position, dtype=np.float64)
+    sal0 = np.asarray(table.salience, dtype=np.float64)
+    bounds = np.asarray(table.bounds, dtype=np.float64)
+    n, d = pos0.shape
+    z_pos = rng.standard_normal((m, n, d))
+    z_sal = rng.standard_normal((m, n, d))
+    z_cap = rng.standard_normal((m, n))
+    u_drop = rng.random((m, n))
+
+    position = np.clip(
+        pos0 + z_pos * perturbation.position_scale(bounds), bounds[:, 0], bounds[:, 1]
+    )
+    salience = np.clip(sal0 + z_sal * perturbation.salience_sd, 0.0, 1.0)
+    capability = cap0 * np.exp(z_cap * perturbation.capability_sigma)
+    # The MIN_KEPT actors with the highest uniform draws never drop out.
+    rank_desc = np.argsort(np.argsort(-u_drop, axis=1, kind="stable"), axis=1, kind="stable")
+    kept = ~((u_drop < perturbation.dropout) & (rank_desc >= min(MIN_KEPT, n)))
+    return PerturbedInputs(capability, position, salience, kept)
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """The distribution of a forecast over perturbed replicates.
+
+    Attributes
+    ----------
+    table:
+        The unperturbed stakeholder table.
+    model, rounds, perturbation:
+        What was run.
+    base:
+        The unperturbed run (one replicate).
+    outcomes:
+        ``(runs, d)``: each replicate's final forecast.
+    trajectories:
+        ``(runs, T+1, d)``: each replicate's forecast after every round or turn.
+    turns:
+        ``(runs,)``: rounds or turns each replicate ran.
+    kept:
+        ``(runs, n)``: which actors took part in each replicate.
+    """
+
+    table: StakeholderTable
+    model: str
+    rounds: int
+    perturbation: Perturbation
+    base: Trajectory
+    outcomes: FloatArray
+    trajectories: FloatArray
+    turns: NDArray[np.int64]
+    kept: NDArray[np.bool_]
+
+    @property
+    def runs(self) -> int:
+        """Number of replicates."""
+        return int(self.outcomes.shape[0])
+
+    @property
+    def forecast(self) -> FloatArray:
+        """``(d,)``: the unperturbed run's final forecast."""
+        return np.asarray(self.base.final[0], dtype=np.float64)
+
+    def quantiles(self, q: float | Sequence[float]) -> FloatArray:
+        """Quantiles of the final forecast: ``(d,)`` for a scalar ``q``, else ``(len(q), d)``."""
+        return np.asarray(np.quantile(self.outcomes, q, axis=0), dtype=np.float64)
+
+    def interval(self, level: float = 0.9) -> tuple[FloatArray, FloatArray]:
+        """The central ``level`` interval of the final forecast: ``(low (d,), high (d,))``."""
+        if not 0.0 < level < 1.0:
+            raise ValueError(f"level must be in (0, 1), got {level}")
+        tail = (1.0 - level) / 2.0
+        low, high = self.quantiles([tail, 1.0 - tail])
+        return low, high
+
+    def histogram(self, bins: int = 20, dim: int = 0) -> tuple[NDArray[np.int64], FloatArray]:
+        """Counts of the final forecast on dimension ``dim`` in ``bins`` equal bins of the scale."""
+        lo, hi = (float(v) for v in np.asarray(self.table.bounds)[dim])
+        counts, edges = np.histogram(self.outcomes[:, dim], bins=bins, range=(lo, hi))
+        return counts.astype(np.int64), edges
+
+    def p_exceeds(self, threshold: float, dim: int = 0) -> float:
+        """Share of replicates whose final forecast on ``dim`` is strictly above ``threshold``."""
+        return float(np.mean(self.outcomes[:, dim] > threshold))
+
+    def bands(self, q: Sequence[float]) -> FloatArray:
+        """``(len(q), T+1, d)``: quantiles of the forecast after each round (for fan charts)."""
+        return np.asarray(np.quantile(self.trajectories, q, axis=0), dtype=np.float64)
+
+    def dropout_rate(self) -> FloatArray:
+        """``(n,)``: share of replicates from which each actor was absent."""
+        return np.asarray(1.0 - self.kept.mean(axis=0), dtype=np.float64)
+
+
+def run_monte_carlo(
+    table: StakeholderTable,
+    model: Model,
+    runs: int,
+    perturbation: Perturbation | None = None,
+    rounds: int | None = None,
+    rng: np.random.Generator | None = None,
+    *,
+    chunk_size: int | None = None,
+) -> MonteCarloResult:
+    """Run ``runs`` perturbed replicates of ``table`` through ``model``.
+
+    Parameters
+    ----------
+    chunk_size:
+        Replicates per engine call; ``None`` picks one from a 256 MB budget. The result does not
+        depend on it (the draws are made per fixed block, and every engine treats replicates
+        independently).
+    """
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, got {runs}")
+    perturbation = Perturbation() if perturbation is None else perturbation
+    rng = np.random.default_rng() if rng is None else rng
+    n_rounds = DEFAULT_ROUNDS[model] if rounds is None else int(rounds)
+    bounds = np.asarray(table.bounds, dtype=np.float64)
+    n_blocks = -(-runs // DRAW_BLOCK)
+    *block_rngs, engine_rng = spawn_generators(rng, n_blocks + 1)
+    inputs = _draw(table, perturbation, runs, block_rngs)
+
+    base = run_model(
+        model,
+        table.capability,
+        table.position,
+        table.salience,
+        bounds=bounds,
+        rounds=n_rounds,
+        rng=engine_rng,
+    )
+    _, n, d = inputs.position.shape
+    chunk = chunk_size or _default_chunk(model, n, d, n_rounds)
+    traj, turns = _run_grouped(model, inputs, bounds, n_rounds, chunk, engine_rng)
+    length = int(max(turns.max(), base.turns.max())) + 1
+    traj = traj[:, : max(length, 1)]
+    return MonteCarloResult(
+        table=table,
+        model=model,
+        rounds=n_rounds,
+        perturbation=perturbation,
+        base=base,
+        outcomes=np.ascontiguousarray(traj[:, -1, :]),
+        trajectories=traj,
+        turns=turns,
+        kept=inputs.kept,
+    )
+
+
+def _draw(
+    table: StakeholderTable,
+    perturbation: Perturbation,
+    runs: int,
+    block_rngs: list[np.random.Generator],
+) -> PerturbedInputs:
+    """Draw replicates block by block, each block from its own spawned generator."""
+    parts = [
+        perturb(table, perturbation, min(DRAW_BLOCK, runs - b * DRAW_BLOCK), g)
+        for b, g in enumerate(block_rngs)
+    ]
+    return PerturbedInputs(
+        capability=np.concatenate([p.capability for p in parts]),
+        position=np.concatenate([p.position for p in parts]),
+        salience=np.concatenate([p.salience for p in parts]),
+        kept=np.concatenate([p.kept for p in parts]),
+    )
+
+
+def _default_chunk(model: str, n: int, d: int, rounds: int) -> int:
+    """Replicates per engine call that keep the largest temporaries within the budget."""
+    per_replicate = 8 * (8 * n * n * d + 2 * (rounds + 1) * n * d)
+    if model == "eum":
+        per_replicate += 8 * 4 * n * n * n  # the EUM's voter x pair tensor, if built whole
+    return max(1, _CHUNK_BYTES // per_replicate)
+
+
+def _run_grouped(
+    model: Model,
+    inputs: PerturbedInputs,
+    bounds: FloatArray,
+    rounds: int,
+    chunk: int,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, NDArray[np.int64]]:
+    """Run replicates grouped by how many actors they kept, in chunks of at most ``chunk``.
+
+    The engines take per-replicate inputs, so replicates that kept the same *number* of actors
+    can share one call even when they kept different actors: each row's present actors are packed
+    to the front in table order (order matters only for ties, which go to the earlier actor, as
+    they would in the reduced table). That bounds the calls by ``n - 2`` groups, not by the
+    number of distinct dropout patterns.
+    """
+    runs, _, d = inputs.position.shape
+    traj = np.empty((runs, rounds + 1, d))
+    turns = np.zeros(runs, dtype=np.int64)
+    counts = inputs.kept.sum(axis=1)
+    for k in np.unique(counts):
+        rows_all = np.flatnonzero(counts == k)
+        for start in range(0, rows_all.size, chunk):
+            rows = rows_all[start : start + chunk]
+            # Column indices of each row's kept actors, in table order.
+            cols = np.argsort(~inputs.kept[rows], axis=1, kind="stable")[:, :k]
+            r = rows[:, None]
+            run = run_model(
+                model,
+                inputs.capability[r, cols],
+                inputs.position[r, cols],
+                inputs.salience[r, cols],
+                bounds=bounds,
+                rounds=rounds,
+                rng=rng,
+            )
+            stored = min(run.length, rounds + 1)
+            traj[rows, :stored] = run.outcome[:, :stored]
+            traj[rows, stored:] = run.outcome[:, stored - 1 : stored]
+            turns[rows] = run.turns
+    return traj, turns

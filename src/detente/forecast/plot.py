@@ -1,0 +1,139 @@
+"""A picture of a forecast: the outcome per round with its Monte Carlo fan and the actors' paths.
+
+The figure answers two questions at once: where the bargaining is heading (the unperturbed run's
+outcome, bold) and how much that depends on the coded inputs (the fan: the 5-95 % and 25-75 %
+bands of the perturbed replicates' outcome after each round). Thin lines show each actor's
+position in the unperturbed run, so a reader can see who moved and who held out.
+
+Rendering uses Matplotlib's object API with the Agg canvas (no pyplot state, no display) and the
+file is written through :func:`detente.fileio.atomic_path`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from detente.fileio import atomic_path
+from detente.forecast.montecarlo import MonteCarloResult
+
+__all__ = ["forecast_figure", "plot_forecast"]
+
+_FAN = ((0.05, 0.95, 0.18, "5-95 %"), (0.25, 0.75, 0.35, "25-75 %"))
+
+
+def forecast_figure(
+    result: MonteCarloResult,
+    *,
+    dim: int = 0,
+    title: str | None = None,
+    threshold: float | None = None,
+    anchors: Mapping[float, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Figure:
+    """Build the figure (not saved): fan, unperturbed outcome, actors' positions, threshold."""
+    fig = Figure(figsize=(9.0, 6.0), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    step_name = "round" if result.model == "eum" else "turn"
+    x_mc = np.arange(result.trajectories.shape[1])
+    bands = result.bands([q for lo, hi, *_ in _FAN for q in (lo, hi)])[:, :, dim]
+    for k, (_, _, alpha, label) in enumerate(_FAN):
+        ax.fill_between(
+            x_mc,
+            bands[2 * k],
+            bands[2 * k + 1],
+            color="tab:blue",
+            alpha=alpha,
+            lw=0,
+            label=f"Monte Carlo {label} ({result.runs} runs)",
+        )
+    ax.plot(
+        x_mc,
+        np.median(result.trajectories[:, :, dim], axis=0),
+        color="tab:blue",
+        ls="--",
+        lw=1.2,
+        label="Monte Carlo median",
+    )
+    _actor_lines(ax, result, dim, labels or {})
+    x_base = np.arange(result.base.length)
+    ax.plot(
+        x_base,
+        result.base.outcome[0, :, dim],
+        color="black",
+        lw=2.4,
+        label=f"forecast ({result.model.upper()}, unperturbed)",
+    )
+    if threshold is not None:
+        ax.axhline(threshold, color="tab:red", lw=1.0, ls=":", label=f"threshold {threshold:g}")
+    lo, hi = (float(v) for v in np.asarray(result.table.bounds)[dim])
+    pad = 0.02 * (hi - lo)
+    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_xlim(0, max(int(x_mc[-1]), int(x_base[-1]), 1))
+    if anchors:
+        ax.set_yticks(sorted(float(k) for k in anchors))
+    ax.set_xlabel(step_name)
+    dims = list(getattr(result.table, "dimensions", []) or [])
+    ax.set_ylabel(str(dims[dim]) if dim < len(dims) else "position")
+    ax.set_title(title or str(getattr(result.table, "name", "forecast")))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8, frameon=False)
+    return fig
+
+
+def _actor_lines(ax: object, result: MonteCarloResult, dim: int, labels: Mapping[str, str]) -> None:
+    """One thin grey line per actor; actors ending at the same place share one label."""
+    paths = result.base.positions[0, :, :, dim]  # (T+1, n)
+    x = np.arange(paths.shape[0])
+    for a in range(paths.shape[1]):
+        ax.plot(x, paths[:, a], color="0.55", lw=0.7, alpha=0.8)  # type: ignore[attr-defined]
+    lo, hi = (float(v) for v in np.asarray(result.table.bounds)[dim])
+    for y, names in _label_groups(paths[-1], result.table.actors, labels, 0.03 * (hi - lo)):
+        ax.annotate(  # type: ignore[attr-defined]
+            ", ".join(names),
+            (x[-1], y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=6.5,
+            color="0.35",
+            va="center",
+            annotation_clip=False,
+        )
+
+
+def _label_groups(
+    final: np.ndarray, actors: tuple[str, ...], labels: Mapping[str, str], gap: float
+) -> list[tuple[float, list[str]]]:
+    """Group actors whose final positions lie within ``gap`` of each other (labels stay legible)."""
+    groups: list[tuple[float, list[str]]] = []
+    for a in np.argsort(final, kind="stable"):
+        name = labels.get(actors[a], actors[a])
+        if groups and final[a] - groups[-1][0] < gap:
+            groups[-1][1].append(name)
+        else:
+            groups.append((float(final[a]), [name]))
+    return groups
+
+
+def plot_forecast(
+    result: MonteCarloResult,
+    path: str | os.PathLike[str],
+    *,
+    dim: int = 0,
+    title: str | None = None,
+    threshold: float | None = None,
+    anchors: Mapping[float, str] | None = None,
+    dpi: int = 120,
+) -> Path:
+    """Draw :func:`forecast_figure` and save it to ``path`` (format from the suffix: ``.png``)."""
+    fig = forecast_figure(result, dim=dim, title=title, threshold=threshold, anchors=anchors)
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, dpi=dpi)
+    return target

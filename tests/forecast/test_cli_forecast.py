@@ -1,0 +1,171 @@
+"""``detente forecast`` and ``detente questions`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from detente.cli import main
+
+# EU car-emission standards, Bueno de Mesquita (1994) via Scholz et al. (2011), Table 1.
+EU_CSV = """\
+Actor,Capability,Position,Salience
+Netherlands,0.08,4,0.8
+Belgium,0.08,7,0.4
+Luxembourg,0.03,4,0.2
+Germany,0.16,4,0.8
+France,0.16,10,0.6
+Italy,0.16,10,0.6
+UK,0.16,10,0.9
+Ireland,0.05,7,0.1
+Denmark,0.05,4,1.0
+Greece,0.08,7,0.7
+"""
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "detente", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"},
+    )
+
+
+def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_forecast_of_a_builtin_question_prints_a_forecast_with_an_interval() -> None:
+    proc = _run("forecast", "nato-csto-2009", "--runs", "200", "--seed", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "Rasmussen" in proc.stdout
+    assert "Forecast" in proc.stdout and "(90%)" in proc.stdout
+    assert "Trajectory" in proc.stdout and "Most influential actors" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_json_output_is_pure_json_and_reproducible(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("forecast", "nato-csto-2009", "--runs", "150", "--seed", "3", "--json")
+    code, out, _ = _main(capsys, *args)
+    assert code == 0
+    report = json.loads(out)
+    dim = report["dimensions"][0]
+    assert report["subject"]["id"] == "nato-csto-2009" and report["runs"] == 150
+    assert 0 <= dim["interval"]["low"] <= dim["median"] <= dim["interval"]["high"] <= 100
+    assert dim["p_exceeds"]["threshold"] == 50
+    assert 0.0 <= dim["p_exceeds"]["probability"] <= 1.0
+    assert len(report["trajectory"]["rows"]) == 11
+    actors = {a["id"] for a in report["actors"]}
+    assert actors >= {"USA", "RUS", "CSTO-SEC"}
+    assert {row["actor"] for row in report["sensitivity"]["by_actor"]} == actors
+    assert _main(capsys, *args)[1] == out  # same seed, same report
+    other = json.loads(_main(capsys, *args[:-2], "4", "--json")[1])
+    assert other["dimensions"][0]["quantiles"] != dim["quantiles"]
+
+
+def test_plot_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "fan.png"
+    code, out, _ = _main(
+        capsys,
+        "forecast",
+        "nrc-chicago-2012",
+        "--runs",
+        "100",
+        "--plot",
+        str(target),
+        "--sensitivity",
+        "none",
+    )
+    assert code == 0
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "plot written" in out
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left
+
+
+def test_a_table_file_with_smp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "eu.csv"
+    table.write_text(EU_CSV, encoding="utf-8")
+    code, out, _ = _main(
+        capsys,
+        "forecast",
+        str(table),
+        "--model",
+        "smp",
+        "--runs",
+        "30",
+        "--json",
+        "--threshold",
+        "7",
+        "--sensitivity",
+        "none",
+    )
+    assert code == 0
+    report = json.loads(out)
+    assert report["model"] == "smp" and report["trajectory"]["step"] == "turn"
+    assert 4.0 <= report["dimensions"][0]["forecast"] <= 10.0
+
+
+def test_eum_forecast_of_the_eu_table_is_the_published_round_10_median(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "eu.csv"
+    table.write_text(EU_CSV, encoding="utf-8")
+    code, out, _ = _main(
+        capsys, "forecast", str(table), "--runs", "20", "--json", "--sensitivity", "none"
+    )
+    assert code == 0
+    rows = json.loads(out)["trajectory"]["rows"]
+    # Scholz-faithful weighted median (bargaining.md §3.1): 7.0, 8.4159, ..., 7.0.
+    assert [round(r["forecast"], 4) for r in rows][:3] == [7.0, 8.4159, 9.6109]
+    assert rows[-1]["forecast"] == 7.0
+
+
+def test_listing_questions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _main(capsys, "questions", "--json")
+    assert code == 0
+    assert [q["id"] for q in json.loads(out)] == [
+        "nato-csto-2005",
+        "nato-csto-2009",
+        "nrc-chicago-2012",
+    ]
+    code, out, _ = _main(capsys, "forecast", "--list")
+    assert code == 0 and "nrc-chicago-2012" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("forecast", "no-such-question"), "unknown question or table file 'no-such-question'"),
+        (("forecast", "missing.csv"), "no such file"),
+        (("forecast",), "give a question id or a table file"),
+        (("forecast", "nato-csto-2009", "--runs", "0"), "--runs"),
+    ],
+)
+def test_bad_input_exits_2_without_traceback(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    code, _, err = _main(capsys, *args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_table_names_row_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Actor,Capability,Position,Salience\nA,1,2,0.5\nB,x,3,0.5\nC,1,4,1.5\n")
+    proc = _run("forecast", str(bad), "--runs", "10")
+    assert proc.returncode == 2
+    assert "row 3, column Capability" in proc.stderr and "salience must be in [0, 1]" in proc.stderr
+    assert "Traceback" not in proc.stderr
