@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from pydantic import ValidationError
 
 from detente.decisions.question import Episode, Question
 from detente.errors import InputError, Problem, UnknownIdError
-from detente.world.loader import parse_yaml
+from detente.yamlio import YamlPath, line_at, package_data, read_yaml, yaml_files
 
 __all__ = [
     "builtin_episodes",
@@ -33,31 +32,10 @@ __all__ = [
 
 KEY = "episodes"
 
-_Path = tuple[str | int, ...]
-
 
 def builtin_episodes_path() -> Path:
     """The folder of the built-in episode files, inside the installed package."""
-    return Path(str(resources.files("detente").joinpath("data", "episodes")))
-
-
-def _files(path: Path) -> list[Path]:
-    if not path.exists():
-        raise InputError(Problem(str(path), None, None, "no such file or folder"))
-    if path.is_file():
-        return [path]
-    files = sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
-    if not files:
-        raise InputError(Problem(str(path), None, None, "folder holds no .yaml or .yml files"))
-    return files
-
-
-def _line(lines: dict[_Path, int], path: _Path) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
+    return package_data("episodes")
 
 
 def _field(path: Iterable[str | int]) -> str:
@@ -80,11 +58,11 @@ def _message(error: Any) -> str:
 
 
 def _item_problems(
-    item: Any, index: int, file: str, lines: dict[_Path, int], require_outcome: bool
+    item: Any, index: int, file: str, lines: dict[YamlPath, int], require_outcome: bool
 ) -> tuple[Question | None, list[Problem]]:
-    where: _Path = (KEY, index)
+    where: YamlPath = (KEY, index)
     if not isinstance(item, dict):
-        return None, [Problem(file, _line(lines, where), _field(where), "expected a mapping")]
+        return None, [Problem(file, line_at(lines, where), _field(where), "expected a mapping")]
     model = Episode if require_outcome or "recorded_outcome" in item else Question
     try:
         return model.model_validate(item), []
@@ -94,7 +72,7 @@ def _item_problems(
         for error in exc.errors(include_url=False):
             path = (*where, *(p for p in error["loc"] if isinstance(p, str | int)))
             problems.append(
-                Problem(file, _line(lines, path), _field(path), label + _message(error))
+                Problem(file, line_at(lines, path), _field(path), label + _message(error))
             )
         return None, problems
 
@@ -112,7 +90,7 @@ class _Read:
 def _read_file(path: Path, require_outcome: bool) -> Iterator[_Read | Problem]:
     file = str(path)
     try:
-        data, lines = parse_yaml(path.read_text(encoding="utf-8"), file)
+        data, lines = read_yaml(path)
     except InputError as exc:
         yield from exc.problems
         return
@@ -124,16 +102,16 @@ def _read_file(path: Path, require_outcome: bool) -> Iterator[_Read | Problem]:
         return
     for key in data:
         if key != KEY:
-            yield Problem(file, _line(lines, (key,)), str(key), "unknown key")
+            yield Problem(file, line_at(lines, (key,)), str(key), "unknown key")
     items = data[KEY]
     if not isinstance(items, list):
-        yield Problem(file, _line(lines, (KEY,)), KEY, "expected a list of episodes")
+        yield Problem(file, line_at(lines, (KEY,)), KEY, "expected a list of episodes")
         return
     for index, item in enumerate(items):
         question, problems = _item_problems(item, index, file, lines, require_outcome)
         if question is not None:
             where = (KEY, index, "id")
-            yield _Read(question, file, _line(lines, where), _field(where))
+            yield _Read(question, file, line_at(lines, where), _field(where))
         yield from problems
 
 
@@ -141,7 +119,7 @@ def _load(path: str | Path | None, require_outcome: bool) -> list[Question]:
     root = builtin_episodes_path() if path is None else Path(path)
     found: list[_Read] = []
     problems: list[Problem] = []
-    for file in _files(root):
+    for file in yaml_files(root):
         for read in _read_file(file, require_outcome):
             if isinstance(read, Problem):
                 problems.append(read)

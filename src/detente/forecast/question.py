@@ -34,7 +34,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -43,6 +42,7 @@ import yaml
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.forecast.table import StakeholderTable, table_from_mapping
 from detente.world.records import Measure
+from detente.yamlio import item_lines, package_data, parse_yaml
 
 if TYPE_CHECKING:
     from detente.world import World
@@ -117,7 +117,7 @@ class Question:
 
 
 def _questions_dir() -> Path:
-    return Path(str(resources.files("detente").joinpath("data", "questions")))
+    return package_data("questions")
 
 
 def builtin_questions() -> list[str]:
@@ -163,26 +163,11 @@ def load_question(id_or_path: str | Path, world: World | None = None) -> Questio
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(file, None, None, f"cannot read the file: {exc}")) from None
-    try:
-        data = yaml.safe_load(text)
-        lines = _actor_lines(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(Problem(file, line, None, f"not valid YAML: {exc}")) from None
+    data, yaml_lines = parse_yaml(text, file, dates_as_text=False)
+    lines = item_lines(yaml_lines, "actors")
     if not isinstance(data, Mapping):
         raise InputError(Problem(file, None, None, "expected a mapping (id, date, scale, actors)"))
     return _build_question(data, path, lines, world)
-
-
-def _actor_lines(text: str) -> list[int]:
-    """1-based line of each entry of the top-level ``actors`` list."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == "actors" and isinstance(value, yaml.SequenceNode):
-                return [item.start_mark.line + 1 for item in value.value]
-    return []
 
 
 class _Problems:

@@ -33,10 +33,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import ArrayLike, NDArray
 
 from detente.errors import InputError, Problem, UnknownIdError
+from detente.yamlio import item_lines, parse_yaml
 
 __all__ = ["MIN_ACTORS", "StakeholderTable", "read_table", "table_from_mapping"]
 
@@ -525,26 +525,12 @@ def _ktab_rows(rows: list[Row], header: list[str], out: _Collector) -> _Draft:
 
 
 def _read_yaml(text: str, file: str, *, default_name: str) -> StakeholderTable:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(Problem(file, line, None, f"not valid YAML: {exc}")) from None
+    data, lines = parse_yaml(text, file, dates_as_text=False)
     if not isinstance(data, Mapping):
         raise InputError(Problem(file, None, None, "expected a mapping with an 'actors' list"))
-    return table_from_mapping(data, file=file, name=default_name, _lines=_yaml_actor_lines(text))
-
-
-def _yaml_actor_lines(text: str) -> list[int]:
-    """Line of each entry of the top-level ``actors`` list (node marks; nothing is constructed)."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key, value in node.value:
-        if key.value == "actors" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
+    return table_from_mapping(
+        data, file=file, name=default_name, _lines=item_lines(lines, "actors")
+    )
 
 
 def table_from_mapping(

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from detente.errors import InputError, Problem, UnknownIdError
-from detente.world.loader import Entry, ParsedFiles, builtin_entries, read_entries, world_files
+from detente.world.loader import Entry, ParsedFiles, builtin_entries, read_entries
 from detente.world.records import (
     RECORD_TYPES,
     Agreement,
@@ -32,6 +32,7 @@ from detente.world.records import (
 )
 from detente.world.snapshot import Snapshot, cut
 from detente.world.validation import check_entries
+from detente.yamlio import yaml_files
 
 __all__ = ["World", "builtin_world", "check_world", "load_world"]
 
@@ -228,7 +229,7 @@ def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) 
     """
     if path is None:
         return builtin_world()
-    parsed = read_entries(world_files(Path(path)))
+    parsed = read_entries(yaml_files(Path(path)))
     if parsed.problems:
         problems = list(parsed.problems)
         # whole-world checks still run on what parsed, so the user sees everything at once
