@@ -22,7 +22,12 @@ from detente.cli.common import console, print_json
 from detente.errors import InputError, UnknownIdError
 from detente.forecast.engine import Model
 from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
-from detente.forecast.question import Question, builtin_questions, is_question_file, load_question
+from detente.forecast.question import (
+    ForecastQuestion,
+    builtin_questions,
+    is_question_file,
+    load_question,
+)
 from detente.forecast.sensitivity import SensitivityResult, analyse_sensitivity
 from detente.forecast.table import StakeholderTable, read_table
 from detente.rng import as_generator, spawn_generators
@@ -55,7 +60,7 @@ class Subject:
     """What is being forecast: a table, and the question it comes from (if any)."""
 
     table: StakeholderTable
-    question: Question | None
+    question: ForecastQuestion | None
     label: str
 
 
@@ -80,7 +85,9 @@ def resolve_subject(argument: str, *, world_path: Path | None = None) -> Subject
     raise UnknownIdError("question or table file", argument, builtin_questions())
 
 
-def _question(ident: str | Path, world_path: Path | None) -> tuple[StakeholderTable, Question, str]:
+def _question(
+    ident: str | Path, world_path: Path | None
+) -> tuple[StakeholderTable, ForecastQuestion, str]:
     from detente.world import builtin_world, load_world
 
     world = load_world(world_path) if world_path is not None else builtin_world()

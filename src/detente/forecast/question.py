@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CapabilityEntry",
-    "Question",
+    "ForecastQuestion",
     "builtin_questions",
     "is_question_file",
     "load_question",
@@ -79,7 +79,7 @@ class CapabilityEntry:
 
 
 @dataclass(frozen=True)
-class Question:
+class ForecastQuestion:
     """A forecasting question with its stakeholder table resolved against a world."""
 
     id: str
@@ -144,7 +144,7 @@ def is_question_file(path: Path) -> bool:
     return isinstance(data, Mapping) and "date" in data and "scale" in data
 
 
-def load_question(id_or_path: str | Path, world: World | None = None) -> Question:
+def load_question(id_or_path: str | Path, world: World | None = None) -> ForecastQuestion:
     """Load a built-in question by id, or a question file by path, resolved against ``world``.
 
     ``world`` defaults to the built-in world. Raises :class:`UnknownIdError` for an unknown id and
@@ -181,7 +181,7 @@ class _Problems:
 
 def _build_question(
     data: Mapping[str, Any], path: Path, lines: Sequence[int], world: World
-) -> Question:
+) -> ForecastQuestion:
     out = _Problems(str(path))
     date = _date(data.get("date"), out)
     scale = data.get("scale")
@@ -220,7 +220,7 @@ def _build_question(
     }
     table = table_from_mapping(mapping, file=str(path), name=ident, _lines=lines)
     assert date is not None  # no problems recorded, so the date parsed
-    return Question(
+    return ForecastQuestion(
         id=ident,
         title=str(data.get("title") or ident),
         date=date,
