@@ -1,9 +1,281 @@
-"""CLI commands: explain (being written)."""
+"""CLI commands: ``detente explain`` (why a question comes out as it does, per lens) and
+``detente backtest`` (lenses and baselines scored against recorded episodes).
+
+Both read lens parameters from ``--params FILE`` (YAML) and ``--set PARAM=VALUE`` (repeatable;
+``realist.rivalry_weight=0.5`` for one lens, ``rivalry_weight=0.5`` for every lens that has the
+parameter); ``--set`` wins over the file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+import yaml
+from rich.table import Table
+
+from detente.cli.common import WorldOption, console, print_json
+from detente.decisions import Episode, Question, load_episodes
+from detente.errors import InputError, Problem, UnknownIdError
+from detente.experiments.backtest import BacktestResult, backtest, backtest_json
+from detente.explanation import Explanation, explain, explanation_json, why
+from detente.lenses import LENSES, Lens, get_lens, lens_overrides
+from detente.lenses.table import resolve_question
+from detente.world import World, builtin_world, load_world
+
+__all__ = ["parse_settings", "register", "select_lenses"]
+
+_MIN_STAKE_SHOWN = 0.01
+
+LensOption = Annotated[
+    list[str] | None,
+    typer.Option("--lens", "-l", help="Lens to use (repeatable; default: every registered lens)."),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a lens parameter: PARAM=VALUE or LENS.PARAM=VALUE (repeatable).",
+        show_default=False,
+    ),
+]
+ParamsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--params",
+        help="YAML file of parameters: {realist: {rivalry_weight: 0.5}} or {rivalry_weight: 0.5}.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON.")]
+
+
+# -- argument resolution ----------------------------------------------------------------------
+def _flatten(data: Mapping[str, Any], file: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            for sub, v in value.items():
+                out[f"{key}.{sub}"] = v
+        elif isinstance(value, int | float | str):
+            out[str(key)] = value
+        else:
+            raise InputError(Problem(file, None, str(key), "expected a number or a mapping"))
+    return out
+
+
+def parse_settings(sets: list[str] | None, params_file: Path | None) -> dict[str, object]:
+    """Settings from a ``--params`` YAML file and ``--set`` items (later ones win)."""
+    settings: dict[str, object] = {}
+    if params_file is not None:
+        text = params_file.read_text(encoding="utf-8")
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(
+                Problem(str(params_file), None, None, f"not valid YAML: {exc}")
+            ) from None
+        if not isinstance(data, Mapping):
+            raise InputError(Problem(str(params_file), 1, None, "expected a mapping"))
+        settings.update(_flatten(data, str(params_file)))
+    problems = []
+    for item in sets or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            problems.append(Problem(None, None, "--set", f"{item!r} is not PARAM=VALUE"))
+            continue
+        settings[key.strip()] = value.strip()
+    if problems:
+        raise InputError(problems)
+    return settings
+
+
+def select_lenses(names: list[str] | None, settings: Mapping[str, object]) -> list[Lens]:
+    """The lenses named (default: all registered), each with the settings that apply to it."""
+    chosen = names or list(LENSES)
+    for name in chosen:
+        if name not in LENSES:
+            raise UnknownIdError("lens", name, LENSES)
+    return [get_lens(n, lens_overrides(settings, n, chosen)) for n in chosen]
+
+
+def _world(path: Path | None) -> World:
+    return load_world(path) if path is not None else builtin_world()
+
+
+# -- explain --------------------------------------------------------------------------------
+def _summary_table(explanations: list[Explanation]) -> Table:
+    table = Table(title="Outcome by lens", title_justify="left")
+    for col in ("lens", "P(yes)", "outcome", "top pivot", "its reason", "dominant term"):
+        table.add_column(col, justify="right" if col == "P(yes)" else "left")
+    for e in explanations:
+        pivot, reason = "–", "–"
+        if e.pivot_terms:
+            actor, term, value = e.pivot_terms[0]
+            pivot = f"{actor} ({e.pivots[0].role})"
+            reason = f"{term} {value:+.2f}"
+        table.add_row(e.lens, f"{e.p_yes:.3f}", e.outcome, pivot, reason, e.dominant_term)
+    return table
+
+
+def _actors_table(e: Explanation) -> Table:
+    terms = [t for t, _ in e.term_totals]
+    table = Table(title=f"{e.lens}: utility margins U(yes) - U(no) by term", title_justify="left")
+    table.add_column("actor")
+    table.add_column("side")
+    table.add_column("P(accept)", justify="right")
+    table.add_column("margin", justify="right")
+    for t in terms:
+        table.add_column(t, justify="right")
+    hidden = 0
+    for a in e.actors:
+        if a.stake < _MIN_STAKE_SHOWN:
+            hidden += 1
+            continue
+        p = "–" if a.p_accept is None else f"{a.p_accept:.2f}"
+        values = dict(a.terms)
+        table.add_row(
+            a.actor,
+            a.side or "(stake)",
+            p,
+            f"{a.margin:+.3f}",
+            *(f"{values[t]:+.3f}" for t in terms),
+        )
+    if hidden:
+        table.caption = f"{hidden} actor(s) with stakes below {_MIN_STAKE_SHOWN} not shown"
+    return table
+
+
+def _pivots_table(e: Explanation) -> Table:
+    table = Table(title=f"{e.lens}: pivotal actors", title_justify="left")
+    for col in ("actor", "role", "swing", "P(accept)", "veto", "strongest term"):
+        table.add_column(col)
+    reasons = {a: f"{t} {v:+.2f}" for a, t, v in e.pivot_terms}
+    for p in e.pivots[:8]:
+        table.add_row(
+            p.actor,
+            p.role,
+            f"{p.swing:.3f}",
+            f"{p.p_accept:.3f}",
+            "yes" if p.veto else "no",
+            reasons[p.actor],
+        )
+    return table
+
+
+def _counterfactuals_table(e: Explanation) -> Table:
+    table = Table(title=f"{e.lens}: counterfactuals", title_justify="left")
+    for col in ("what if", f"P({e.yes_outcome})", "change"):
+        table.add_column(col, justify="left" if col == "what if" else "right")
+    for c in e.counterfactuals:
+        table.add_row(c.label, f"{c.p_yes:.3f}", f"{c.change:+.3f}")
+    return table
+
+
+def _print_explanations(question: Question, explanations: list[Explanation]) -> None:
+    console.print(f"[bold]{question.id}[/] ({question.date.isoformat()}): {question.text}")
+    recorded = getattr(question, "recorded_outcome", None)
+    if recorded is not None:
+        console.print(f"Recorded outcome: [bold]{recorded}[/]")
+    console.print(_summary_table(explanations))
+    for e in explanations:
+        console.rule(f"{e.lens} lens")
+        for line in why(e):
+            console.print(line)
+        console.print(_actors_table(e))
+        console.print(_pivots_table(e))
+        console.print(_counterfactuals_table(e))
+
+
+def explain_command(
+    episode: Annotated[
+        str, typer.Argument(help="An episode id (e.g. nato-csto-2009) or a YAML file holding one.")
+    ],
+    lens: LensOption = None,
+    sets: SetOption = None,
+    params: ParamsOption = None,
+    world: WorldOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Explain a question under one or more lenses: probability, terms, pivots, what-ifs."""
+    settings = parse_settings(sets, params)
+    lenses = select_lenses(lens, settings)
+    question = resolve_question(episode)
+    the_world = _world(world)
+    snap = the_world.at(question.date)
+    compare = [get_lens(n, lens_overrides(settings, n, list(LENSES))) for n in LENSES]
+    explanations = [explain(question, snap, ln, compare=compare) for ln in lenses]
+    if json_output:
+        print_json(
+            {
+                "question": question.model_dump(mode="json"),
+                "explanations": [explanation_json(e) for e in explanations],
+            }
+        )
+        return
+    _print_explanations(question, explanations)
+
+
+# -- backtest -------------------------------------------------------------------------------
+def _print_backtest(result: BacktestResult) -> None:
+    names = [*result.lenses, "base-rate", "nothing-changes"]
+    table = Table(title=f"Backtest: P(yes) per episode ({result.source})", title_justify="left")
+    short = {"base-rate": "base", "nothing-changes": "no change"}
+    for col in ("episode", "date", "recorded", "y", *names):
+        table.add_column(
+            short.get(col, col),
+            justify="right" if col in names or col == "y" else "left",
+            no_wrap=col != "episode",
+            overflow="fold",
+        )
+    table.caption = "base = base rate of yes in the file; no change = the status quo at 0.95"
+    for f in result.forecasts:
+        table.add_row(
+            f.episode, f.date, f.recorded_outcome, str(f.y), *(f"{f.p[n]:.3f}" for n in names)
+        )
+    console.print(table)
+    scores = Table(title="Scores (lower is better)", title_justify="left")
+    for col in ("forecaster", "kind", "n", "Brier", "log"):
+        scores.add_column(col, justify="left" if col in ("forecaster", "kind") else "right")
+    for s in result.scores:
+        scores.add_row(s.name, s.kind, str(s.n), f"{s.brier:.4f}", f"{s.log:.4f}")
+    console.print(scores)
+    console.print(
+        f"base rate of yes: {result.base_rate:.3f}; log scores clip lens probabilities to "
+        "[0.001, 0.999]; 'nothing changes' gives the status quo 0.95."
+    )
+    for ident, reason in result.skipped:
+        console.print(f"[yellow]skipped[/] {ident}: {reason}")
+
+
+def backtest_command(
+    episodes: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Episode YAML file or folder (default: the built-in episodes).", show_default=False
+        ),
+    ] = None,
+    lens: LensOption = None,
+    sets: SetOption = None,
+    params: ParamsOption = None,
+    world: WorldOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Score lenses and two baselines against recorded episodes (Brier and log scores)."""
+    settings = parse_settings(sets, params)
+    lenses = select_lenses(lens, settings)
+    records: list[Episode] = load_episodes(episodes)
+    source = str(episodes) if episodes is not None else "built-in episodes"
+    result = backtest(records, _world(world), lenses, source=source)
+    if json_output:
+        print_json(backtest_json(result))
+        return
+    _print_backtest(result)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``explain`` and ``backtest`` to the root app."""
+    app.command("explain")(explain_command)
+    app.command("backtest")(backtest_command)

@@ -1,0 +1,174 @@
+"""Backtests: forecast each recorded episode from the world as known before it, and score it.
+
+For every episode ``e`` and lens ``L``, ``P_L(yes)`` is computed from ``world.at(e.date)`` (facts
+dated strictly before the episode's day; see :meth:`detente.world.World.at`), so no fact dated on
+or after the episode can move its forecast. The event scored is ``recorded_outcome ==
+yes_outcome`` (``y`` = 1 or 0).
+
+Scores (lower is better for both):
+
+* **Brier score** (Brier 1950): mean of ``(p - y)**2``; 0 is perfect, 0.25 is a constant 0.5.
+* **Log score** (Good 1952): mean of ``-ln p_y`` with ``p_y = p`` if ``y = 1`` else ``1 - p``.
+  For the log score only, lens probabilities are clipped to ``[LOG_CLIP, 1 - LOG_CLIP]`` (a lens
+  certain and wrong would otherwise score infinity); Brier scores use the raw probabilities.
+
+Two baselines:
+
+* ``base-rate``: ``P(yes)`` = the share of yes outcomes among the evaluated episodes of the file.
+  It knows the file's answer frequency, so it is an in-sample, deliberately strong baseline.
+* ``nothing-changes``: the status quo outcome, with probability ``1 - STATUS_QUO_CLIP``: ``P(yes)
+  = 0.95`` when the yes outcome is the status quo (e.g. a base is kept), ``0.05`` otherwise. The
+  clip keeps its log score finite.
+
+An episode that cannot be evaluated (for instance its deciding organisation does not exist on
+that day in the world used) is listed with the reason and left out of every score, baselines
+included.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from detente.decisions import Episode
+from detente.errors import DetenteError
+from detente.explanation import lens_probability
+from detente.lenses.base import Lens
+from detente.world import World
+
+__all__ = [
+    "BASELINES",
+    "LOG_CLIP",
+    "STATUS_QUO_CLIP",
+    "BacktestResult",
+    "EpisodeForecast",
+    "Score",
+    "backtest",
+    "backtest_json",
+    "brier",
+    "log_score",
+]
+
+LOG_CLIP = 1e-3
+"""Lens probabilities are clipped to [0.001, 0.999] for the log score only."""
+STATUS_QUO_CLIP = 0.05
+"""The 'nothing changes' baseline gives the status quo 0.95, the change 0.05."""
+BASELINES = ("base-rate", "nothing-changes")
+
+
+def brier(p: Sequence[float], y: Sequence[int]) -> float:
+    """Mean Brier score of probabilities ``p`` for outcomes ``y`` (0/1); ``nan`` if empty."""
+    if not p:
+        return math.nan
+    return sum((pi - yi) ** 2 for pi, yi in zip(p, y, strict=True)) / len(p)
+
+
+def log_score(p: Sequence[float], y: Sequence[int], clip: float = 0.0) -> float:
+    """Mean negative log likelihood (natural log) of ``y`` under ``p``, clipped to
+    ``[clip, 1 - clip]``; ``inf`` if an outcome had probability 0; ``nan`` if empty."""
+    if not p:
+        return math.nan
+    total = 0.0
+    for pi, yi in zip(p, y, strict=True):
+        q = min(max(pi, clip), 1.0 - clip)
+        py = q if yi else 1.0 - q
+        if py <= 0:
+            return math.inf
+        total -= math.log(py)
+    return total / len(p)
+
+
+@dataclass(frozen=True)
+class EpisodeForecast:
+    """One episode's forecasts: ``p`` maps each lens and baseline to ``P(yes)``."""
+
+    episode: str
+    date: str
+    type: str
+    yes_outcome: str
+    recorded_outcome: str
+    y: int
+    p: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Score:
+    """Mean scores of one forecaster over ``n`` episodes."""
+
+    name: str
+    kind: str
+    n: int
+    brier: float
+    log: float
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Per-episode forecasts, scores per lens and baseline, and the episodes left out."""
+
+    source: str
+    lenses: tuple[str, ...]
+    forecasts: tuple[EpisodeForecast, ...]
+    scores: tuple[Score, ...]
+    skipped: tuple[tuple[str, str], ...]
+    base_rate: float
+
+
+def _forecast(episode: Episode, world: World, lenses: Sequence[Lens]) -> dict[str, float]:
+    snap = world.at(episode.date)  # facts dated strictly before the episode
+    return {lens.name: lens_probability(lens, snap, episode) for lens in lenses}
+
+
+def backtest(
+    episodes: Sequence[Episode], world: World, lenses: Sequence[Lens], *, source: str = ""
+) -> BacktestResult:
+    """Forecast and score every episode under every lens (see the module docstring)."""
+    rows: list[tuple[Episode, dict[str, float]]] = []
+    skipped: list[tuple[str, str]] = []
+    for episode in episodes:
+        try:
+            rows.append((episode, _forecast(episode, world, lenses)))
+        except DetenteError as exc:
+            skipped.append((episode.id, str(exc)))
+    ys = [int(e.yes_happened) for e, _ in rows]
+    rate = sum(ys) / len(ys) if ys else math.nan
+    forecasts = []
+    for episode, probs in rows:
+        sq_yes = episode.status_quo == episode.yes_outcome
+        probs = dict(probs)
+        probs["base-rate"] = rate
+        probs["nothing-changes"] = 1.0 - STATUS_QUO_CLIP if sq_yes else STATUS_QUO_CLIP
+        forecasts.append(
+            EpisodeForecast(
+                episode.id,
+                episode.date.isoformat(),
+                episode.type,
+                episode.yes_outcome,
+                episode.recorded_outcome,
+                int(episode.yes_happened),
+                probs,
+            )
+        )
+    scores = []
+    for name in [*(lens.name for lens in lenses), *BASELINES]:
+        p = [f.p[name] for f in forecasts]
+        kind = "baseline" if name in BASELINES else "lens"
+        clip = LOG_CLIP if kind == "lens" else 0.0
+        scores.append(Score(name, kind, len(p), brier(p, ys), log_score(p, ys, clip)))
+    return BacktestResult(
+        source=source,
+        lenses=tuple(lens.name for lens in lenses),
+        forecasts=tuple(forecasts),
+        scores=tuple(scores),
+        skipped=tuple(skipped),
+        base_rate=rate,
+    )
+
+
+def backtest_json(result: BacktestResult) -> dict[str, Any]:
+    """A JSON-ready mapping of ``result``."""
+    data = asdict(result)
+    data["skipped"] = [{"episode": e, "reason": r} for e, r in result.skipped]
+    return data

@@ -1,0 +1,349 @@
+"""Explanations: why a question comes out as it does under a lens, and what would change it.
+
+For a question (or episode), a snapshot and a lens, :func:`explain` computes
+
+* each stakeholder's utility margin ``U(yes) - U(no)``, split into the lens's named terms;
+* each decider's probability of accepting: the logit of
+  :func:`detente.institutions.acceptance.p_accept` (``scale``), tempered by the silence procedure
+  of :class:`detente.lenses.base.AcceptanceParams` (``stake_scale``);
+* the probability of the yes outcome under the deciding sides' rules
+  (:func:`detente.decisions.sides_probability`: every side must agree);
+* the pivotal members (:func:`detente.institutions.pivotal_members`), with the term that drives
+  each one;
+* counterfactuals: each top pivot made indifferent (every term 0), each term removed, and the
+  question under every other registered lens.
+
+The result is a frozen :class:`Explanation`; presentation (tables, JSON) lives in the CLI.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from detente.decisions import Question, Side, deciding_sides, sides_probability
+from detente.institutions import Pivot, p_accept, pivotal_members
+from detente.lenses.base import AcceptanceParams, Lens, ParamInfo, Preferences, param_info
+from detente.lenses.registry import LENSES, lens_overrides
+from detente.world import Snapshot
+
+__all__ = [
+    "ActorMargin",
+    "Counterfactual",
+    "Explanation",
+    "SideResult",
+    "acceptance",
+    "explain",
+    "explanation_json",
+    "probability",
+    "why",
+]
+
+TOP_PIVOTS = 3
+"""How many pivots get an "indifferent" counterfactual."""
+
+
+@dataclass(frozen=True)
+class ActorMargin:
+    """One stakeholder's margin, split into terms.
+
+    ``side`` is the label of the side it decides in (``None`` for a stakeholder who does not
+    decide); ``p_accept`` its acceptance probability (``None`` likewise); ``terms`` pairs of
+    ``(term, contribution)`` in the lens's order; ``main_term`` the term with the largest
+    absolute contribution.
+    """
+
+    actor: str
+    side: str | None
+    margin: float
+    stake: float
+    p_accept: float | None
+    terms: tuple[tuple[str, float], ...]
+    main_term: str
+
+
+@dataclass(frozen=True)
+class SideResult:
+    """One deciding side: its rule, members and probability of saying yes."""
+
+    label: str
+    rule: str
+    actors: tuple[str, ...]
+    p_yes: float
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """A what-if: ``kind`` is ``indifferent`` (an actor), ``no-term`` (a term) or ``lens``."""
+
+    kind: str
+    target: str
+    label: str
+    p_yes: float
+    change: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a question comes out as it does under one lens (see the module docstring).
+
+    ``pivot_terms`` maps each pivot's actor to the term that pushes it hardest in its role's
+    direction (most negative for a blocker, most positive for a decisive supporter);
+    ``term_totals`` sums each term's contribution over the deciders; ``dominant_term`` is the
+    term with the largest absolute total.
+    """
+
+    question_id: str
+    date: str
+    text: str
+    lens: str
+    params: tuple[ParamInfo, ...]
+    yes_outcome: str
+    no_outcome: str
+    p_yes: float
+    outcome: str
+    recorded_outcome: str | None
+    sides: tuple[SideResult, ...]
+    actors: tuple[ActorMargin, ...]
+    pivots: tuple[Pivot, ...]
+    pivot_terms: tuple[tuple[str, str, float], ...]
+    term_totals: tuple[tuple[str, float], ...]
+    dominant_term: str
+    counterfactuals: tuple[Counterfactual, ...]
+
+
+def _defaults(sides: Sequence[Side], question: Question) -> dict[str, float]:
+    """What a member with nothing at stake does: go along in a body, keep the status quo alone."""
+    alone = 1.0 if question.status_quo == question.yes_outcome else 0.0
+    out: dict[str, float] = {}
+    for side in sides:
+        for a in side.actors:
+            out.setdefault(a, 1.0 if len(side.actors) > 1 else alone)
+    return out
+
+
+def acceptance(
+    prefs: Preferences, sides: Sequence[Side], question: Question, params: AcceptanceParams
+) -> dict[str, float]:
+    """Each decider's probability of accepting (logit tempered by the silence procedure)."""
+    defaults = _defaults(sides, question)
+    margins, stakes = prefs.margins, prefs.stakes
+    out = {}
+    for actor, d in defaults.items():
+        i = prefs.index(actor)
+        p = float(p_accept(margins[i], params.scale))
+        if params.stake_scale > 0:
+            salience = 1.0 - math.exp(-float(stakes[i]) / params.stake_scale)
+            p = salience * p + (1.0 - salience) * d
+        out[actor] = p
+    return out
+
+
+def probability(
+    prefs: Preferences, sides: Sequence[Side], question: Question, params: AcceptanceParams
+) -> float:
+    """Probability of the yes outcome given the preferences."""
+    acc = acceptance(prefs, sides, question, params)
+    return float(sides_probability(tuple(sides), acc))
+
+
+def _side_results(sides: Sequence[Side], acc: Mapping[str, float]) -> list[SideResult]:
+    return [
+        SideResult(
+            s.label, s.rule, s.actors, float(s.probability(np.array([acc[a] for a in s.actors])))
+        )
+        for s in sides
+    ]
+
+
+def _pivots(
+    sides: Sequence[Side],
+    side_results: Sequence[SideResult],
+    acc: Mapping[str, float],
+    stakes: Mapping[str, float],
+) -> list[Pivot]:
+    pivots: list[Pivot] = []
+    for k, side in enumerate(sides):
+        others = math.prod(r.p_yes for j, r in enumerate(side_results) if j != k)
+        pivots.extend(
+            pivotal_members(
+                side.actors,
+                [acc[a] for a in side.actors],
+                side.rule,
+                weights=side.weights,
+                quota=side.quota,
+                others=others,
+            )
+        )
+    # Under consensus every supporter has about the same swing; among equals, those with more
+    # at stake come first (they are the ones whose change of mind is plausible).
+    pivots.sort(key=lambda p: (-round(p.swing, 2), -stakes.get(p.actor, 0.0), p.actor))
+    seen: set[str] = set()
+    unique = []
+    for p in pivots:
+        if p.actor not in seen:
+            seen.add(p.actor)
+            unique.append(p)
+    return unique
+
+
+def _actor_margins(
+    prefs: Preferences, side_of: Mapping[str, str], acc: Mapping[str, float]
+) -> list[ActorMargin]:
+    out = []
+    tm, margins, stakes = prefs.term_margins, prefs.margins, prefs.stakes
+    for i, actor in enumerate(prefs.actors):
+        terms = tuple((t, float(tm[k, i])) for k, t in enumerate(prefs.terms))
+        main = max(terms, key=lambda kv: abs(kv[1]))[0] if terms else ""
+        out.append(
+            ActorMargin(
+                actor,
+                side_of.get(actor),
+                float(margins[i]),
+                float(stakes[i]),
+                acc.get(actor),
+                terms,
+                main,
+            )
+        )
+    return out
+
+
+def _pivot_term(prefs: Preferences, pivot: Pivot) -> tuple[str, str, float]:
+    values = prefs.margin_terms(pivot.actor)
+    if pivot.role == "blocker":
+        term = min(values, key=lambda t: values[t])
+    else:
+        term = max(values, key=lambda t: values[t])
+    return pivot.actor, term, values[term]
+
+
+def _counterfactuals(
+    prefs: Preferences,
+    sides: Sequence[Side],
+    question: Question,
+    lens: Lens,
+    pivots: Sequence[Pivot],
+    p_yes: float,
+    others: Sequence[tuple[str, float]],
+) -> list[Counterfactual]:
+    out = []
+    for pv in pivots[:TOP_PIVOTS]:
+        p = probability(prefs.indifferent(pv.actor), sides, question, lens.params)
+        out.append(
+            Counterfactual("indifferent", pv.actor, f"with {pv.actor} indifferent", p, p - p_yes)
+        )
+    for term in prefs.terms:
+        p = probability(prefs.without_term(term), sides, question, lens.params)
+        out.append(Counterfactual("no-term", term, f"with no {term} term", p, p - p_yes))
+    for name, p in others:
+        out.append(Counterfactual("lens", name, f"under the {name} lens", p, p - p_yes))
+    return out
+
+
+def _evaluate(lens: Lens, snap: Snapshot, question: Question) -> tuple[Preferences, float]:
+    sides = deciding_sides(question, snap)
+    prefs = lens.preferences(snap, question)
+    return prefs, probability(prefs, sides, question, lens.params)
+
+
+def lens_probability(lens: Lens, snap: Snapshot, question: Question) -> float:
+    """``P(yes outcome)`` of ``question`` under ``lens`` as of ``snap``."""
+    return _evaluate(lens, snap, question)[1]
+
+
+def explain(
+    question: Question,
+    snap: Snapshot,
+    lens: Lens,
+    *,
+    compare: Sequence[Lens] | None = None,
+    settings: Mapping[str, object] | None = None,
+) -> Explanation:
+    """Explain ``question`` under ``lens`` as of ``snap`` (normally ``world.at(question.date)``).
+
+    ``compare`` are the lenses of the "under the other lens" counterfactuals (default: every other
+    registered lens, with the ``settings`` that apply to it, see
+    :func:`detente.lenses.registry.lens_overrides`).
+    """
+    sides = deciding_sides(question, snap)
+    prefs = lens.preferences(snap, question)
+    acc = acceptance(prefs, sides, question, lens.params)
+    side_results = _side_results(sides, acc)
+    p_yes = float(sides_probability(tuple(sides), acc))
+    stakes = {a: float(z) for a, z in zip(prefs.actors, prefs.stakes, strict=True)}
+    pivots = _pivots(sides, side_results, acc, stakes)
+    if compare is None:
+        compare = [
+            other.with_params(lens_overrides(settings or {}, name)) if settings else other
+            for name, other in LENSES.items()
+            if name != lens.name
+        ]
+    others = [(o.name, lens_probability(o, snap, question)) for o in compare if o.name != lens.name]
+    side_of = {a: s.label for s in reversed(sides) for a in s.actors}
+    deciders = [i for i, a in enumerate(prefs.actors) if a in side_of]
+    totals = prefs.term_margins[:, deciders].sum(axis=1)
+    term_totals = tuple((t, float(v)) for t, v in zip(prefs.terms, totals, strict=True))
+    dominant = max(term_totals, key=lambda kv: abs(kv[1]))[0] if term_totals else ""
+    return Explanation(
+        question_id=question.id,
+        date=question.date.isoformat(),
+        text=question.text,
+        lens=lens.name,
+        params=tuple(param_info(lens.params)),
+        yes_outcome=question.yes_outcome,
+        no_outcome=question.no_outcome,
+        p_yes=p_yes,
+        outcome=question.yes_outcome if p_yes >= 0.5 else question.no_outcome,
+        recorded_outcome=getattr(question, "recorded_outcome", None),
+        sides=tuple(side_results),
+        actors=tuple(_actor_margins(prefs, side_of, acc)),
+        pivots=tuple(pivots),
+        pivot_terms=tuple(_pivot_term(prefs, p) for p in pivots),
+        term_totals=term_totals,
+        dominant_term=dominant,
+        counterfactuals=tuple(
+            _counterfactuals(prefs, sides, question, lens, pivots, p_yes, others)
+        ),
+    )
+
+
+def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
+    """A few sentences saying why: the outcome, the failing or carrying sides, the pivots."""
+    lines = [
+        f"Under the {expl.lens} lens: {expl.outcome} (P({expl.yes_outcome}) = {expl.p_yes:.3f})."
+    ]
+    for side in expl.sides:
+        verdict = "agrees" if side.p_yes >= 0.5 else "fails"
+        lines.append(
+            f"{side.label} ({side.rule}, {len(side.actors)} member(s)) {verdict}: "
+            f"P(yes) = {side.p_yes:.3f}."
+        )
+    terms = {a: t for a, t, _ in expl.pivot_terms}
+    values = {a: v for a, _, v in expl.pivot_terms}
+    for pv in expl.pivots[:max_pivots]:
+        lines.append(
+            f"{pv.actor} is a pivotal {pv.role} (swing {pv.swing:.2f}, P(accept) "
+            f"{pv.p_accept:.2f}); its strongest reason: {terms[pv.actor]} "
+            f"({values[pv.actor]:+.2f})."
+        )
+    total = dict(expl.term_totals)[expl.dominant_term] if expl.term_totals else 0.0
+    lines.append(
+        f"Dominant term over all deciders: {expl.dominant_term} ({total:+.2f} summed margin)."
+    )
+    return lines
+
+
+def explanation_json(expl: Explanation) -> dict[str, Any]:
+    """A JSON-ready mapping of ``expl`` (plus the ``why`` sentences)."""
+    data = asdict(expl)
+    for a in data["actors"]:
+        a["terms"] = dict(a["terms"])
+    data["term_totals"] = dict(expl.term_totals)
+    data["pivot_terms"] = [{"actor": a, "term": t, "value": v} for a, t, v in expl.pivot_terms]
+    data["why"] = why(expl)
+    return data
