@@ -10,22 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-import yaml
 from rich.table import Table
 
-from detente.cli.common import WorldOption, console, print_json
+from detente.cli.common import (
+    ParamsOption,
+    SetOption,
+    WorldOption,
+    console,
+    open_world,
+    parse_settings,
+    print_json,
+)
 from detente.decisions import Episode, Question, load_episodes
-from detente.errors import InputError, Problem, UnknownIdError
+from detente.errors import UnknownIdError
 from detente.experiments.backtest import BacktestResult, backtest, backtest_json
 from detente.explanation import Explanation, explain, explanation_json, why
 from detente.lenses import LENSES, Lens, get_lens, lens_overrides
 from detente.lenses.table import resolve_question
-from detente.world import World, builtin_world, load_world
+from detente.world import World
 
-__all__ = ["parse_settings", "register", "select_lenses"]
+__all__ = ["register", "select_lenses"]
 
 _MIN_STAKE_SHOWN = 0.01
 
@@ -33,65 +40,10 @@ LensOption = Annotated[
     list[str] | None,
     typer.Option("--lens", "-l", help="Lens to use (repeatable; default: every registered lens)."),
 ]
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        help="Override a lens parameter: PARAM=VALUE or LENS.PARAM=VALUE (repeatable).",
-        show_default=False,
-    ),
-]
-ParamsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--params",
-        help="YAML file of parameters: {realist: {rivalry_weight: 0.5}} or {rivalry_weight: 0.5}.",
-        show_default=False,
-    ),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON.")]
 
 
 # -- argument resolution ----------------------------------------------------------------------
-def _flatten(data: Mapping[str, Any], file: str) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in data.items():
-        if isinstance(value, Mapping):
-            for sub, v in value.items():
-                out[f"{key}.{sub}"] = v
-        elif isinstance(value, int | float | str):
-            out[str(key)] = value
-        else:
-            raise InputError(Problem(file, None, str(key), "expected a number or a mapping"))
-    return out
-
-
-def parse_settings(sets: list[str] | None, params_file: Path | None) -> dict[str, object]:
-    """Settings from a ``--params`` YAML file and ``--set`` items (later ones win)."""
-    settings: dict[str, object] = {}
-    if params_file is not None:
-        text = params_file.read_text(encoding="utf-8")
-        try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            raise InputError(
-                Problem(str(params_file), None, None, f"not valid YAML: {exc}")
-            ) from None
-        if not isinstance(data, Mapping):
-            raise InputError(Problem(str(params_file), 1, None, "expected a mapping"))
-        settings.update(_flatten(data, str(params_file)))
-    problems = []
-    for item in sets or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            problems.append(Problem(None, None, "--set", f"{item!r} is not PARAM=VALUE"))
-            continue
-        settings[key.strip()] = value.strip()
-    if problems:
-        raise InputError(problems)
-    return settings
-
-
 def select_lenses(names: list[str] | None, settings: Mapping[str, object]) -> list[Lens]:
     """The lenses named (default: all registered), each with the settings that apply to it."""
     chosen = names or list(LENSES)
@@ -102,7 +54,7 @@ def select_lenses(names: list[str] | None, settings: Mapping[str, object]) -> li
 
 
 def _world(path: Path | None) -> World:
-    return load_world(path) if path is not None else builtin_world()
+    return open_world(path)
 
 
 # -- explain --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ render the report (:func:`print_report`).
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,7 +19,14 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from detente.cli.common import console, print_json
+from detente.cli.common import (
+    ParamsOption,
+    SetOption,
+    console,
+    open_world,
+    parse_settings,
+    print_json,
+)
 from detente.errors import InputError, UnknownIdError
 from detente.forecast.engine import Model
 from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
@@ -30,6 +38,8 @@ from detente.forecast.question import (
 )
 from detente.forecast.sensitivity import SensitivityResult, analyse_sensitivity
 from detente.forecast.table import StakeholderTable, read_table
+from detente.lenses import lens_overrides
+from detente.lenses.table import forecast_table_for
 from detente.rng import as_generator, spawn_generators
 
 __all__ = ["Subject", "build_report", "print_report", "register", "resolve_subject"]
@@ -64,13 +74,25 @@ class Subject:
     label: str
 
 
-def resolve_subject(argument: str, *, world_path: Path | None = None) -> Subject:
+def resolve_subject(
+    argument: str,
+    *,
+    world_path: Path | None = None,
+    lens: str | None = None,
+    settings: Mapping[str, object] | None = None,
+) -> Subject:
     """Turn the command's argument into a stakeholder table.
 
     A built-in question id (``nato-csto-2009``), a question file (YAML with ``date`` and ``scale``)
     or a table file (plain or KTAB CSV, table YAML). Questions are resolved against the world at
-    ``world_path`` (default: the built-in world).
+    ``world_path`` (default: the built-in world). With ``lens``, the argument is an episode id or
+    file instead, and the lens derives the table from the world the day before the episode
+    (:func:`detente.lenses.table.forecast_table_for`); ``settings`` override lens parameters.
     """
+    if lens is not None:
+        overrides = lens_overrides(settings or {}, lens, [lens])
+        table = forecast_table_for(argument, lens, open_world(world_path), overrides)
+        return Subject(table, None, f"{argument} ({lens} lens)")
     path = Path(argument)
     if path.exists():
         if path.is_dir():
@@ -88,10 +110,7 @@ def resolve_subject(argument: str, *, world_path: Path | None = None) -> Subject
 def _question(
     ident: str | Path, world_path: Path | None
 ) -> tuple[StakeholderTable, ForecastQuestion, str]:
-    from detente.world import builtin_world, load_world
-
-    world = load_world(world_path) if world_path is not None else builtin_world()
-    question = load_question(ident, world)
+    question = load_question(ident, open_world(world_path))
     return question.table, question, question.id
 
 
@@ -373,6 +392,16 @@ def forecast_command(
     capability_sigma: Annotated[
         float, typer.Option(min=0.0, help="Lognormal sigma of capability noise.")
     ] = 0.2,
+    lens: Annotated[
+        str | None,
+        typer.Option(
+            help="Forecast an episode (id or file) on the stakeholder table this theory lens "
+            "derives from the world the day before it (e.g. realist, liberal).",
+            show_default=False,
+        ),
+    ] = None,
+    sets: SetOption = None,
+    params: ParamsOption = None,
 ) -> None:
     """Forecast a question or stakeholder table with a bargaining model, with uncertainty."""
     if list_questions:
@@ -380,7 +409,12 @@ def forecast_command(
         return
     if subject is None:
         raise InputError("give a question id or a table file (see `detente forecast --list`)")
-    resolved = resolve_subject(subject, world_path=world)
+    settings = parse_settings(sets, params)
+    if settings and lens is None:
+        raise InputError("--set and --params change lens parameters: give --lens too")
+    resolved = resolve_subject(subject, world_path=world, lens=lens, settings=settings)
+    if lens is not None and threshold is None:
+        threshold = 50.0  # a lens table runs from the no outcome (0) to the yes outcome (100)
     perturbation = Perturbation(position_sd, salience_sd, capability_sigma, dropout)
     report, result = build_report(
         resolved,

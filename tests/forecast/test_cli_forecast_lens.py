@@ -1,0 +1,58 @@
+"""``detente forecast EPISODE --lens L``: the bargaining models on a lens's stakeholder table."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "detente", "forecast", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _forecast(*args: str) -> dict[str, object]:
+    result = run(*args, "--runs", "200", "--seed", "3", "--sensitivity", "none", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    (dimension,) = report["dimensions"]
+    return dimension  # type: ignore[no-any-return]
+
+
+def test_the_two_lenses_forecast_opposite_ends_of_the_scale() -> None:
+    realist = _forecast("nato-csto-2009", "--lens", "realist")
+    liberal = _forecast("nato-csto-2009", "--lens", "liberal")
+    # realist: the US, holding most of the capability, sits at the refusing end and carries it
+    assert realist["forecast"] < 25 < 75 < liberal["forecast"]  # type: ignore[operator]
+    assert realist["p_exceeds"]["probability"] < 0.5 < liberal["p_exceeds"]["probability"]  # type: ignore[index]
+
+
+def test_lens_parameters_reach_the_table() -> None:
+    base = _forecast("nato-csto-2009", "--lens", "realist", "--model", "smp")
+    changed = _forecast("nato-csto-2009", "--lens", "realist", "--model", "smp", "--set", "scale=5")
+    assert base["median"] != changed["median"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("nato-csto-2009", "--lens", "marxist"), "unknown lens 'marxist'"),
+        (("no-such-episode", "--lens", "realist"), "unknown episode 'no-such-episode'"),
+        (("nato-csto-2009", "--set", "scale=2"), "give --lens too"),
+        (("nato-csto-2009", "--lens", "realist", "--set", "nonsense=1"), "nonsense"),
+    ],
+)
+def test_bad_lens_input_exits_2(args: tuple[str, ...], words: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
