@@ -118,3 +118,16 @@ def test_no_future_leak_for_any_later_date(day: dt.date, intensity: float) -> No
     # each of those episodes keeps its forecast, whatever the facts say.
     baseline = _probabilities(builtin_world(), day)
     assert _probabilities(_extended(_future_facts(day, intensity, 0)), day) == baseline
+
+
+def test_scores_by_type_partition_the_episodes() -> None:
+    """Per-type scores cover every episode once and average back to the overall scores."""
+    from detente.decisions import builtin_episodes
+    from detente.lenses import get_lens
+    from detente.world import builtin_world
+
+    result = backtest(builtin_episodes(), builtin_world(), [get_lens("realist")])
+    assert sum(scores[0].n for scores in result.by_type.values()) == len(result.forecasts)
+    for i, overall in enumerate(result.scores):
+        weighted = sum(s[i].n * s[i].brier for s in result.by_type.values()) / overall.n
+        assert weighted == pytest.approx(overall.brier)

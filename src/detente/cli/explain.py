@@ -194,12 +194,25 @@ def _print_backtest(result: BacktestResult) -> None:
     for s in result.scores:
         scores.add_row(s.name, s.kind, str(s.n), f"{s.brier:.4f}", f"{s.log:.4f}")
     console.print(scores)
+    console.print(_by_type_table(result, names))
     console.print(
         f"base rate of yes: {result.base_rate:.3f}; log scores clip lens probabilities to "
         "[0.001, 0.999]; 'nothing changes' gives the status quo 0.95."
     )
     for ident, reason in result.skipped:
         console.print(f"[yellow]skipped[/] {ident}: {reason}")
+
+
+def _by_type_table(result: BacktestResult, names: list[str]) -> Table:
+    table = Table(title="Brier / log by decision type", title_justify="left")
+    table.add_column("type")
+    table.add_column("n", justify="right")
+    for name in names:
+        table.add_column(name, justify="right")
+    for kind, scores in result.by_type.items():
+        cells = [f"{s.brier:.3f} / {s.log:.3f}" for s in scores]
+        table.add_row(kind, str(scores[0].n), *cells)
+    return table
 
 
 def backtest_command(

@@ -32,6 +32,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
+from numpy.typing import ArrayLike
+
 from detente.decisions import Episode
 from detente.errors import DetenteError
 from detente.explanation import lens_probability
@@ -58,26 +61,21 @@ STATUS_QUO_CLIP = 0.05
 BASELINES = ("base-rate", "nothing-changes")
 
 
-def brier(p: Sequence[float], y: Sequence[int]) -> float:
+def brier(p: ArrayLike, y: ArrayLike) -> float:
     """Mean Brier score of probabilities ``p`` for outcomes ``y`` (0/1); ``nan`` if empty."""
-    if not p:
-        return math.nan
-    return sum((pi - yi) ** 2 for pi, yi in zip(p, y, strict=True)) / len(p)
+    pa, ya = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    return float(np.mean((pa - ya) ** 2)) if pa.size else math.nan
 
 
-def log_score(p: Sequence[float], y: Sequence[int], clip: float = 0.0) -> float:
+def log_score(p: ArrayLike, y: ArrayLike, clip: float = 0.0) -> float:
     """Mean negative log likelihood (natural log) of ``y`` under ``p``, clipped to
     ``[clip, 1 - clip]``; ``inf`` if an outcome had probability 0; ``nan`` if empty."""
-    if not p:
+    pa, ya = np.asarray(p, dtype=float), np.asarray(y, dtype=bool)
+    if not pa.size:
         return math.nan
-    total = 0.0
-    for pi, yi in zip(p, y, strict=True):
-        q = min(max(pi, clip), 1.0 - clip)
-        py = q if yi else 1.0 - q
-        if py <= 0:
-            return math.inf
-        total -= math.log(py)
-    return total / len(p)
+    q = np.clip(pa, clip, 1.0 - clip)
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the honest score of a certain miss
+        return float(-np.mean(np.log(np.where(ya, q, 1.0 - q))))
 
 
 @dataclass(frozen=True)
@@ -114,6 +112,7 @@ class BacktestResult:
     scores: tuple[Score, ...]
     skipped: tuple[tuple[str, str], ...]
     base_rate: float
+    by_type: dict[str, tuple[Score, ...]]
 
 
 def _forecast(episode: Episode, world: World, lenses: Sequence[Lens]) -> dict[str, float]:
@@ -151,20 +150,29 @@ def backtest(
                 probs,
             )
         )
-    scores = []
-    for name in [*(lens.name for lens in lenses), *BASELINES]:
-        p = [f.p[name] for f in forecasts]
-        kind = "baseline" if name in BASELINES else "lens"
-        clip = LOG_CLIP if kind == "lens" else 0.0
-        scores.append(Score(name, kind, len(p), brier(p, ys), log_score(p, ys, clip)))
+    names = [*(lens.name for lens in lenses), *BASELINES]
+    types = sorted({f.type for f in forecasts})
     return BacktestResult(
         source=source,
         lenses=tuple(lens.name for lens in lenses),
         forecasts=tuple(forecasts),
-        scores=tuple(scores),
+        scores=_scores(forecasts, names),
         skipped=tuple(skipped),
         base_rate=rate,
+        by_type={t: _scores([f for f in forecasts if f.type == t], names) for t in types},
     )
+
+
+def _scores(forecasts: Sequence[EpisodeForecast], names: Sequence[str]) -> tuple[Score, ...]:
+    """Brier and log score of each forecaster over ``forecasts``."""
+    ys = [f.y for f in forecasts]
+    scores = []
+    for name in names:
+        p = [f.p[name] for f in forecasts]
+        kind = "baseline" if name in BASELINES else "lens"
+        clip = LOG_CLIP if kind == "lens" else 0.0
+        scores.append(Score(name, kind, len(p), brier(p, ys), log_score(p, ys, clip)))
+    return tuple(scores)
 
 
 def backtest_json(result: BacktestResult) -> dict[str, Any]:
