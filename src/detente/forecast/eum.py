@@ -672,7 +672,10 @@ def _stops(
 class EUM:
     """Thin facade: the EUM on one dimension of a :class:`~detente.forecast.table.StakeholderTable`.
 
-    >>> run = EUM(table).run(10)  # doctest: +SKIP
+    >>> from detente.forecast.question import load_question
+    >>> run = EUM(load_question("nato-csto-2009").table).run(10)
+    >>> run.positions.shape[1], round(float(run.forecast[0]), 2)
+    (11, 0.0)
     """
 
     def __init__(
