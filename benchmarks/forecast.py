@@ -20,7 +20,8 @@ SOE 13 x 2, 40-, 80- and 160-actor tables it prints
 and the ratio to the issue's targets (SMP <= 6 ms/turn at 40 actors, <= 40 ms/turn at 80;
 10,000 EUM replicates of the EU example in <= 2 s) and to KTAB's measured times (``smpc --logmin``:
 11 ms/turn at 13 x 2, 294 ms/turn at 40 actors, 3.8 s/turn at 80; ``bargaining.md`` §6 and the
-issue) and the 47 s of the faithful Python EUM replication at 17 actors.
+issue) and the 47 s of the faithful Python EUM replication at 17 actors. Last, the peak memory of
+a 400-actor table (four replicates at once) in each model, against the 1 GB budget.
 
 The tables are read from ``../shared/data`` (beside the checkout) when present; without it only the
 EU example, typed in below, is run.
@@ -182,14 +183,43 @@ def run_case(case: Case, *, quick: bool) -> None:
     print(mc)
 
 
+def bench_large(n: int = 400, replicates: int = 4) -> None:
+    """Peak memory of one EUM round and two SMP turns at ``n`` actors, against the 1 GB budget.
+
+    A random table (seeded) of ``n`` actors, run as ``replicates`` Monte Carlo copies at once so
+    the replicate axis is exercised too; ``tracemalloc`` sees NumPy's buffers.
+    """
+    rng = np.random.default_rng(400)
+    cap = rng.uniform(1, 100, (replicates, n))
+    pos = rng.uniform(0, 100, (replicates, n, 1))
+    sal = rng.uniform(0.1, 1.0, (replicates, n, 1))
+    bounds = np.array([[0.0, 100.0]])
+    for model, steps in (("eum", 1), ("smp", 2)):
+        tracemalloc.start()
+        start = time.perf_counter()
+        run_model(model, cap, pos, sal, bounds=bounds, rounds=steps)  # type: ignore[arg-type]
+        elapsed = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        mib = peak / 2**20
+        print(
+            f"{n} actors x {replicates} replicates {model.upper()}: "
+            f"{elapsed / steps:.2f} s per step (traced); peak {mib:.0f} MiB; "
+            f"budget 1024 MiB {'met' if mib <= 1024 else 'MISSED'}"
+        )
+
+
 def main() -> None:
     """Print every case."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and replicates")
+    parser.add_argument("--no-large", action="store_true", help="skip the 400-actor memory run")
     args = parser.parse_args()
     print(f"tables from {SHARED if SHARED.is_dir() else '(typed-in EU table only)'}")
     for case in CASES:
         run_case(case, quick=args.quick)
+    if not args.no_large:
+        bench_large()
 
 
 if __name__ == "__main__":
