@@ -116,3 +116,10 @@ def test_extending_the_builtin_world(tmp_path: Path) -> None:
                  "--world", tmp_path, "--json")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["MNG"]
+
+
+def test_version() -> None:
+    from detente import __version__
+
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"detente {__version__}"

@@ -7,10 +7,12 @@ the user's input (``DetenteError``) are printed without a traceback and exit wit
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
+from detente import __version__
 from detente.cli import explain, forecast, world
 from detente.cli.common import err_console
 from detente.errors import DetenteError
@@ -24,6 +26,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"detente {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Model, forecast and explain security cooperation between states and alliances."""
+
 
 world.register(app)
 forecast.register(app)
