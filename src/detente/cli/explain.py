@@ -25,7 +25,7 @@ from detente.cli.common import (
     print_json,
 )
 from detente.decisions import Episode, Question, load_episodes
-from detente.errors import UnknownIdError
+from detente.errors import InputError, Problem, UnknownIdError
 from detente.experiments.backtest import BacktestResult, backtest, backtest_json
 from detente.explanation import Explanation, explain, explanation_json, why
 from detente.lenses import LENSES, Lens, get_lens, lens_overrides
@@ -50,7 +50,23 @@ def select_lenses(names: list[str] | None, settings: Mapping[str, object]) -> li
     for name in chosen:
         if name not in LENSES:
             raise UnknownIdError("lens", name, LENSES)
-    return [get_lens(n, lens_overrides(settings, n, chosen)) for n in chosen]
+    # Report every bad setting at once: unknown keys first, then bad values of every lens.
+    problems: list[Problem] = []
+    try:
+        lens_overrides(settings, chosen[0], chosen)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        bad = {p.field for p in exc.problems}
+        settings = {k: v for k, v in settings.items() if k not in bad}
+    lenses = []
+    for n in chosen:
+        try:
+            lenses.append(get_lens(n, lens_overrides(settings, n, chosen)))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return lenses
 
 
 def _world(path: Path | None) -> World:
@@ -154,8 +170,8 @@ def explain_command(
     """Explain a question under one or more lenses: probability, terms, pivots, what-ifs."""
     settings = parse_settings(sets, params)
     lenses = select_lenses(lens, settings)
-    question = resolve_question(episode)
     the_world = _world(world)
+    question = resolve_question(episode, the_world)
     snap = the_world.at(question.date)
     compare = [get_lens(n, lens_overrides(settings, n, list(LENSES))) for n in LENSES]
     explanations = [explain(question, snap, ln, compare=compare) for ln in lenses]
@@ -231,9 +247,10 @@ def backtest_command(
     """Score lenses and two baselines against recorded episodes (Brier and log scores)."""
     settings = parse_settings(sets, params)
     lenses = select_lenses(lens, settings)
-    records: list[Episode] = load_episodes(episodes)
+    the_world = _world(world)
+    records: list[Episode] = load_episodes(episodes, world=the_world)
     source = str(episodes) if episodes is not None else "built-in episodes"
-    result = backtest(records, _world(world), lenses, source=source)
+    result = backtest(records, the_world, lenses, source=source)
     if json_output:
         print_json(backtest_json(result))
         return

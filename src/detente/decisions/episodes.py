@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from detente.decisions.question import Episode, Question
 from detente.errors import InputError, Problem, UnknownIdError
+from detente.world import World
 from detente.yamlio import YamlPath, line_at, package_data, read_yaml, yaml_files
 
 __all__ = [
@@ -77,6 +78,34 @@ def _item_problems(
         return None, problems
 
 
+def _world_problems(question: Question, world: World) -> Iterator[tuple[YamlPath, str]]:
+    """``(path, message)`` for every id of ``question`` that ``world`` does not know, and for a
+    date outside the world's coverage."""
+    covers = world.header.covers
+    if covers is not None and not covers[0] <= question.date <= covers[1]:
+        yield (
+            ("date",),
+            f"{question.date.isoformat()} is outside the world's coverage "
+            f"({covers[0].isoformat()} to {covers[1].isoformat()})",
+        )
+    actors = world.actor_ids()
+    for name in ("proposer", "target"):
+        if getattr(question, name) not in actors:
+            yield (name,), f"unknown actor {getattr(question, name)!r} (not in the world)"
+    if question.deciding_org is not None and question.deciding_org not in world.organisations:
+        yield ("deciding_org",), f"unknown organisation {question.deciding_org!r}"
+    for k, actor in enumerate(question.deciders or ()):
+        if actor not in actors:
+            yield ("deciders", k), f"unknown actor {actor!r} (not in the world)"
+    for k, source in enumerate(question.sources):
+        if source not in world.sources:
+            yield ("sources", k), f"unknown source {source!r} (not in the world's sources)"
+    if question.clause is not None:
+        clauses = {f"{a.id}/{c.id}" for a in world.agreements for c in a.clauses}
+        if question.clause not in clauses:
+            yield ("clause",), f"unknown clause {question.clause!r} (agreement/clause)"
+
+
 @dataclass(frozen=True)
 class _Read:
     """A valid record and where it was found (to locate duplicates)."""
@@ -87,7 +116,7 @@ class _Read:
     field: str
 
 
-def _read_file(path: Path, require_outcome: bool) -> Iterator[_Read | Problem]:
+def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterator[_Read | Problem]:
     file = str(path)
     try:
         data, lines = read_yaml(path)
@@ -109,18 +138,25 @@ def _read_file(path: Path, require_outcome: bool) -> Iterator[_Read | Problem]:
         return
     for index, item in enumerate(items):
         question, problems = _item_problems(item, index, file, lines, require_outcome)
+        if question is not None and world is not None:
+            label = f"episode {question.id!r}: "
+            for sub, message in _world_problems(question, world):
+                where = (KEY, index, *sub)
+                problems.append(
+                    Problem(file, line_at(lines, where), _field(where), label + message)
+                )
         if question is not None:
             where = (KEY, index, "id")
             yield _Read(question, file, line_at(lines, where), _field(where))
         yield from problems
 
 
-def _load(path: str | Path | None, require_outcome: bool) -> list[Question]:
+def _load(path: str | Path | None, require_outcome: bool, world: World | None) -> list[Question]:
     root = builtin_episodes_path() if path is None else Path(path)
     found: list[_Read] = []
     problems: list[Problem] = []
     for file in yaml_files(root):
-        for read in _read_file(file, require_outcome):
+        for read in _read_file(file, require_outcome, world):
             if isinstance(read, Problem):
                 problems.append(read)
             else:
@@ -139,19 +175,22 @@ def _load(path: str | Path | None, require_outcome: bool) -> list[Question]:
     return [read.question for read in found]
 
 
-def load_questions(path: str | Path | None = None) -> list[Question]:
+def load_questions(path: str | Path | None = None, world: World | None = None) -> list[Question]:
     """Questions from an episode file or folder; ``recorded_outcome`` is optional here.
 
     Records with a recorded outcome come back as :class:`Episode`, the others as
-    :class:`Question`. ``None`` reads the built-in episodes.
+    :class:`Question`. ``None`` reads the built-in episodes. With ``world``, every actor,
+    organisation, source and clause id must be one of the world's, and the date inside its
+    coverage (``covers`` of its header, if set); each violation is a problem at its line.
     """
-    return _load(path, require_outcome=False)
+    return _load(path, require_outcome=False, world=world)
 
 
-def load_episodes(path: str | Path | None = None) -> list[Episode]:
+def load_episodes(path: str | Path | None = None, world: World | None = None) -> list[Episode]:
     """Episodes from a file or folder (``None``: the built-in ones); every record needs
-    ``recorded_outcome``. Raises :class:`InputError` listing every problem found."""
-    return [q for q in _load(path, require_outcome=True) if isinstance(q, Episode)]
+    ``recorded_outcome``. ``world`` as for :func:`load_questions`. Raises :class:`InputError`
+    listing every problem found."""
+    return [q for q in _load(path, require_outcome=True, world=world) if isinstance(q, Episode)]
 
 
 @functools.cache

@@ -75,7 +75,8 @@ def log_score(p: ArrayLike, y: ArrayLike, clip: float = 0.0) -> float:
         return math.nan
     q = np.clip(pa, clip, 1.0 - clip)
     with np.errstate(divide="ignore"):  # log(0) = -inf is the honest score of a certain miss
-        return float(-np.mean(np.log(np.where(ya, q, 1.0 - q))))
+        # + 0.0 turns the -0.0 of a perfect forecast into 0.0 (printed "-0.0000" before).
+        return float(-np.mean(np.log(np.where(ya, q, 1.0 - q)))) + 0.0
 
 
 @dataclass(frozen=True)

@@ -49,15 +49,18 @@ Features (symbols used in the term formulas of the lenses)
        ``min(1, n_shared / ties_saturation)``, ``n_shared`` the organisations other than the two
        parties (and other than universal ones such as the UN) in which both take part.
 ``O``  standing obligation linking ``i`` and ``C``: the strongest collective-defence or consultation
-       clause of an organisation containing ``i`` and every member of ``C`` (or of ``C`` itself).
+       clause of an organisation containing ``i`` and every member of ``C`` (or of ``C`` itself);
+       for an assistance request that names its ``clause``, that clause's obligation (between
+       members of the organisation asked).
 ``B``  binding of the tie on ``i`` acting alone (``P = i``): 0.25 for engagement (the ATOP-style
        anchor "consult only" of the world's clause obligations), the organisation's strongest
        clause for membership, 1 for a host of a foreign base, else 0.
 ``D``  dominance of the counterpart's leader over ``i``: ``cap_L / (cap_L + cap_i)`` (0 if ``i``
        leads the counterpart).
 ``Q``  defence the tie gives ``i`` (collective-defence obligation): the organisation's clause for
-       membership and assistance, 0.5 for a host of a foreign garrison (a tripwire short of a
-       treaty guarantee; Schelling 1966), 0 for engagement.
+       membership and assistance (for assistance, the clause the request invokes if it names
+       one), 0.5 for a host of a foreign garrison (a tripwire short of a treaty guarantee;
+       Schelling 1966), 0 for engagement.
 ``X``  threat from rivals outside the counterpart: the strongest direct rivalry of ``i`` with an
        actor that is neither ``C`` nor one of its members.
 """
@@ -249,6 +252,16 @@ class WorldView:
             (c.obligation for c in self._clauses if c.org == org and c.kind in kinds), default=0.0
         )
 
+    def invoked(self, ref: str | None) -> float | None:
+        """Obligation of the clause ``agreement/clause`` in force on the day (``None``: unknown)."""
+        if ref is None:
+            return None
+        agreement, _, clause = ref.partition("/")
+        found = [
+            c.obligation for c in self._clauses if (c.agreement, c.clause) == (agreement, clause)
+        ]
+        return found[0] if found else None
+
     def takes_part(self, actor: str, org: str) -> bool:
         status = self.status.get(actor, {}).get(org)
         return status is not None and status != "observer"
@@ -336,9 +349,11 @@ def _binding(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
     return 0.0
 
 
-def _defence(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
+def _defence(view: WorldView, i: str, tie: Tie, p: str, c: str, invoked: float | None) -> float:
     if tie.kind == "basing":
         return GARRISON_DEFENCE if i == tie.b else 0.0
+    if tie.kind == "assistance" and invoked is not None:
+        return invoked
     if tie.kind in ("membership", "assistance"):
         org = c if view.is_org(c) else p
         return view.obligation(org, _DEFENCE) if view.is_org(org) else 0.0
@@ -362,9 +377,27 @@ def _party_of(view: WorldView, i: str, tie: Tie) -> tuple[str, str]:
     return tie.b, tie.a
 
 
-def actor_features(view: WorldView, i: str, tie: Tie, *, decider: bool, params: Any) -> Features:
+def _obligation(view: WorldView, i: str, tie: Tie, c: str, invoked: float | None) -> float:
+    # A request for assistance is made under one clause: that clause is what binds the members
+    # to the requester (a consultation article promises less than a defence article).
+    org_members = view.members(tie.b) if view.is_org(tie.b) else []
+    if tie.kind == "assistance" and invoked is not None and {i, tie.a} <= set(org_members):
+        return invoked
+    return _standing_obligation(view, i, c)
+
+
+def actor_features(
+    view: WorldView,
+    i: str,
+    tie: Tie,
+    *,
+    decider: bool,
+    params: Any,
+    invoked: float | None = None,
+) -> Features:
     """The :class:`Features` of actor ``i`` for ``tie`` (``params`` supplies
-    ``presence_exposure`` and ``ties_saturation``)."""
+    ``presence_exposure`` and ``ties_saturation``; ``invoked`` is the obligation of the clause an
+    assistance request invokes, if known)."""
     p, c = _party_of(view, i, tie)
     presence_exposure = float(getattr(params, "presence_exposure", 0.5))
     saturation = float(getattr(params, "ties_saturation", 3.0))
@@ -386,10 +419,10 @@ def actor_features(view: WorldView, i: str, tie: Tie, *, decider: bool, params: 
         G_plus=gain,
         G_minus=loss,
         T=_ties(view, i, p, c, saturation),
-        O=_standing_obligation(view, i, c),
+        O=_obligation(view, i, tie, c, invoked),
         B=_binding(view, i, tie, p, c),
         D=dominance,
-        Q=_defence(view, i, tie, p, c),
+        Q=_defence(view, i, tie, p, c, invoked),
         X=_outside_threat(view, i, c),
     )
 
@@ -413,4 +446,8 @@ def question_features(snap: Snapshot, question: Question, params: Any) -> list[F
     view = WorldView(snap)
     tie = question_tie(question)
     actors, deciders = stakeholders(view, question)
-    return [actor_features(view, a, tie, decider=a in deciders, params=params) for a in actors]
+    invoked = view.invoked(question.clause) if tie.kind == "assistance" else None
+    return [
+        actor_features(view, a, tie, decider=a in deciders, params=params, invoked=invoked)
+        for a in actors
+    ]

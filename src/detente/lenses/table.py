@@ -82,11 +82,15 @@ def stakeholder_table(snapshot: Snapshot, question: Question, lens: Lens) -> Sta
     )
 
 
-def resolve_question(argument: str | Path) -> Question:
-    """A built-in episode or question id, or a YAML file holding exactly one question."""
+def resolve_question(argument: str | Path, world: World | None = None) -> Question:
+    """A built-in episode or question id, or a YAML file holding exactly one question.
+
+    With ``world``, a file's ids and date are checked against it (see
+    :func:`detente.decisions.load_questions`).
+    """
     path = Path(argument)
     if path.exists():
-        questions = load_questions(path)
+        questions = load_questions(path, world=world)
         if len(questions) != 1:
             ids = ", ".join(q.id for q in questions)
             raise InputError(
@@ -116,7 +120,7 @@ def forecast_table_for(
 
     This is what ``detente forecast EPISODE --lens L`` runs the bargaining models on.
     """
-    question = resolve_question(id_or_path)
-    lens = get_lens(lens_name, overrides)
     the_world = world if world is not None else builtin_world()
+    question = resolve_question(id_or_path, the_world)
+    lens = get_lens(lens_name, overrides)
     return stakeholder_table(the_world.at(question.date), question, lens)
