@@ -169,3 +169,91 @@ def test_bad_table_names_row_and_column(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "row 3, column Capability" in proc.stderr and "salience must be in [0, 1]" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# ---- edge cases found in review: each exited 1 with a traceback, or printed nonsense, before
+
+
+def _table(tmp_path: Path, rows: str, name: str = "t.csv") -> str:
+    path = tmp_path / name
+    path.write_text("Actor,Capability,Position,Salience\n" + rows)
+    return str(path)
+
+
+@pytest.mark.parametrize("model", ["eum", "smp"])
+def test_all_actors_at_one_position_forecast_that_position(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: str
+) -> None:
+    table = _table(tmp_path, "A,1,5,0.5\nB,2,5,0.5\nC,3,5,0.2\n")
+    args = ("forecast", table, "--model", model, "--runs", "20", "--json", "--sensitivity", "none")
+    code, out, err = _main(capsys, *args)
+    assert code == 0, err
+    assert json.loads(out)["dimensions"][0]["forecast"] == 5.0
+
+
+@pytest.mark.parametrize("model", ["eum", "smp"])
+def test_no_salience_anywhere_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: str
+) -> None:
+    table = _table(tmp_path, "A,1,0,0\nB,2,50,0\nC,3,100,0\n")
+    code, out, err = _main(capsys, "forecast", table, "--model", model, "--runs", "5")
+    assert code == 2 and out == ""
+    assert "no actor has both capability and salience above 0" in err
+
+
+def test_smp_names_the_actor_with_zero_capability(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    table = _table(tmp_path, "A,0,0,0.5\nB,2,50,0.5\nC,3,100,0.5\n", "zero.csv")
+    code, _, err = _main(capsys, "forecast", table, "--model", "smp", "--runs", "5")
+    assert code == 2
+    assert "zero.csv: actor 'A', capability: the SMP needs a capability > 0" in err
+    # The EUM accepts a zero capability (that actor has no vote).
+    code, _, err = _main(capsys, "forecast", table, "--runs", "5", "--sensitivity", "none")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (("--threshold", "nan"), "--threshold must be a finite number"),
+        (("--threshold", "inf"), "--threshold must be a finite number"),
+        (("--position-sd", "inf"), "position_sd must be a finite number"),
+        (("--capability-sigma", "inf"), "capability_sigma must be a finite number"),
+    ],
+)
+def test_non_finite_options_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: tuple[str, str], message: str
+) -> None:
+    table = _table(tmp_path, "A,1,0,0.5\nB,2,50,0.5\nC,3,100,0.5\n")
+    code, out, err = _main(capsys, "forecast", table, "--runs", "5", "--json", *option)
+    assert code == 2 and out == ""  # never NaN or Infinity in the JSON
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("", "is a folder"),
+        ("plot.pdq", "cannot write a plot as 'pdq'"),
+        ("missing-folder-is-a-file/plot.png", "cannot write the plot"),
+    ],
+)
+def test_bad_plot_paths_exit_2_without_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, target: str, message: str
+) -> None:
+    (tmp_path / "missing-folder-is-a-file").write_text("")
+    args = ("forecast", "nato-csto-2009", "--runs", "5", "--sensitivity", "none")
+    code, _, err = _main(capsys, *args, "--plot", str(tmp_path / target))
+    assert code == 2, err
+    assert message in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["missing-folder-is-a-file"]
+
+
+def test_a_plot_without_suffix_is_a_png(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "fan"
+    args = ("forecast", "nato-csto-2009", "--runs", "5", "--sensitivity", "none")
+    code, _, err = _main(capsys, *args, "--plot", str(target))
+    assert code == 0, err
+    assert target.read_bytes().startswith(b"\x89PNG")
+    assert [p.name for p in tmp_path.iterdir()] == ["fan"]  # no temporary file left behind

@@ -272,7 +272,7 @@ def test_ktab_salience_and_position_out_of_range(tmp_path: Path) -> None:
 
 def test_ktab_ragged_row_and_wrong_count(tmp_path: Path) -> None:
     text = (
-        "S,desc,4,1,\n"
+        "S,desc,5,1,\n"
         "Actor,Description,Influence,A Position,A Salience\n"
         "x,,1,10,20\n"
         "y,,1,10\n"
@@ -283,7 +283,40 @@ def test_ktab_ragged_row_and_wrong_count(tmp_path: Path) -> None:
         read_table(write(tmp_path, "k.csv", text))
     problems = {(p.line, p.field): p.message for p in info.value.problems}
     assert "4 cells for 5 columns" in problems[(4, "row 4")]
-    assert "declares 4 actors; the file has 3" in problems[(1, "row 1, column 3 (actors)")]
+    # The ragged row is still an actor row: four rows, not three.
+    assert "declares 5 actors; the file has 4" in problems[(1, "row 1, column 3 (actors)")]
+
+
+def test_ktab_ragged_row_is_not_also_a_wrong_actor_count(tmp_path: Path) -> None:
+    text = (
+        "S,desc,4,1,\n"
+        "Actor,Description,Influence,A Position,A Salience\n"
+        "x,,1,10,20\n"
+        "y,,1,10\n"
+        "z,,1,10,20\n"
+        "w,,1,10,20\n"
+    )
+    problem = only_problem(write(tmp_path, "k.csv", text))
+    assert (problem.line, problem.field) == (4, "row 4")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("same.csv", "Actor,Capability,Position,Salience\na,1,5,0.5\nb,2,5,0.5\nc,3,5,0.2\n"),
+        (
+            "same.yaml",
+            "actors:\n"
+            + "".join(f"  - {{id: {a}, capability: 1, position: 5, salience: 0.5}}\n" for a in "ab")
+            + "  - {id: c, capability: 1, position: 5, salience: 0.5}\n",
+        ),
+    ],
+)
+def test_a_common_position_gets_a_scale_around_it(tmp_path: Path, name: str, text: str) -> None:
+    table = read_table(write(tmp_path, name, text))
+    lo, hi = table.bounds[0]
+    assert lo < 5.0 < hi  # a usable scale: the models divide by its width
+    assert (lo, hi) == (4.0, 6.0)
 
 
 def test_ktab_non_numeric_influence(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ render the report (:func:`print_report`).
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from detente.cli.common import (
     parse_settings,
     print_json,
 )
-from detente.errors import InputError, UnknownIdError
+from detente.errors import InputError, Problem, UnknownIdError
 from detente.forecast.engine import Model
 from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
 from detente.forecast.question import (
@@ -135,6 +136,10 @@ def build_report(
     table = subject.table
     if not 0 <= dim < table.d:
         raise InputError(f"--dim {dim} is out of range: the table has {table.d} dimension(s)")
+    if threshold is not None and not math.isfinite(threshold):
+        raise InputError(f"--threshold must be a finite number, got {threshold}")
+    if model == "smp":
+        _check_smp_capabilities(subject)
     mc_rng, sa_rng = spawn_generators(as_generator(seed), 2)
     result = run_monte_carlo(table, model, runs, perturbation, rounds, mc_rng)
     if threshold is None and subject.question is not None:
@@ -162,6 +167,18 @@ def build_report(
         "sensitivity": _sensitivity_json(sens),
     }
     return report, result
+
+
+def _check_smp_capabilities(subject: Subject) -> None:
+    """The SMP needs every capability above 0 (KTAB rejects zero vote weights); name who has 0."""
+    source = subject.question.path if subject.question is not None else subject.label
+    problems = [
+        Problem(str(source), None, f"actor {actor!r}, capability", "the SMP needs a capability > 0")
+        for actor, cap in zip(subject.table.actors, subject.table.capability, strict=True)
+        if not cap > 0.0
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def _subject_json(subject: Subject) -> dict[str, Any]:
@@ -412,6 +429,10 @@ def forecast_command(
     settings = parse_settings(sets, params)
     if settings and lens is None:
         raise InputError("--set and --params change lens parameters: give --lens too")
+    if plot is not None:
+        from detente.forecast.plot import plot_format
+
+        plot_format(plot)  # a bad plot path fails now, not after the runs
     resolved = resolve_subject(subject, world_path=world, lens=lens, settings=settings)
     if lens is not None and threshold is None:
         threshold = 50.0  # a lens table runs from the no outcome (0) to the yes outcome (100)

@@ -172,6 +172,9 @@ def _run_smp(
     """The SMP on the unit cube, rescaled back to the table's scale."""
     from detente.forecast import smp  # imported on first use: EUM-only work never loads it
 
+    if np.any((cap * sal.sum(axis=-1)).sum(axis=-1) <= 0.0):
+        # Every actor would get the negligible stand-in salience: the result would be noise.
+        raise InputError("no actor has both capability and salience above 0")
     lo = lo_hi[:, 0]
     width = lo_hi[:, 1] - lo
     unit = np.clip((pos - lo) / width, 0.0, 1.0)

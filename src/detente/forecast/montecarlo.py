@@ -26,6 +26,7 @@ gives the same result bit for bit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.errors import InputError
 from detente.forecast.engine import DEFAULT_ROUNDS, Model, Trajectory, run_model
 from detente.rng import spawn_generators
 
@@ -84,13 +86,13 @@ class Perturbation:
     dropout: float = 0.05
 
     def __post_init__(self) -> None:
-        for name in ("salience_sd", "capability_sigma"):
-            if not getattr(self, name) >= 0.0:
-                raise ValueError(f"{name} must be non-negative, got {getattr(self, name)}")
-        if self.position_sd is not None and not self.position_sd >= 0.0:
-            raise ValueError(f"position_sd must be non-negative, got {self.position_sd}")
+        # InputError is a ValueError: callers may catch either; the CLI prints it plainly.
+        for name in ("position_sd", "salience_sd", "capability_sigma"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value < math.inf:
+                raise InputError(f"{name} must be a finite number >= 0, got {value}")
         if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+            raise InputError(f"dropout must be in [0, 1), got {self.dropout}")
 
     def position_scale(self, bounds: FloatArray) -> FloatArray:
         """``(d,)``: the position noise's standard deviation on each dimension."""

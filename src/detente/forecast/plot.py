@@ -16,13 +16,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from detente.errors import InputError
 from detente.fileio import atomic_path
 from detente.forecast.montecarlo import MonteCarloResult
 
-__all__ = ["forecast_figure", "plot_forecast"]
+__all__ = ["forecast_figure", "plot_forecast", "plot_format"]
 
 _FAN = ((0.05, 0.95, 0.18, "5-95 %"), (0.25, 0.75, 0.35, "25-75 %"))
 
@@ -121,6 +123,23 @@ def _label_groups(
     return groups
 
 
+def plot_format(path: str | os.PathLike[str]) -> str:
+    """The image format for ``path``, from its suffix (``png`` when it has none).
+
+    Raises :class:`~detente.errors.InputError` for a folder or a suffix Matplotlib cannot write,
+    so that a command can check its output path before the (long) computation.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{target}: is a folder; give a file name such as forecast.png")
+    fmt = target.suffix[1:].lower() or "png"
+    supported = FigureCanvasBase.get_supported_filetypes()
+    if fmt not in supported:
+        known = ", ".join(sorted(supported))
+        raise InputError(f"{target}: cannot write a plot as {fmt!r} (formats: {known})")
+    return fmt
+
+
 def plot_forecast(
     result: MonteCarloResult,
     path: str | os.PathLike[str],
@@ -131,9 +150,19 @@ def plot_forecast(
     anchors: Mapping[float, str] | None = None,
     dpi: int = 120,
 ) -> Path:
-    """Draw :func:`forecast_figure` and save it to ``path`` (format from the suffix: ``.png``)."""
+    """Draw :func:`forecast_figure` and save it to ``path`` (format from the suffix: ``.png``).
+
+    The file appears only once complete (written to a temporary file, then renamed); a path that
+    cannot be written raises :class:`~detente.errors.InputError` naming it.
+    """
+    fmt = plot_format(path)
     fig = forecast_figure(result, dim=dim, title=title, threshold=threshold, anchors=anchors)
     target = Path(path)
-    with atomic_path(target) as tmp:
-        fig.savefig(tmp, dpi=dpi)
+    try:
+        with atomic_path(target) as tmp:
+            # The format is explicit: the temporary name's suffix must not decide it.
+            fig.savefig(tmp, dpi=dpi, format=fmt)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError(f"{target}: cannot write the plot: {reason}") from None
     return target

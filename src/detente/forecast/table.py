@@ -351,11 +351,19 @@ def _check_row(
 
 
 def _data_bounds(position: list[list[float]], d: int) -> FloatArray:
-    """Scale bounds from the data when the file states none: the positions' range."""
+    """Scale bounds from the data when the file states none: the positions' range.
+
+    A dimension on which every actor stands at the same point has no range; it gets one unit on
+    either side of that point, so that the models (which measure distances in units of the
+    scale) and the perturbations (a share of the scale) stay defined. Nobody can move there
+    anyway: the forecast is the common position.
+    """
     pos = np.array(position, dtype=np.float64).reshape(-1, d)
     if pos.size == 0 or not np.all(np.isfinite(pos)):
         return np.tile([0.0, 1.0], (d, 1))
-    return np.stack([pos.min(axis=0), pos.max(axis=0)], axis=1)
+    lo, hi = pos.min(axis=0), pos.max(axis=0)
+    flat = hi <= lo
+    return np.stack([np.where(flat, lo - 1.0, lo), np.where(flat, hi + 1.0, hi)], axis=1)
 
 
 def _split_sources(text: str | None) -> tuple[str, ...]:
@@ -472,8 +480,9 @@ def _read_ktab_csv(rows: list[Row], file: str) -> StakeholderTable:
         message = f"declares {declared_d:g} dimensions; the header has {d}"
         out.add(first_line, f"row {first_line}, column 4 (dimensions)", message)
     draft = _ktab_rows(rest[1:], header, out)
-    if math.isfinite(declared_n) and declared_n != len(draft.actors):
-        message = f"declares {declared_n:g} actors; the file has {len(draft.actors)}"
+    found = len(draft.actors) + draft.skipped  # ragged rows are reported on their own
+    if math.isfinite(declared_n) and declared_n != found:
+        message = f"declares {declared_n:g} actors; the file has {found}"
         out.add(first_line, f"row {first_line}, column 3 (actors)", message)
     labels = {
         "actor": [f"column {header[0]}"],
