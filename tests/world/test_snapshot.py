@@ -76,3 +76,40 @@ def test_snapshot_is_cached_and_immutable(world: World) -> None:
     assert world.at(D(2010, 1, 1)) is world.at(D(2010, 1, 1))
     with pytest.raises(AttributeError):
         world.at(D(2010, 1, 1)).date = D(2011, 1, 1)  # type: ignore[misc]
+
+
+CST_AND_TREATY = """\
+  - {id: CST, name: Collective Security Treaty, kind: collective-security, founded: 1992-05-15,
+     ended: 2002-10-07, decision_rule: consensus, sources: [src-a]}
+"""
+TREATY = """\
+agreements:
+  - id: tashkent
+    name: Collective Security Treaty
+    kind: treaty
+    signed: 1992-05-15
+    org: CST
+    sources: [src-a]
+    clauses:
+      - id: art-4
+        article: "4"
+        kind: collective-defence
+        versions:
+          - {from: 1992-05-15, summary: assist, obligation: 0.75, sources: [src-a]}
+"""
+
+
+def test_an_organisation_inherits_its_predecessors_clauses(tmp_path: Path) -> None:
+    from tests.world.conftest import MINI_WORLD
+
+    csto = "    decision_rule: consensus\n    sources: [src-a]\n"
+    text = MINI_WORLD.replace(
+        csto, csto.replace("    sources", "    predecessor: CST\n    sources")
+    )
+    text = text.replace("memberships:\n", CST_AND_TREATY + "memberships:\n", 1) + TREATY
+    (tmp_path / "w.yaml").write_text(text, encoding="utf-8")
+    world = load_world(tmp_path)
+    assert [c.clause for c in world.on(D(1999, 1, 1)).clauses(org="CST")] == ["art-4"]
+    assert [c.clause for c in world.on(D(2009, 1, 1)).clauses(org="CSTO")] == ["art-4"]
+    assert world.on(D(2009, 1, 1)).lineage("CSTO") == ["CSTO", "CST"]
+    assert world.on(D(2009, 1, 1)).clauses(org="NATO") == []

@@ -248,8 +248,9 @@ class WorldView:
 
     # -- clauses ------------------------------------------------------------------------------
     def obligation(self, org: str, kinds: tuple[str, ...]) -> float:
+        # the organisation's own clauses and those it inherits (the CSTO keeps the CST's treaty)
         return max(
-            (c.obligation for c in self._clauses if c.org == org and c.kind in kinds), default=0.0
+            (c.obligation for c in self.snap.clauses(org=org) if c.kind in kinds), default=0.0
         )
 
     def invoked(self, ref: str | None) -> float | None:

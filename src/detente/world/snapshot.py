@@ -235,11 +235,25 @@ class Snapshot:
         return {a: self.capability(a, measure, year) for a in actors}
 
     # -- agreements, bases, relations, threats, officials ------------------------------------
+    def lineage(self, org: str) -> list[str]:
+        """``org`` and its predecessors, newest first (e.g. CSTO, CST)."""
+        chain = [org]
+        record = self.orgs.get(org)
+        while record is not None and record.predecessor and record.predecessor not in chain:
+            chain.append(record.predecessor)
+            record = self.orgs.get(record.predecessor)
+        return chain
+
     def clauses(self, kind: str | None = None, org: str | None = None) -> list[ClauseAt]:
-        """Clauses of agreements signed before the cut-off, each in its latest version."""
+        """Clauses of agreements signed before the cut-off, each in its latest version.
+
+        With ``org``, the agreements of ``org`` and of its predecessors: the CSTO inherits the
+        Collective Security Treaty of the CST.
+        """
+        orgs = None if org is None else set(self.lineage(org))
         out = []
         for agreement in self.agreements:
-            if org is not None and agreement.org != org:
+            if orgs is not None and agreement.org not in orgs:
                 continue
             for clause in agreement.clauses:
                 if kind is not None and clause.kind != kind:
