@@ -15,6 +15,13 @@ from typing import IO, Any
 __all__ = ["atomic_path", "atomic_write"]
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so set it straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path in ``target``'s folder; rename it onto ``target`` on success.
@@ -29,6 +36,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp creates the file 0600; give the result the mode a plain open() would have
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -62,7 +62,9 @@ ParamsOption = Annotated[
 
 def print_json(obj: Any) -> None:
     """Print ``obj`` as JSON on stdout and nothing else (for ``--json``)."""
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+    # allow_nan=False: NaN and Infinity are not JSON; a command must never print them
+    text = json.dumps(obj, indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def parse_date(text: str, option: str) -> dt.date:
