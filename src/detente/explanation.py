@@ -115,6 +115,16 @@ class Explanation:
     dominant_term: str
     counterfactuals: tuple[Counterfactual, ...]
 
+    @property
+    def decisive_term(self) -> Counterfactual | None:
+        """The term whose removal moves ``P(yes)`` most: the counterfactual reason for the outcome.
+
+        A sum over all deciders can be carried by many small, agreeing members while the outcome
+        turns on one pivot's term; this asks instead which term the result depends on.
+        """
+        no_term = [c for c in self.counterfactuals if c.kind == "no-term"]
+        return max(no_term, key=lambda c: abs(c.change)) if no_term else None
+
 
 def _defaults(sides: Sequence[Side], question: Question) -> dict[str, float]:
     """What a member with nothing at stake does: go along in a body, keep the status quo alone."""
@@ -331,16 +341,22 @@ def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
             f"{pv.p_accept:.2f}); its strongest reason: {terms[pv.actor]} "
             f"({values[pv.actor]:+.2f})."
         )
+    decisive = expl.decisive_term
+    if decisive is not None:
+        lines.append(
+            f"Decisive term: {decisive.target} (without it P({expl.yes_outcome}) = "
+            f"{decisive.p_yes:.3f}, {decisive.change:+.3f})."
+        )
     total = dict(expl.term_totals)[expl.dominant_term] if expl.term_totals else 0.0
-    lines.append(
-        f"Dominant term over all deciders: {expl.dominant_term} ({total:+.2f} summed margin)."
-    )
+    lines.append(f"Largest term summed over all deciders: {expl.dominant_term} ({total:+.2f}).")
     return lines
 
 
 def explanation_json(expl: Explanation) -> dict[str, Any]:
     """A JSON-ready mapping of ``expl`` (plus the ``why`` sentences)."""
     data = asdict(expl)
+    decisive = expl.decisive_term
+    data["decisive_term"] = decisive.target if decisive is not None else None
     for a in data["actors"]:
         a["terms"] = dict(a["terms"])
     data["term_totals"] = dict(expl.term_totals)

@@ -28,6 +28,9 @@ def test_realist_nato_consensus_fails_with_the_us_as_blocker(nato_csto_2009) -> 
     top = realist.pivots[0]
     assert (top.actor, top.role) == ("USA", "blocker")
     assert realist.pivot_terms[0][:2] == ("USA", "relative_gains")
+    # the outcome turns on relative gains, even though agreeing small members sum to more
+    assert realist.decisive_term is not None
+    assert realist.decisive_term.target == "relative_gains"
     assert any(
         "USA is a pivotal blocker" in line and "relative_gains" in line for line in why(realist)
     )
@@ -37,6 +40,8 @@ def test_liberal_engages_on_shared_threats(nato_csto_2009) -> None:  # type: ign
     realist, liberal = nato_csto_2009
     assert liberal.outcome == "engage" and liberal.p_yes > 0.5
     assert liberal.dominant_term == "shared_threat"
+    assert liberal.decisive_term is not None
+    assert liberal.decisive_term.target == "shared_threat"
     assert liberal.pivot_terms[0][1] == "shared_threat"
     assert realist.p_yes != liberal.p_yes
 

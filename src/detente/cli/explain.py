@@ -76,7 +76,7 @@ def _world(path: Path | None) -> World:
 # -- explain --------------------------------------------------------------------------------
 def _summary_table(explanations: list[Explanation]) -> Table:
     table = Table(title="Outcome by lens", title_justify="left")
-    for col in ("lens", "P(yes)", "outcome", "top pivot", "its reason", "dominant term"):
+    for col in ("lens", "P(yes)", "outcome", "top pivot", "its reason", "decisive term"):
         table.add_column(col, justify="right" if col == "P(yes)" else "left")
     for e in explanations:
         pivot, reason = "–", "–"
@@ -84,7 +84,15 @@ def _summary_table(explanations: list[Explanation]) -> Table:
             actor, term, value = e.pivot_terms[0]
             pivot = f"{actor} ({e.pivots[0].role})"
             reason = f"{term} {value:+.2f}"
-        table.add_row(e.lens, f"{e.p_yes:.3f}", e.outcome, pivot, reason, e.dominant_term)
+        decisive = e.decisive_term
+        table.add_row(
+            e.lens,
+            f"{e.p_yes:.3f}",
+            e.outcome,
+            pivot,
+            reason,
+            decisive.target if decisive is not None else "–",
+        )
     return table
 
 
