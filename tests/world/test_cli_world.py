@@ -123,3 +123,26 @@ def test_version() -> None:
 
     result = run("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"detente {__version__}"
+
+
+def test_shared_organisations_of_two_actors() -> None:
+    members = run("world", "shared", "KAZ", "USA", "--on", "2009-09-10", "--json")
+    assert members.returncode == 0, members.stderr
+    shared_members = json.loads(members.stdout)
+    assert "OSCE" in shared_members and "NATO" not in shared_members
+    # Kazakhstan is a PfP partner, the US a NATO member: shared only when any status counts
+    anyone = run("world", "shared", "KAZ", "USA", "--on", "2009-09-10", "--any-status", "--json")
+    assert "EAPC" in json.loads(anyone.stdout) and "EAPC" not in shared_members
+    assert run("world", "shared", "KAZ", "XXX").returncode == 2
+
+
+def test_members_also_in_another_organisation() -> None:
+    """The issue's question: which CSTO states were also PfP partners in September 2009?"""
+    result = run("world", "members", "CSTO", "--on", "2009-09-10", "--also", "PFP", "--json")
+    assert result.returncode == 0, result.stderr
+    both = json.loads(result.stdout)
+    # every CSTO member had joined PfP by then (Tajikistan last, in 2002)
+    assert both == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
+    before = run("world", "members", "CST", "--on", "2002-01-01", "--also", "PFP", "--json")
+    assert "TJK" not in json.loads(before.stdout) and "KAZ" in json.loads(before.stdout)
+    assert run("world", "members", "CSTO", "--also", "NOPE").returncode == 2

@@ -106,6 +106,14 @@ def members(
     status: Annotated[
         StatusChoice, typer.Option("--status", help="Membership status to list.")
     ] = "member",
+    also: Annotated[
+        str | None,
+        typer.Option(
+            "--also",
+            help="Only those who also hold any status in this organisation (e.g. PFP).",
+            show_default=False,
+        ),
+    ] = None,
     world: WorldOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -115,11 +123,15 @@ def members(
     snap = _snapshot(w, on)
     wanted: MembershipStatus | None = None if status == "any" else status
     ids = snap.members(org, wanted)
+    if also is not None:
+        w.require_organisation(also)
+        ids = [a for a in ids if snap.status(a, also) is not None]
     if as_json:
         print_json(ids)
         return
     exists = snap.organisation(org) is not None
     title = f"{org} {'members' if wanted == 'member' else status} on {snap.day}"
+    title += f", also in {also}" if also else ""
     table = Table("id", "name", "status", "since", title=title)
     for m in snap.current_memberships():
         if m.org == org and m.actor in ids:
@@ -127,6 +139,32 @@ def members(
     console.print(table)
     if not exists:
         err_console.print(f"note: {org} did not exist on {snap.day}")
+
+
+@world_app.command("shared")
+def shared(
+    a: Annotated[str, typer.Argument(help="First actor id, e.g. KAZ.")],
+    b: Annotated[str, typer.Argument(help="Second actor id, e.g. USA.")],
+    on: OnOption = None,
+    any_status: Annotated[
+        bool, typer.Option("--any-status", help="Count partners, observers, suspended too.")
+    ] = False,
+    world: WorldOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The organisations two actors both belong to on a day."""
+    w = open_world(world)
+    w.require_actor(a)
+    w.require_actor(b)
+    snap = _snapshot(w, on)
+    orgs = snap.shared_organisations(a, b, status=None if any_status else "member")
+    if as_json:
+        print_json(orgs)
+        return
+    table = Table("org", f"{a} status", f"{b} status", title=f"{a} and {b} on {snap.day}")
+    for org in orgs:
+        table.add_row(org, snap.status(a, org) or "", snap.status(b, org) or "")
+    console.print(table)
 
 
 @world_app.command("history")
