@@ -41,23 +41,9 @@ import numpy as np
 from detente.forecast.engine import Model, run_model
 from detente.forecast.montecarlo import run_monte_carlo
 from detente.forecast.table import StakeholderTable, read_table
+from forecast_eum import eu_table  # the EU example, typed in once (benchmarks/ is on sys.path)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-# EU car-emission standards: Bueno de Mesquita (1994), p. 78; Scholz, Calbert & Smith (2011),
-# Table 1 (capability, position in years, salience 0..1).
-_EU_ROWS = [
-    ("Netherlands", 0.08, 4, 0.8),
-    ("Belgium", 0.08, 7, 0.4),
-    ("Luxembourg", 0.03, 4, 0.2),
-    ("Germany", 0.16, 4, 0.8),
-    ("France", 0.16, 10, 0.6),
-    ("Italy", 0.16, 10, 0.6),
-    ("UK", 0.16, 10, 0.9),
-    ("Ireland", 0.05, 7, 0.1),
-    ("Denmark", 0.05, 4, 1.0),
-    ("Greece", 0.08, 7, 0.7),
-]
 
 
 @dataclass(frozen=True)
@@ -84,23 +70,11 @@ CASES = [
 ]
 
 
-def _eu_table() -> StakeholderTable:
-    return StakeholderTable(
-        name="eu_emissions",
-        actors=tuple(r[0] for r in _EU_ROWS),
-        capability=np.array([r[1] for r in _EU_ROWS]),
-        position=np.array([[r[2]] for r in _EU_ROWS], dtype=float),
-        salience=np.array([[r[3]] for r in _EU_ROWS]),
-        dimensions=("years",),
-        bounds=np.array([[4.0, 10.0]]),
-    )
-
-
 def _load(case: Case) -> StakeholderTable | None:
     path = SHARED / case.file if case.file else None
     if path is not None and path.is_file():
         return read_table(path)
-    return _eu_table() if case.model == "eum" and "eu_" in (case.file or "eu_") else None
+    return eu_table() if case.model == "eum" and "eu_" in (case.file or "eu_") else None
 
 
 def _best(func: Callable[[], object], repeats: int) -> float:
