@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -278,6 +277,3 @@ def _reference(s: Any) -> str:
     when = str(s.date or s.year or "n.d.")
     parts = [p for p in (s.author, f"({when})", s.title, s.publisher, s.url) if p]
     return ". ".join(parts)
-
-
-_ = dt  # dates arrive as strings and are parsed by parse_date
