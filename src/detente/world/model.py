@@ -68,19 +68,7 @@ class World:
         """The world as known before ``date``: only facts dated strictly before it."""
         snap = self._snapshots.get(date)
         if snap is None:
-            snap = cut(
-                date,
-                states=self.states,
-                organisations=self.organisations,
-                sources=self.sources,
-                memberships=self.memberships,
-                agreements=self.agreements,
-                capabilities=self.capabilities,
-                bases=self.bases,
-                relations=self.relations,
-                threats=self.threats,
-                officials=self.officials,
-            )
+            snap = cut(date, self)
             self._snapshots[date] = snap
         return snap
 

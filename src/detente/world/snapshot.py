@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from detente.world.records import (
     Agreement,
@@ -94,38 +94,50 @@ def _holds(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
     return start <= day and (end is None or day < end)
 
 
-def cut(
-    date: dt.date,
-    *,
-    states: dict[str, State],
-    organisations: dict[str, Organisation],
-    sources: dict[str, Source],
-    memberships: Sequence[Membership],
-    agreements: Sequence[Agreement],
-    capabilities: Sequence[CapabilitySeries],
-    bases: Sequence[Base],
-    relations: Sequence[Relation],
-    threats: Sequence[Threat],
-    officials: Sequence[Official],
-) -> Snapshot:
+class Facts(Protocol):
+    """What a snapshot is cut from: the record collections of a :class:`~detente.world.World`."""
+
+    @property
+    def states(self) -> dict[str, State]: ...
+    @property
+    def organisations(self) -> dict[str, Organisation]: ...
+    @property
+    def sources(self) -> dict[str, Source]: ...
+    @property
+    def memberships(self) -> Sequence[Membership]: ...
+    @property
+    def agreements(self) -> Sequence[Agreement]: ...
+    @property
+    def capabilities(self) -> Sequence[CapabilitySeries]: ...
+    @property
+    def bases(self) -> Sequence[Base]: ...
+    @property
+    def relations(self) -> Sequence[Relation]: ...
+    @property
+    def threats(self) -> Sequence[Threat]: ...
+    @property
+    def officials(self) -> Sequence[Official]: ...
+
+
+def cut(date: dt.date, facts: Facts) -> Snapshot:
     """Build the snapshot of a world's facts at ``date`` (exclusive)."""
     caps = []
-    for series in capabilities:
+    for series in facts.capabilities:
         values = {y: v for y, v in series.values.items() if _capability_year_known(y, date)}
         if values:
             caps.append(series.model_copy(update={"values": values}))
     return Snapshot(
         date=date,
-        states=states,
-        orgs={k: _known_org(o, date) for k, o in organisations.items() if o.founded < date},
-        sources=sources,
-        memberships_=_known(memberships, date),
-        agreements=tuple(a for a in agreements if a.signed < date),
+        states=facts.states,
+        orgs={k: _known_org(o, date) for k, o in facts.organisations.items() if o.founded < date},
+        sources=facts.sources,
+        memberships_=_known(facts.memberships, date),
+        agreements=tuple(a for a in facts.agreements if a.signed < date),
         capability_series=tuple(caps),
-        bases_=_known(bases, date),
-        relations_=_known(relations, date),
-        threats_=_known(threats, date),
-        officials_=_known(officials, date),
+        bases_=_known(facts.bases, date),
+        relations_=_known(facts.relations, date),
+        threats_=_known(facts.threats, date),
+        officials_=_known(facts.officials, date),
     )
 
 
