@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import time
 import tracemalloc
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +40,10 @@ import numpy as np
 from detente.forecast.engine import Model, run_model
 from detente.forecast.montecarlo import run_monte_carlo
 from detente.forecast.table import StakeholderTable, read_table
-from forecast_eum import eu_table  # the EU example, typed in once (benchmarks/ is on sys.path)
+from forecast_eum import (  # the EU example, typed in once (benchmarks/ is on sys.path)
+    best_time,
+    eu_table,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -77,20 +79,11 @@ def _load(case: Case) -> StakeholderTable | None:
     return eu_table() if case.model == "eum" and "eu_" in (case.file or "eu_") else None
 
 
-def _best(func: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def _per_step(table: StakeholderTable, model: Model, repeats: int) -> tuple[float, int]:
     """Seconds per round or turn of one unperturbed run, and the number of rounds or turns."""
     run = run_model(model, table.capability, table.position, table.salience, bounds=table.bounds)
     steps = max(int(run.turns[0]), 1)
-    elapsed = _best(
+    elapsed = best_time(
         lambda: run_model(
             model, table.capability, table.position, table.salience, bounds=table.bounds
         ),

@@ -51,7 +51,7 @@ def eu_table() -> StakeholderTable:
     return table_from_mapping(_EU)
 
 
-def _best(func: Callable[[], object], repeats: int) -> float:
+def best_time(func: Callable[[], object], repeats: int) -> float:
     """Best wall-clock time of ``repeats`` calls (seconds)."""
     times = []
     for _ in range(repeats):
@@ -76,9 +76,9 @@ def _perturbed(table: StakeholderTable, m: int, seed: int) -> np.ndarray:
 
 def _bench_table(table: StakeholderTable, rounds: int = 10, m: int = 10_000) -> None:
     cap, pos = table.capability, table.position[:, 0]
-    one = _best(lambda: simulate(cap, pos, table.salience[:, 0], rounds=rounds), 20)
+    one = best_time(lambda: simulate(cap, pos, table.salience[:, 0], rounds=rounds), 20)
     sal = _perturbed(table, m, seed=1)
-    many = _best(lambda: simulate(cap, pos, sal, rounds=rounds), 3)
+    many = best_time(lambda: simulate(cap, pos, sal, rounds=rounds), 3)
     print(
         f"{table.name:>14} n={table.n:<3} one run: {one / rounds * 1e3:7.3f} ms/round   "
         f"{m:,} replicates x {rounds} rounds: {many:6.3f} s ({many / rounds * 1e3:6.1f} ms/round)"

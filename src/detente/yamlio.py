@@ -8,22 +8,25 @@ a problem is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from detente.errors import InputError, Problem
 
 __all__ = [
     "YamlPath",
+    "field_name",
     "item_lines",
     "line_at",
     "package_data",
     "parse_yaml",
     "read_yaml",
+    "validation_problems",
     "yaml_files",
 ]
 
@@ -128,3 +131,38 @@ def item_lines(lines: dict[YamlPath, int], key: str) -> list[int]:
     while (key, len(out)) in lines:
         out.append(lines[(key, len(out))])
     return out
+
+
+def field_name(path: Iterable[str | int]) -> str:
+    """A YAML path as users write it: ``memberships[3].start``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(error: Any) -> str:
+    """pydantic's message for one error, in the words of a file's reader."""
+    kind = str(error["type"])
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind.startswith(("date_", "datetime_")):
+        message += " (expected a date YYYY-MM-DD)"
+    return message
+
+
+def validation_problems(
+    exc: ValidationError,
+    file: str,
+    prefix: YamlPath,
+    lines: dict[YamlPath, int],
+    label: str = "",
+) -> Iterator[Problem]:
+    """One :class:`Problem` per pydantic error of the record at ``prefix``, at its line."""
+    for error in exc.errors(include_url=False):
+        # pydantic reports model-level errors at the record; keys of dict fields as extra parts
+        path = (*prefix, *(p for p in error["loc"] if isinstance(p, str | int)))
+        yield Problem(file, line_at(lines, path), field_name(path), label + _message(error))

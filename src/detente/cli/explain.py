@@ -30,7 +30,6 @@ from detente.experiments.backtest import BacktestResult, backtest, backtest_json
 from detente.explanation import Explanation, explain, explanation_json, why
 from detente.lenses import LENSES, Lens, get_lens, lens_overrides
 from detente.lenses.table import resolve_question
-from detente.world import World
 
 __all__ = ["register", "select_lenses"]
 
@@ -67,10 +66,6 @@ def select_lenses(names: list[str] | None, settings: Mapping[str, object]) -> li
     if problems:
         raise InputError(problems)
     return lenses
-
-
-def _world(path: Path | None) -> World:
-    return open_world(path)
 
 
 # -- explain --------------------------------------------------------------------------------
@@ -178,7 +173,7 @@ def explain_command(
     """Explain a question under one or more lenses: probability, terms, pivots, what-ifs."""
     settings = parse_settings(sets, params)
     lenses = select_lenses(lens, settings)
-    the_world = _world(world)
+    the_world = open_world(world)
     question = resolve_question(episode, the_world)
     snap = the_world.at(question.date)
     compare = [get_lens(n, lens_overrides(settings, n, list(LENSES))) for n in LENSES]
@@ -255,7 +250,7 @@ def backtest_command(
     """Score lenses and two baselines against recorded episodes (Brier and log scores)."""
     settings = parse_settings(sets, params)
     lenses = select_lenses(lens, settings)
-    the_world = _world(world)
+    the_world = open_world(world)
     records: list[Episode] = load_episodes(episodes, world=the_world)
     source = str(episodes) if episodes is not None else "built-in episodes"
     result = backtest(records, the_world, lenses, source=source)

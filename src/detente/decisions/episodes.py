@@ -21,7 +21,15 @@ from pydantic import ValidationError
 from detente.decisions.question import Episode, Question
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.world import World
-from detente.yamlio import YamlPath, line_at, package_data, read_yaml, yaml_files
+from detente.yamlio import (
+    YamlPath,
+    field_name,
+    line_at,
+    package_data,
+    read_yaml,
+    validation_problems,
+    yaml_files,
+)
 
 __all__ = [
     "builtin_episodes",
@@ -39,43 +47,18 @@ def builtin_episodes_path() -> Path:
     return package_data("episodes")
 
 
-def _field(path: Iterable[str | int]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _message(error: Any) -> str:
-    kind = str(error["type"])
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind.startswith(("date_", "datetime_")):
-        message += " (expected a date YYYY-MM-DD)"
-    return message
-
-
 def _item_problems(
     item: Any, index: int, file: str, lines: dict[YamlPath, int], require_outcome: bool
 ) -> tuple[Question | None, list[Problem]]:
     where: YamlPath = (KEY, index)
     if not isinstance(item, dict):
-        return None, [Problem(file, line_at(lines, where), _field(where), "expected a mapping")]
+        return None, [Problem(file, line_at(lines, where), field_name(where), "expected a mapping")]
     model = Episode if require_outcome or "recorded_outcome" in item else Question
     try:
         return model.model_validate(item), []
     except ValidationError as exc:
         label = f"episode {item['id']!r}: " if isinstance(item.get("id"), str) else ""
-        problems = []
-        for error in exc.errors(include_url=False):
-            path = (*where, *(p for p in error["loc"] if isinstance(p, str | int)))
-            problems.append(
-                Problem(file, line_at(lines, path), _field(path), label + _message(error))
-            )
-        return None, problems
+        return None, list(validation_problems(exc, file, where, lines, label))
 
 
 def _world_problems(question: Question, world: World) -> Iterator[tuple[YamlPath, str]]:
@@ -143,11 +126,11 @@ def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterat
             for sub, message in _world_problems(question, world):
                 where = (KEY, index, *sub)
                 problems.append(
-                    Problem(file, line_at(lines, where), _field(where), label + message)
+                    Problem(file, line_at(lines, where), field_name(where), label + message)
                 )
         if question is not None:
             where = (KEY, index, "id")
-            yield _Read(question, file, line_at(lines, where), _field(where))
+            yield _Read(question, file, line_at(lines, where), field_name(where))
         yield from problems
 
 

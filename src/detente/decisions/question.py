@@ -80,6 +80,16 @@ def _fill_defaults(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _check_outcome(value: str, info: ValidationInfo) -> str:
+    """``value`` if it is one of the question's outcomes (unchecked if the outcomes failed)."""
+    outcomes = info.data.get("outcomes")
+    if _defaults_failed(info) or outcomes is None:
+        return value  # the type or action is wrong, and reported there
+    if value not in outcomes:
+        raise ValueError(f"{value!r} is not one of the outcomes ({', '.join(outcomes)})")
+    return value
+
+
 class Question(BaseModel):
     """A decision to be made on ``date``: what, who asks, who is asked, and what may happen.
 
@@ -186,12 +196,7 @@ class Question(BaseModel):
     @field_validator("yes_outcome", "status_quo")
     @classmethod
     def _one_of_outcomes(cls, value: str, info: ValidationInfo) -> str:
-        outcomes = info.data.get("outcomes")
-        if _defaults_failed(info) or outcomes is None:
-            return value  # the type or action is wrong, and reported there
-        if value not in outcomes:
-            raise ValueError(f"{value!r} is not one of the outcomes ({', '.join(outcomes)})")
-        return value
+        return _check_outcome(value, info)
 
     @field_validator("scale")
     @classmethod
@@ -222,12 +227,7 @@ class Episode(Question):
     @field_validator("recorded_outcome")
     @classmethod
     def _recorded(cls, value: str, info: ValidationInfo) -> str:
-        outcomes = info.data.get("outcomes")
-        if _defaults_failed(info) or outcomes is None:
-            return value  # the type or action is wrong, and reported there
-        if value not in outcomes:
-            raise ValueError(f"{value!r} is not one of the outcomes ({', '.join(outcomes)})")
-        return value
+        return _check_outcome(value, info)
 
     @property
     def yes_happened(self) -> bool:

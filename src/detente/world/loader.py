@@ -9,7 +9,7 @@ never construct Python objects.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,14 @@ from pydantic import BaseModel, ValidationError
 
 from detente.errors import InputError, Problem
 from detente.world.records import RECORD_TYPES, WorldHeader
-from detente.yamlio import YamlPath, line_at, package_data, read_yaml, yaml_files
+from detente.yamlio import (
+    YamlPath,
+    line_at,
+    package_data,
+    read_yaml,
+    validation_problems,
+    yaml_files,
+)
 
 __all__ = ["Entry", "builtin_world_path", "read_entries"]
 
@@ -53,31 +60,6 @@ def builtin_world_path() -> Path:
     return package_data("world")
 
 
-def _field_name(loc: Iterable[str | int]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _validation_problems(
-    exc: ValidationError, file: str, prefix: YamlPath, lines: dict[YamlPath, int]
-) -> Iterator[Problem]:
-    for error in exc.errors(include_url=False):
-        loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
-        # pydantic reports model-level errors at the record; keys of dict fields as extra parts
-        path = (*prefix, *loc)
-        line = line_at(lines, path)
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "missing":
-            message = "required field is missing"
-        elif error["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif error["type"].startswith(("date_", "datetime_")):
-            message += " (expected a date YYYY-MM-DD)"
-        yield Problem(file, line, _field_name(path), message)
-
-
 def _read_document(
     data: Any, lines: dict[YamlPath, int], file: str
 ) -> tuple[list[Entry], list[WorldHeader], list[Problem]]:
@@ -94,7 +76,7 @@ def _read_document(
             try:
                 headers.append(WorldHeader.model_validate(items))
             except ValidationError as exc:
-                problems.extend(_validation_problems(exc, file, ("world",), lines))
+                problems.extend(validation_problems(exc, file, ("world",), lines))
             continue
         model = RECORD_TYPES.get(str(key))
         if model is None:
@@ -110,7 +92,7 @@ def _read_document(
             try:
                 record = model.model_validate(item)
             except ValidationError as exc:
-                problems.extend(_validation_problems(exc, file, (key, i), lines))
+                problems.extend(validation_problems(exc, file, (key, i), lines))
                 continue
             sub = {p[2:]: n for p, n in lines.items() if p[:2] == (key, i) and len(p) > 2}
             entries.append(Entry(key, i, record, file, lines.get((key, i)), sub))

@@ -31,7 +31,7 @@ from detente.world.records import (
     WorldHeader,
 )
 from detente.world.snapshot import Snapshot, cut
-from detente.world.validation import check_entries
+from detente.world.validation import check_entries, cited_sources
 from detente.yamlio import yaml_files
 
 __all__ = ["World", "builtin_world", "check_world", "load_world"]
@@ -110,17 +110,11 @@ class World:
         self.require_actor(actor)
         return [s for s in self.capabilities if s.actor == actor]
 
-    def sources_of(self, ids: Iterable[str]) -> list[Source]:
-        """The source records for ``ids`` (unknown ids skipped)."""
-        return [self.sources[i] for i in ids if i in self.sources]
-
     def citations(self) -> dict[str, int]:
         """How many facts cite each source id."""
-        from detente.world.validation import _cited
-
         counts = dict.fromkeys(self.sources, 0)
         for record in self.records():
-            for ident in {i for _, i in _cited(record)}:
+            for ident in {i for _, i in cited_sources(record)}:
                 counts[ident] = counts.get(ident, 0) + 1
         return counts
 

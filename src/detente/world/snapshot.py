@@ -240,12 +240,6 @@ class Snapshot:
             )
         return None
 
-    def capabilities(
-        self, measure: Measure, actors: Iterable[str], year: int | None = None
-    ) -> dict[str, CapabilityValue | None]:
-        """:meth:`capability` for several actors at once."""
-        return {a: self.capability(a, measure, year) for a in actors}
-
     # -- agreements, bases, relations, threats, officials ------------------------------------
     def lineage(self, org: str) -> list[str]:
         """``org`` and its predecessors, newest first (e.g. CSTO, CST)."""

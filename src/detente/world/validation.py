@@ -24,15 +24,15 @@ from detente.world.records import (
     Relation,
     Threat,
 )
+from detente.yamlio import field_name
 
-__all__ = ["check_entries"]
+__all__ = ["check_entries", "cited_sources"]
 
 _ID_KINDS = ("sources", "states", "organisations", "agreements", "bases", "threats")
 
 
 def _problem(entry: Entry, field: tuple[str | int, ...], message: str) -> Problem:
-    where = f"{entry.kind}[{entry.index}]"
-    name = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in field)
+    name = field_name((entry.kind, entry.index, *field))
     return Problem(entry.file, entry.line_of(*field), name, f"{_label(entry)}: {message}")
 
 
@@ -64,7 +64,7 @@ def _duplicates(entries: Sequence[Entry]) -> Iterator[Problem]:
                 yield _problem(entry, ("id",), f"id {ident!r} names both a state and an org")
 
 
-def _cited(
+def cited_sources(
     record: BaseModel, path: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every source id a record cites, nested records included, with its field path."""
@@ -74,16 +74,16 @@ def _cited(
             for i, ident in enumerate(value):
                 yield (*path, "sources", i), ident
         elif isinstance(value, BaseModel):
-            yield from _cited(value, (*path, name))
+            yield from cited_sources(value, (*path, name))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _cited(item, (*path, name, i))
+                    yield from cited_sources(item, (*path, name, i))
 
 
 def _unknown_sources(entries: Sequence[Entry], sources: set[str]) -> Iterator[Problem]:
     for entry in entries:
-        for path, ident in _cited(entry.record):
+        for path, ident in cited_sources(entry.record):
             if ident not in sources:
                 yield _problem(entry, path, f"unknown source id {ident!r}")
 
