@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tests.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -47,14 +46,7 @@ def test_readme_install_command_runs_the_main_job_of_the_tour() -> None:
 
 @pytest.mark.parametrize("args", _tour_commands(), ids=lambda a: " ".join(a))
 def test_readme_tour_command_runs(args: list[str], tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "detente", *args],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "a tour command printed nothing"
     assert "Traceback" not in result.stderr

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from detente.cli import main
+from tests.cli import call_main, run_cli
 
 DATA = Path(__file__).parent / "data"
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return call_main(capsys, *args)
 
 
 def test_explain_through_python_m() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "detente", "explain", "nato-csto-2009", "--lens", "realist"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"COLUMNS": "200", "PATH": ""},
-    )
+    proc = run_cli("explain", "nato-csto-2009", "--lens", "realist")
     assert proc.returncode == 0, proc.stderr
     assert "USA is a pivotal blocker" in proc.stdout
     assert "relative_gains" in proc.stdout

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.cli import call_main
 
-from detente.cli import main
 from detente.decisions import load_episodes
 from detente.errors import InputError
 from detente.world import builtin_world
@@ -48,13 +48,8 @@ EXPECTED = [
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out + out.err
+    code, out, err = call_main(capsys, *args)
+    return code, out + err
 
 
 def test_load_episodes_against_the_world(tmp_path: Path) -> None:

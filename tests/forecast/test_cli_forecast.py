@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from detente.cli import main
+from tests.cli import call_main, run_cli
 
 # EU car-emission standards, Bueno de Mesquita (1994) via Scholz et al. (2011), Table 1.
 EU_CSV = """\
@@ -27,24 +24,11 @@ Greece,0.08,7,0.7
 """
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "detente", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"},
-    )
+_run = run_cli
 
 
 def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return call_main(capsys, *args)
 
 
 def test_forecast_of_a_builtin_question_prints_a_forecast_with_an_interval() -> None:
