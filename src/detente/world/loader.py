@@ -40,6 +40,15 @@ class Entry:
     file: str | None
     line: int | None
     lines: dict[YamlPath, int]
+    replace: bool = False
+    """The record said ``replace: true``: it may replace the built-in record with its key."""
+
+    @property
+    def place(self) -> str:
+        """``file:line`` of the record (``in memory`` for records built in Python)."""
+        if self.file is None:
+            return "in memory"
+        return self.file if self.line is None else f"{self.file}:{self.line}"
 
     def line_of(self, *field: str | int) -> int | None:
         """The line of ``field`` inside this record, or the record's own line."""
@@ -89,13 +98,25 @@ def _read_document(
             problems.append(Problem(file, lines.get((key,)), str(key), "expected a list"))
             continue
         for i, item in enumerate(items):
+            replace = False
+            if isinstance(item, dict) and "replace" in item:
+                # a merge directive, not a fact: it is kept on the entry, not in the record
+                item = dict(item)
+                flag = item.pop("replace")
+                if not isinstance(flag, bool):
+                    where = lines.get((key, i, "replace"))
+                    problems.append(
+                        Problem(file, where, f"{key}[{i}].replace", "expected true or false")
+                    )
+                    continue
+                replace = flag
             try:
                 record = model.model_validate(item)
             except ValidationError as exc:
                 problems.extend(validation_problems(exc, file, (key, i), lines))
                 continue
             sub = {p[2:]: n for p, n in lines.items() if p[:2] == (key, i) and len(p) > 2}
-            entries.append(Entry(key, i, record, file, lines.get((key, i)), sub))
+            entries.append(Entry(key, i, record, file, lines.get((key, i)), sub, replace))
     return entries, headers, problems
 
 

@@ -67,12 +67,13 @@ def _duplicates(entries: Sequence[Entry]) -> Iterator[Problem]:
 def cited_sources(
     record: BaseModel, path: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every source id a record cites, nested records included, with its field path."""
+    """Every source id a record cites (``sources`` and ``evidence``), nested records included,
+    with its field path."""
     for name in type(record).model_fields:
         value = getattr(record, name)
-        if name == "sources" and isinstance(value, list):
+        if name in ("sources", "evidence") and isinstance(value, list):
             for i, ident in enumerate(value):
-                yield (*path, "sources", i), ident
+                yield (*path, name, i), ident
         elif isinstance(value, BaseModel):
             yield from cited_sources(value, (*path, name))
         elif isinstance(value, list):
