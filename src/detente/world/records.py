@@ -186,6 +186,12 @@ class Source(_Record):
     url: str | None = None
     note: str | None = None
 
+    @field_validator("published", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: object) -> object:
+        # YAML reads `published: 2008` as a number; a bare year is the year precision
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @field_validator("published")
     @classmethod
     def _published(cls, value: str | None) -> str | None:
