@@ -101,8 +101,7 @@ def extend(
                         entry.file,
                         entry.line_of("replace"),
                         f"{here}.replace",
-                        f"replace: true, but the built-in world has no record "
-                        f"{describe_key(key)}",
+                        f"replace: true, but the built-in world has no record {describe_key(key)}",
                     )
                 )
             added.append(key)

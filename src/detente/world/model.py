@@ -223,7 +223,9 @@ def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) 
         raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
     header = _header(parsed, Path(path).stem)
     if not (extend_builtin or header.extends == "builtin"):
-        return _build(parsed.entries, header, None, stray_directives(parsed.entries, parsed.headers))
+        return _build(
+            parsed.entries, header, None, stray_directives(parsed.entries, parsed.headers)
+        )
     entries, report, problems = extend(builtin_entries().entries, parsed.entries, parsed.headers)
     return _build(entries, header, report, problems)
 

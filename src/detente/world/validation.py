@@ -57,8 +57,7 @@ def _duplicates(entries: Sequence[Entry]) -> Iterator[Problem]:
             what = (
                 f"duplicate id {key[0]!r}"
                 if fields == ("id",)
-                else f"a second record with {', '.join(fields)} = "
-                + "/".join(str(v) for v in key)
+                else f"a second record with {', '.join(fields)} = " + "/".join(str(v) for v in key)
             )
             yield _problem(entry, (fields[0],), f"{what} (first defined at {first.place})")
             continue
