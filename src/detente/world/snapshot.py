@@ -12,7 +12,8 @@ period and intensity, a threat's period, exposure and severity, a clause's oblig
 judgement must have been possible then. A snapshot at ``date`` admits a judgement only if some of
 its evidence (:meth:`~detente.world.records.Relation.evidence_ids`) was surely published before
 ``date`` (:meth:`~detente.world.records.Source.known_before`: a source dated to a month or a year
-counts from the end of that month or year; an undated source never counts). A withheld period
+counts from the end of that month or year; an undated source does not hold a judgement back, and
+the validator reports it). A withheld period
 also keeps its predecessor open: the boundary between two periods is part of the later period's
 coding, so if that period cannot be known yet, the earlier one is shown as continuing. Plain dated
 events (memberships, bases, officials, signatures) are known on their day. :attr:`Snapshot.withheld`
@@ -89,11 +90,20 @@ def _known(records: Iterable[_Dated], date: dt.date) -> tuple[_Dated, ...]:
 def _evidence_known(
     record: Relation | Threat | ClauseVersion, date: dt.date, sources: Mapping[str, Source]
 ) -> bool:
-    """Whether some evidence of a coded judgement was published before ``date``."""
-    return any(
-        (src := sources.get(ident)) is not None and src.known_before(date)
-        for ident in record.evidence_ids()
-    )
+    """Whether some evidence of a coded judgement was published before ``date``.
+
+    An undated source cannot be placed in time, so it does not hold a judgement back (a user's
+    world without dates keeps its facts); ``detente world check`` reports every judgement that
+    rests on undated evidence instead.
+    """
+    for ident in record.evidence_ids():
+        src = sources.get(ident)
+        if src is None:
+            continue
+        latest = src.published_latest()
+        if latest is None or latest < date:
+            return True
+    return False
 
 
 def _succession(record: Relation | Threat) -> tuple[str, ...]:
