@@ -6,7 +6,7 @@
 ['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK', 'UZB']
 """
 
-from detente.world.model import World, builtin_world, check_world, load_world
+from detente.world.model import World, builtin_world, check_world, inspect_world, load_world
 from detente.world.schema import world_json_schema
 from detente.world.snapshot import CapabilityValue, ClauseAt, Snapshot
 
@@ -17,6 +17,7 @@ __all__ = [
     "World",
     "builtin_world",
     "check_world",
+    "inspect_world",
     "load_world",
     "world_json_schema",
 ]
