@@ -134,7 +134,8 @@ def _episode_leaks(
                     f"coded from {', '.join(late)}, "
                     + ("sources" if len(late) > 1 else "a source")
                     + f" of episode {episode.id} published on or after its date "
-                    f"({episode.date}): the judgement may encode the outcome it is used to forecast",
+                    f"({episode.date}): the judgement may encode the outcome it is used to "
+                    "forecast",
                 )
         for name, boundary in (("start", record.start), ("end", record.end)):
             shared = sorted(theirs & cited)
