@@ -283,6 +283,15 @@ class Snapshot:
     withheld: tuple[str, ...] = ()
     """Judgements dated before the cut-off but held back: none of their evidence was known."""
 
+    def __repr__(self) -> str:
+        held = f", {len(self.withheld)} judgements withheld" if self.withheld else ""
+        return (
+            f"<Snapshot on {self.day} (facts before {self.date}): {len(self.organisations())} "
+            f"organisations, {len(self.current_memberships())} memberships, "
+            f"{len(self.bases())} bases, {len(self.relations())} relations, "
+            f"{len(self.threats())} threats{held}>"
+        )
+
     @property
     def day(self) -> dt.date:
         """The last day the snapshot describes."""
