@@ -9,10 +9,12 @@ coded -9. Singer, Bremer and Stuckey (1972) define the index; cite the NMC versi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from detente.errors import InputError, Problem
 from detente.importers.table import read_table, require_complete
@@ -90,8 +92,8 @@ def read_nmc(path: str | Path) -> pd.DataFrame:
 
 
 def nmc_cinc(
-    nmc: pd.DataFrame, ccodes: list[int] | tuple[int, ...], years: list[int] | tuple[int, ...]
-) -> np.ndarray:
+    nmc: pd.DataFrame, ccodes: Sequence[int], years: Sequence[int]
+) -> npt.NDArray[np.float64]:
     """The (years, states) array of CINC from an NMC frame; NaN where the file has no row.
 
     Raises :class:`InputError` if the file covers none of ``years``.

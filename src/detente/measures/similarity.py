@@ -115,9 +115,11 @@ def _categories(x: npt.ArrayLike, n_categories: int) -> npt.NDArray[np.int64]:
 def _distances(values: FloatArray, metric: Metric, delta: float = 1.0) -> FloatArray:
     diff: FloatArray = values[:, None] - values[None, :]
     if metric == "nominal":
-        return (diff != 0).astype(np.float64)
+        nominal: FloatArray = (diff != 0).astype(np.float64)
+        return nominal
     if metric == "absolute":
-        return np.abs(diff) / delta
+        absolute: FloatArray = np.abs(diff) / delta
+        return absolute
     if metric == "squared":
         squared: FloatArray = diff**2 / delta**2
         return squared

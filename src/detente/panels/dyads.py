@@ -368,4 +368,12 @@ def _dyadic(
                 out["bases_b_in_a"][lo:hi] = mats["bases"][b, a]
             else:
                 out[key][lo:hi] = mats[key][a, b]
+    # a state the world does not know (e.g. from an ATOP file) has unknown, not zero, ties
+    known = np.asarray([s in world.states for s in portfolios.states])
+    unknown = ~(known[i] & known[j])
+    if unknown.any():
+        for key, values in out.items():
+            values = values.astype(np.float64)
+            values[unknown] = np.nan
+            out[key] = values
     return out
