@@ -110,6 +110,14 @@ def check_covariates(names: Sequence[str], known: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def check_system(system: str | Sequence[str], ids: Sequence[str], cow: Sequence[int]) -> None:
+    """Raise :class:`InputError` (``--system``) unless every name is a region or a state id."""
+    try:
+        system_mask(ids, cow, system)
+    except ValueError as exc:
+        raise InputError(Problem(None, None, "--system", str(exc))) from None
+
+
 def _index(portfolios: Portfolios, directed: bool) -> tuple[IntArray, IntArray, IntArray]:
     """Year, first and second state positions of every dyad-year, year by year."""
     ts, iis, jjs = [], [], []
@@ -301,11 +309,16 @@ def dyad_years(
     """
     names = check_covariates(with_, DYAD_COVARIATES)
     years = year_range(start, end)
+    if alliances is None:
+        check_system(
+            system, [s.id for s in world.states.values()], [s.cow for s in world.states.values()]
+        )
     portfolios = (
         world_portfolios(world, years, system_org=system_org)
         if alliances is None
         else _slice_years(alliances, years)
     )
+    check_system(system, portfolios.states, portfolios.cow)
     where = _index(portfolios, directed)
     columns: dict[str, Any] = {}
     arrays = state_arrays(world, portfolios.states, years, portfolios.present)
