@@ -44,7 +44,7 @@ import numpy.typing as npt
 
 from detente.errors import InputError, Problem
 from detente.measures.portfolio import CODINGS, Coding, code_portfolio, n_categories
-from detente.measures.similarity import crosstab, from_table
+from detente.measures.similarity import pairwise
 from detente.measures.system import system_mask
 from detente.panels.covariates import CAPABILITY_MEASURES, dyad_matrices, state_arrays
 from detente.panels.portfolios import Portfolios, world_portfolios
@@ -145,10 +145,30 @@ def _similarity(
     system: str | Sequence[str],
     weights: FloatArray | None,
 ) -> dict[str, FloatArray]:
-    t, i, j = where
+    t = where[0]
     out = {f"{name}_{c}": np.full(t.size, np.nan) for name in names for c in codings}
     if not names:
         return out
+    from threadpoolctl import threadpool_limits
+
+    # Many small (states x states) products: BLAS threads cost more than they save here, and on
+    # a busy machine they collapse (benchmarks/measures.py: 195 x 195 product 25 ms threaded under
+    # load, 1.4 ms on one thread), so the products run on one thread.
+    with threadpool_limits(limits=1, user_api="blas"):
+        _similarity_years(portfolios, where, names, codings, system, weights, out)
+    return out
+
+
+def _similarity_years(
+    portfolios: Portfolios,
+    where: tuple[IntArray, IntArray, IntArray],
+    names: Sequence[str],
+    codings: Sequence[Coding],
+    system: str | Sequence[str],
+    weights: FloatArray | None,
+    out: dict[str, FloatArray],
+) -> None:
+    t, i, j = where
     in_system = system_mask(portfolios.states, portfolios.cow, system)
     bounds = np.searchsorted(t, np.arange(len(portfolios.years) + 1))
     for k in range(len(portfolios.years)):
@@ -164,29 +184,25 @@ def _similarity(
         for coding in codings:
             x = code_portfolio(levels, coding)
             c = n_categories(coding)
-            plain = crosstab(x, n_categories=c) if cols.size else None
             for name in names:
                 spec = SIMILARITY_COLUMNS[name]
+                w = None
                 if spec.get("weighted"):
                     if weights is None:
                         raise ValueError("s_weighted needs capability weights (CINC)")
                     w = weights[k, cols]
-                    ok = ~np.isnan(w)
-                    if not ok.any():
+                    if np.isnan(w).all():
                         continue
-                    table = crosstab(x[:, ok], n_categories=c, weights=w[ok])
-                elif plain is None:
+                elif cols.size == 0:
                     continue
-                else:
-                    table = plain
-                matrix = from_table(
-                    table,
+                matrix = pairwise(
+                    x,
                     spec["measure"],
-                    max_distance=float(c - 1),
+                    n_categories=c,
+                    weights=w,
                     distance=spec.get("distance", "absolute"),
                 )
                 out[f"{name}_{coding}"][lo:hi] = matrix[a, b]
-    return out
 
 
 def _frame(
