@@ -297,11 +297,20 @@ def schema(
 
 
 @world_app.command("sources")
-def sources(world: WorldOption = None, as_json: JsonOption = False) -> None:
+def sources(
+    world: WorldOption = None,
+    as_json: JsonOption = False,
+    bibtex: Annotated[bool, typer.Option("--bibtex", help="Print BibTeX entries.")] = False,
+) -> None:
     """The bibliography: every source with the number of facts that cite it."""
     w = open_world(world)
-    cited = w.citations()
     records = sorted(w.sources.values(), key=lambda s: s.id)
+    if bibtex:
+        from detente.cite import source_reference, to_bibtex
+
+        console.out(to_bibtex(source_reference(s) for s in records), end="", highlight=False)
+        return
+    cited = w.citations()
     if as_json:
         print_json(
             [
