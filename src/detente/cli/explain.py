@@ -23,6 +23,7 @@ from detente.cli.common import (
     open_world,
     parse_settings,
     print_json,
+    styled,
 )
 from detente.decisions import Episode, Question, load_episodes
 from detente.errors import InputError, Problem, UnknownIdError
@@ -146,10 +147,10 @@ def _counterfactuals_table(e: Explanation) -> Table:
 
 
 def _print_explanations(question: Question, explanations: list[Explanation]) -> None:
-    console.print(f"[bold]{question.id}[/] ({question.date.isoformat()}): {question.text}")
+    console.print(styled((question.id, "bold"), f" ({question.date.isoformat()}): {question.text}"))
     recorded = getattr(question, "recorded_outcome", None)
     if recorded is not None:
-        console.print(f"Recorded outcome: [bold]{recorded}[/]")
+        console.print(styled("Recorded outcome: ", (str(recorded), "bold")))
     console.print(_summary_table(explanations))
     for e in explanations:
         console.rule(f"{e.lens} lens")
@@ -219,7 +220,7 @@ def _print_backtest(result: BacktestResult) -> None:
         "[0.001, 0.999]; 'nothing changes' gives the status quo 0.95."
     )
     for ident, reason in result.skipped:
-        console.print(f"[yellow]skipped[/] {ident}: {reason}")
+        console.print(styled(("skipped", "yellow"), f" {ident}: {reason}"))
 
 
 def _by_type_table(result: BacktestResult, names: list[str]) -> Table:
