@@ -118,11 +118,15 @@ def print_json(obj: Any) -> None:
 def parse_date(text: str, option: str) -> dt.date:
     """An ISO date (``YYYY-MM-DD``) given to ``option``, or a clear :class:`InputError`."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(
             Problem(None, None, option, f"{text!r} is not a date (expected YYYY-MM-DD)")
         ) from None
+    if day == dt.date.max:  # "the end of day" needs the day after, which the calendar lacks
+        message = f"{text} is the calendar's last day; give 9999-12-30 or earlier"
+        raise InputError(Problem(None, None, option, message))
+    return day
 
 
 def open_world(path: Path | None) -> World:
@@ -133,7 +137,7 @@ def open_world(path: Path | None) -> World:
 def default_day(world: World) -> dt.date:
     """The day a query answers for when the user gives none: the end of the world's coverage."""
     if world.header.covers is not None:
-        return world.header.covers[1]
+        return min(world.header.covers[1], dt.date.max - dt.timedelta(days=1))
     return dt.date.today()
 
 

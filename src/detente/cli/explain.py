@@ -255,6 +255,11 @@ def backtest_command(
     records: list[Episode] = load_episodes(episodes, world=the_world)
     source = str(episodes) if episodes is not None else "built-in episodes"
     result = backtest(records, the_world, lenses, source=source)
+    if not result.forecasts:
+        # no score, no base rate: nothing to print but NaN, which is not an answer
+        reasons = [Problem(source, None, ident, reason) for ident, reason in result.skipped]
+        head = Problem(source, None, None, "no episode to score")
+        raise InputError([head, *reasons])
     if json_output:
         print_json(backtest_json(result))
         return

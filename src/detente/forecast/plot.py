@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -176,7 +177,8 @@ def plot_forecast(
     fmt = plot_format(path)
     fig = forecast_figure(result, dim=dim, title=title, threshold=threshold, anchors=anchors)
     target = Path(path)
-    with atomic_path(target) as tmp:
+    # SVG ids are random unless salted: a fixed salt makes them a function of the content.
+    with atomic_path(target) as tmp, rc_context({"svg.hashsalt": "detente"}):
         # The format is explicit: the temporary name's suffix must not decide it.
         fig.savefig(tmp, dpi=dpi, format=fmt, metadata=_NO_DATE.get(fmt))
     return target
