@@ -321,7 +321,7 @@ def parse_yaml(
             raise InputError(Problem(file, node.start_mark.line + 1, None, message))
         lines, problems = _walk(node, file)
         if problems:
-            raise InputError(problems)
+            raise InputError(sorted(problems, key=lambda p: p.line or 0))
         data = loader.construct_document(node)
     except InputError:
         raise

@@ -26,6 +26,7 @@ gives the same result bit for bit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -259,6 +260,8 @@ class MonteCarloResult:
 
     def p_exceeds(self, threshold: float, dim: int = 0) -> float:
         """Share of replicates whose final forecast on ``dim`` is strictly above ``threshold``."""
+        if not math.isfinite(threshold):
+            raise InputError(f"threshold must be a finite number, got {threshold!r}")
         return float(np.mean(self.outcomes[:, dim] > threshold))
 
     def bands(self, q: Sequence[float]) -> FloatArray:
@@ -289,10 +292,14 @@ def run_monte_carlo(
         depend on it (the draws are made per fixed block, and every engine treats replicates
         independently).
     """
-    if runs < 1:
-        raise ValueError(f"runs must be at least 1, got {runs}")
+    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
+        raise InputError(f"runs must be a whole number >= 1, got {runs!r}")
     perturbation = Perturbation() if perturbation is None else perturbation
     rng = np.random.default_rng() if rng is None else rng
+    if not isinstance(rng, np.random.Generator):
+        raise InputError(
+            f"rng must be a numpy Generator (np.random.default_rng(seed)), not {rng!r}"
+        )
     n_rounds = DEFAULT_ROUNDS[model] if rounds is None else int(rounds)
     bounds = np.asarray(table.bounds, dtype=np.float64)
     check_run_memory(table, runs, n_rounds)

@@ -586,6 +586,8 @@ def table_from_mapping(
     position, salience, note, sources}``; ``position``/``salience`` are scalars for one dimension
     or lists with one value per dimension; salience on ``0..1``. Unknown keys are ignored.
     """
+    if not isinstance(data, Mapping):
+        raise InputError(Problem(file, None, None, "expected a mapping with an 'actors' list"))
     out = _Collector(file)
     table_name = str(data.get("name") or name or "table")
     dimensions = _yaml_dimensions(data, table_name, out)
