@@ -10,6 +10,8 @@ line; syntax errors reported with their line; and a map from every key and list 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import os
 import stat
@@ -34,6 +36,7 @@ __all__ = [
     "line_at",
     "package_data",
     "parse_yaml",
+    "paused_gc",
     "read_text_file",
     "read_yaml",
     "validation_problems",
@@ -181,30 +184,33 @@ _MERGE = "tag:yaml.org,2002:merge"
 
 
 def _expanded_size(root: yaml.Node, file: str, budget: int) -> int:
-    """Nodes in the document once aliases are expanded, counted without expanding them.
+    """Values in the document once aliases are expanded, counted without expanding them.
 
     Each distinct node is measured once (an alias re-uses the measure of its anchor), so a
     "billion laughs" file is measured in microseconds and refused before anything walks it.
     """
     size: dict[int, int] = {}
     open_: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]
     while stack:
-        node, done = stack.pop()
+        node, children = stack.pop()
         key = id(node)
-        if done:
+        if children is not None:  # every child measured: this node's measure
             open_.discard(key)
-            total = 1 + sum(size[id(c)] for c in _children(node))
-            size[key] = min(total, budget + 1)
+            size[key] = min(1 + sum(size[id(c)] for c in children), budget + 1)
             continue
         if key in size:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            size[key] = 1
             continue
         if key in open_:
             line = node.start_mark.line + 1
             raise InputError(Problem(file, line, None, "a recursive alias (a node inside itself)"))
         open_.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in _children(node) if id(c) not in size)
+        kids = _children(node)
+        stack.append((node, kids))
+        stack.extend((c, None) for c in kids if id(c) not in size)
     return size[id(root)]
 
 
@@ -308,6 +314,28 @@ def parse_yaml(
     most :data:`MAX_DEPTH` levels of nesting, no duplicate key, every number finite and every
     date a real day. All such faults are raised together, each at its line.
     """
+    with paused_gc():
+        return _parse(text, file, dates_as_text=dates_as_text)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold the cycle collector while a large input is read and validated.
+
+    Reading makes hundreds of thousands of objects and no reference cycle (recursive aliases
+    are refused before construction); the collector's repeated passes over them would make
+    reading a large world super-linear in its size, so it waits until the block is done.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str, file: str, *, dates_as_text: bool) -> tuple[Any, dict[YamlPath, int]]:
     loader = _TextDatesLoader(text) if dates_as_text else _SafeBase(text)
     try:
         node = loader.get_single_node()
