@@ -80,7 +80,7 @@ def test_yaml_table_name_and_question_text_print_literally(
         capsys, "forecast", str(path), "--runs", "5", "--sensitivity", "none"
     )
     assert code == 0, err
-    assert out.startswith("[/] (")  # the table's name, then its file
+    assert out.startswith("[/] ")  # the table's name, then its file
 
 
 @pytest.mark.parametrize("args", [("world", "show"), ("world", "show", "--json")])

@@ -93,7 +93,9 @@ class Perturbation:
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= top:
                 option = "--" + name.replace("_", "-")
-                raise InputError(f"{name} ({option}) must be a number in [0, {top:g}], got {value}")
+                raise InputError(
+                    f"{name} must be a finite number in [0, {top:g}] ({option}), got {value}"
+                )
         if not 0.0 <= self.dropout < 1.0:
             raise InputError(f"dropout must be in [0, 1), got {self.dropout}")
 

@@ -141,7 +141,14 @@ def is_question_file(path: Path) -> bool:
         data, _ = parse_yaml(read_text_file(path), str(path), dates_as_text=False)
     except InputError:
         return False
-    return isinstance(data, Mapping) and "date" in data and "scale" in data
+    # a question has a date and says what it asks; a plain table has neither (a question file
+    # that forgot its scale is still a question, and is told so)
+    asks = (
+        any(k in data for k in ("scale", "question", "threshold"))
+        if isinstance(data, Mapping)
+        else False
+    )
+    return isinstance(data, Mapping) and "date" in data and asks
 
 
 def load_question(id_or_path: str | Path, world: World | None = None) -> ForecastQuestion:
@@ -184,6 +191,10 @@ def _build_question(
     if not isinstance(scale, Mapping):
         out.add(None, "scale", "expected a mapping with dimension, min, max and anchors")
         scale = {}
+    lo, hi = scale.get("min"), scale.get("max")
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lo, hi))
+    if numbers and not float(lo) < float(hi):  # type: ignore[arg-type]
+        out.add(None, "scale", f"min ({lo}) must be below max ({hi})")
     default_cap = data.get("capability")
     transform = _transform(default_cap, out)
     actors = data.get("actors")

@@ -225,7 +225,13 @@ def _build(entries: Sequence[Entry], header: WorldHeader) -> World:
 
 
 def _header(parsed: ParsedFiles, default: str) -> WorldHeader:
-    return parsed.headers[0] if parsed.headers else WorldHeader(name=default)
+    heads = parsed.headers
+    if any(h != heads[0] for h in heads[1:]):  # only one can count: say so, do not pick one
+        names = ", ".join(repr(h.name) for h in heads)
+        raise InputError(
+            f"the world's files give {len(heads)} different 'world:' headers ({names}); keep one"
+        )
+    return heads[0] if heads else WorldHeader(name=default)
 
 
 def check_world(path: str | Path, *, extend_builtin: bool = False) -> list[Problem]:

@@ -19,6 +19,7 @@ Date conventions
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -102,6 +103,13 @@ class WorldHeader(_Record):
     description: str | None = None
     covers: tuple[dt.date, dt.date] | None = None
     extends: Literal["builtin"] | None = None
+
+    @field_validator("covers")
+    @classmethod
+    def _covers(cls, covers: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
+        if covers is not None and covers[1] < covers[0]:
+            raise ValueError(f"the coverage ends ({covers[1]}) before it starts ({covers[0]})")
+        return covers
 
 
 class Source(_Record):
@@ -266,6 +274,8 @@ class CapabilitySeries(_Sourced):
                 problems.append(f"year {year} out of range 1800-2100")
             elif value is None:
                 problems.append(f"{year}: missing value (omit the year instead)")
+            elif not math.isfinite(value):
+                problems.append(f"{year}: {value} is not a finite number")
             elif value < 0:
                 problems.append(f"{year}: negative value {value}")
         if problems:
