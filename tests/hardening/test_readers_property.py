@@ -27,7 +27,7 @@ from detente.forecast.table import read_table
 from detente.world import builtin_world, check_world
 
 EXAMPLES = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 SECONDS = 20
 EXTRA_MEMORY = 1 << 30
