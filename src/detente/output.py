@@ -85,6 +85,8 @@ def resolve_output(target: str | os.PathLike[str]) -> Path:
     text = os.fspath(target)
     if not text or text.endswith(("/", os.sep)):
         raise OutputError(text, "is a folder name; give a file name such as out.png")
+    if text == "-":  # the usual "standard output" spelling; a file called "-" is a surprise
+        raise OutputError(text, "cannot write to standard output; give a file name")
     path = Path(text)
     try:
         real = Path(os.path.realpath(path, strict=False))

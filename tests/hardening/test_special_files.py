@@ -134,6 +134,8 @@ def test_a_folder_or_missing_folder_fails_before_any_work(tmp_path: Path) -> Non
     with pytest.raises(OutputError, match="does not exist") as info:
         check_output(tmp_path / "missing" / "x.png")
     assert str(info.value).startswith(str(tmp_path / "missing" / "x.png"))  # the target, not a temp
+    with pytest.raises(OutputError, match="standard output"):
+        check_output("-")
     with pytest.raises(OutputError, match="File name too long"):
         check_output(tmp_path / ("a" * 300 + ".png"))
     assert list(tmp_path.iterdir()) == []
