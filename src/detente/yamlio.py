@@ -1,13 +1,20 @@
 """Reading the project's YAML files (worlds, episodes, questions, tables) safely, with lines.
 
 One reader for every kind of file, so that they all share the same guarantees: PyYAML's *safe*
-loader only (a file can never construct Python objects), syntax errors reported with their line,
-and a map from every key and list item to its 1-based line so that later validation can say where
-a problem is.
+loader only (a file can never construct Python objects); only bounded regular files are read (no
+device, FIFO or ``/proc`` entry); a budget on values and depth (an alias bomb is refused before it
+expands); duplicate keys, non-finite or oversized numbers and impossible dates reported at their
+line; syntax errors reported with their line; and a map from every key and list item to its
+1-based line, built in one pass, so that later validation can say where a problem is.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import math
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -19,12 +26,18 @@ from pydantic import ValidationError
 from detente.errors import InputError, Problem
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_INPUT_BYTES",
+    "MAX_NODES",
     "YamlPath",
     "field_name",
+    "group_lines",
     "item_lines",
     "line_at",
     "package_data",
     "parse_yaml",
+    "paused_gc",
+    "read_text_file",
     "read_yaml",
     "validation_problems",
     "yaml_files",
@@ -32,6 +45,13 @@ __all__ = [
 
 YamlPath = tuple[str | int, ...]
 """A path into a YAML document: mapping keys and list indices."""
+
+#: Largest input file read, in bytes (a 20,000-record world is about 2 MB).
+MAX_INPUT_BYTES = 64 * 2**20
+#: Most values a YAML document may hold once its aliases are expanded.
+MAX_NODES = 2_000_000
+#: Deepest nesting of mappings and lists (the project's files need fewer than ten levels).
+MAX_DEPTH = 64
 
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one."""
@@ -55,11 +75,102 @@ def package_data(*parts: str) -> Path:
     return Path(str(resources.files("detente").joinpath("data", *parts)))
 
 
+def _stat_problem(path: Path) -> Problem | None:
+    """Why ``path`` cannot be read as an input, or ``None`` if it is a regular file or folder."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        try:
+            path.lstat()
+        except OSError:
+            return Problem(str(path), None, None, "no such file or folder")
+        return Problem(str(path), None, None, "a symbolic link to nothing (or a link loop)")
+    except OSError as exc:
+        return Problem(str(path), None, None, f"cannot read it: {exc.strerror or exc}")
+    if stat.S_ISDIR(info.st_mode):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(str(path), None, None, f"not a regular file ({_file_kind(info.st_mode)})")
+    if _is_pseudo_file(path):
+        return Problem(str(path), None, None, "not a regular file (a /proc or /sys entry)")
+    return None
+
+
+def _os_problem(file: str, exc: OSError) -> Problem:
+    return Problem(file, None, None, f"cannot read it: {exc.strerror or exc}")
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _is_pseudo_file(path: Path) -> bool:
+    """Whether ``path`` lives in a kernel pseudo file system, whose 'files' may never end."""
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return False
+    return real.parts[1:2] in (("proc",), ("sys",))
+
+
+def read_text_file(path: Path, *, encoding: str = "utf-8", limit: int = MAX_INPUT_BYTES) -> str:
+    """The text of an input file, refusing anything that is not a bounded regular file.
+
+    The file is opened without blocking (a FIFO swapped in after the check cannot hang the
+    reader), checked with ``fstat`` on the open descriptor (no race with the name), and read
+    up to ``limit`` bytes. Every fault is an :class:`InputError` naming the file.
+    """
+    file = str(path)
+    problem = _stat_problem(path)
+    if problem is not None:
+        raise InputError(problem)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError(
+            Problem(file, None, None, f"cannot read it: {exc.strerror or exc}")
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _file_kind(info.st_mode)
+            raise InputError(Problem(file, None, None, f"not a regular file ({kind})"))
+        if info.st_size > limit:
+            message = f"the file is larger than the {limit // 2**20} MiB an input may have"
+            raise InputError(Problem(file, None, None, message))
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > limit:
+                message = f"the file is larger than the {limit // 2**20} MiB an input may have"
+                raise InputError(Problem(file, None, None, message))
+            chunks.append(chunk)
+    except OSError as exc:
+        raise InputError(
+            Problem(file, None, None, f"cannot read it: {exc.strerror or exc}")
+        ) from None
+    finally:
+        os.close(fd)
+    try:
+        return b"".join(chunks).decode(encoding)
+    except UnicodeDecodeError:
+        raise InputError(Problem(file, None, None, "not a UTF-8 text file")) from None
+
+
 def yaml_files(path: Path) -> list[Path]:
     """``path`` itself if it is a file, else every ``*.yaml``/``*.yml`` file below it, sorted."""
-    if not path.exists():
-        raise InputError(Problem(str(path), None, None, "no such file or folder"))
-    if path.is_file():
+    problem = _stat_problem(path)
+    if problem is not None:
+        raise InputError(problem)
+    if not path.is_dir():
         return [path]
     files = sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
     if not files:
@@ -67,17 +178,127 @@ def yaml_files(path: Path) -> list[Path]:
     return files
 
 
-def _node_lines(node: yaml.Node, path: YamlPath = ()) -> Iterator[tuple[YamlPath, int]]:
-    """Walk a composed YAML node and yield the 1-based line of every key and list item."""
-    yield path, node.start_mark.line + 1
+_CONSTRUCT = yaml.constructor.SafeConstructor()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _expanded_size(root: yaml.Node, file: str, budget: int) -> int:
+    """Values in the document once aliases are expanded, counted without expanding them.
+
+    Each distinct node is measured once (an alias re-uses the measure of its anchor), so a
+    "billion laughs" file is measured in microseconds and refused before anything walks it.
+    """
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]
+    while stack:
+        node, children = stack.pop()
+        key = id(node)
+        if children is not None:  # every child measured: this node's measure
+            open_.discard(key)
+            size[key] = min(1 + sum(size[id(c)] for c in children), budget + 1)
+            continue
+        if key in size:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            size[key] = 1
+            continue
+        if key in open_:
+            line = node.start_mark.line + 1
+            raise InputError(Problem(file, line, None, "a recursive alias (a node inside itself)"))
+        open_.add(key)
+        kids = _children(node)
+        stack.append((node, kids))
+        stack.extend((c, None) for c in kids if id(c) not in size)
+    return size[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                name: str | int = int(key.value) if key.tag.endswith(":int") else key.value
-                yield from _node_lines(value, (*path, name))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from _node_lines(item, (*path, i))
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _key_name(key: yaml.ScalarNode) -> str | int:
+    if key.tag.endswith(":int"):
+        try:
+            return int(key.value)
+        except ValueError:  # 0x1F, 0o17, or beyond Python's digit limit: keep the text
+            return str(key.value)
+    return str(key.value)
+
+
+def _scalar_problem(node: yaml.ScalarNode) -> str | None:
+    """What is wrong with a scalar the safe loader would construct, or ``None``."""
+    tag = node.tag
+    try:
+        if tag.endswith(":int"):
+            if len(node.value) > 400:
+                return f"the integer {node.value[:20]}... is too large for a number"
+            value = _CONSTRUCT.construct_yaml_int(node)
+            float(value)  # a number the models can use: within the float range
+        elif tag.endswith(":float"):
+            if not math.isfinite(_CONSTRUCT.construct_yaml_float(node)):
+                return f"{node.value} is not a finite number"
+        elif tag == _TIMESTAMP:
+            _CONSTRUCT.construct_yaml_timestamp(node)
+    except OverflowError:
+        return f"the integer {node.value[:20]}... is too large for a number"
+    except (ValueError, TypeError) as exc:
+        if tag == _TIMESTAMP:
+            return f"{node.value} is not a real date ({exc})"
+        return f"{node.value!r} is not a number ({exc})"
+    return None
+
+
+def _walk(root: yaml.Node, file: str) -> tuple[dict[YamlPath, int], list[Problem]]:
+    """One pass over the (bounded) document: the line of every key and list item, and faults.
+
+    Faults are duplicate keys, nesting deeper than :data:`MAX_DEPTH`, and scalars that do not
+    convert (a non-finite or too-large number, a day that does not exist).
+    """
+    lines: dict[YamlPath, int] = {}
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, YamlPath]] = [(root, ())]
+    deep = False
+    while stack:
+        node, path = stack.pop()
+        line = node.start_mark.line + 1
+        lines.setdefault(path, line)
+        if len(path) > MAX_DEPTH:
+            if not deep:
+                message = f"nested deeper than {MAX_DEPTH} levels"
+                problems.append(Problem(file, line, field_name(path[:3]) or None, message))
+            deep = True
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            problem = _scalar_problem(node)
+            if problem is not None:
+                problems.append(Problem(file, line, field_name(path) or None, problem))
+        elif isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
+            children: list[tuple[yaml.Node, YamlPath]] = []
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+                    # a merged mapping's keys belong to this one; a complex key has no name
+                    children.append((value, path))
+                    continue
+                key_line = key.start_mark.line + 1
+                ident = (key.tag, key.value)
+                if ident in seen:
+                    where = field_name((*path, _key_name(key)))
+                    message = f"duplicate key {key.value!r} (first at line {seen[ident]})"
+                    problems.append(Problem(file, key_line, where, message))
+                    continue
+                seen[ident] = key_line
+                children.append((value, (*path, _key_name(key))))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in reversed(list(enumerate(node.value))))
+    return lines, problems
 
 
 def parse_yaml(
@@ -87,33 +308,80 @@ def parse_yaml(
 
     With ``dates_as_text`` (the default) ISO dates stay strings for a schema to validate; without
     it they become :class:`datetime.date` as in plain ``yaml.safe_load``.
+
+    The document is composed first and checked before anything is built from it: at most
+    :data:`MAX_NODES` values once aliases are expanded (an alias bomb is refused at once), at
+    most :data:`MAX_DEPTH` levels of nesting, no duplicate key, every number finite and every
+    date a real day. All such faults are raised together, each at its line.
     """
+    with paused_gc():
+        return _parse(text, file, dates_as_text=dates_as_text)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold the cycle collector while a large input is read and validated.
+
+    Reading makes hundreds of thousands of objects and no reference cycle (recursive aliases
+    are refused before construction); the collector's repeated passes over them would make
+    reading a large world super-linear in its size, so it waits until the block is done.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str, file: str, *, dates_as_text: bool) -> tuple[Any, dict[YamlPath, int]]:
     loader = _TextDatesLoader(text) if dates_as_text else _SafeBase(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        if _expanded_size(node, file, MAX_NODES) > MAX_NODES:
+            message = (
+                f"the document holds more than {MAX_NODES:,} values once its aliases are "
+                "expanded (an alias bomb?)"
+            )
+            raise InputError(Problem(file, node.start_mark.line + 1, None, message))
+        lines, problems = _walk(node, file)
+        if problems:
+            raise InputError(sorted(problems, key=lambda p: p.line or 0))
         data = loader.construct_document(node)
+    except InputError:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise InputError(Problem(file, line, None, f"not valid YAML: {exc.problem}")) from None
-    except (yaml.YAMLError, ValueError) as exc:
-        # e.g. a date like 2009-13-01 that matches YAML's timestamp pattern but is no real day
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
         raise InputError(Problem(file, None, None, f"not valid YAML: {exc}")) from None
+    except RecursionError:
+        raise InputError(Problem(file, None, None, "not valid YAML: nested too deeply")) from None
     finally:
         loader.dispose()
-    return data, dict(_node_lines(node))
+    return data, lines
 
 
 def read_yaml(path: Path, *, dates_as_text: bool = True) -> tuple[Any, dict[YamlPath, int]]:
-    """:func:`parse_yaml` of a file, with unreadable files reported as an :class:`InputError`."""
-    file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(Problem(file, None, None, "not a UTF-8 text file")) from None
-    return parse_yaml(text, file, dates_as_text=dates_as_text)
+    """:func:`parse_yaml` of a file read by :func:`read_text_file` (regular files only)."""
+    return parse_yaml(read_text_file(path), str(path), dates_as_text=dates_as_text)
+
+
+def group_lines(lines: dict[YamlPath, int], depth: int) -> dict[YamlPath, dict[YamlPath, int]]:
+    """The line map split by its first ``depth`` parts, in one pass (e.g. per world record).
+
+    ``group_lines(lines, 2)[("memberships", 3)]`` maps the paths inside that record (without the
+    prefix) to their lines.
+    """
+    out: dict[YamlPath, dict[YamlPath, int]] = {}
+    for path, line in lines.items():
+        if len(path) > depth:
+            out.setdefault(path[:depth], {})[path[depth:]] = line
+    return out
 
 
 def line_at(lines: dict[YamlPath, int], path: YamlPath) -> int | None:

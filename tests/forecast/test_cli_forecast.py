@@ -220,7 +220,7 @@ def test_non_finite_options_exit_2(
     [
         ("", "is a folder"),
         ("plot.pdq", "cannot write a plot as 'pdq'"),
-        ("missing-folder-is-a-file/plot.png", "cannot write the plot"),
+        ("missing-folder-is-a-file/plot.png", "cannot write it"),
     ],
 )
 def test_bad_plot_paths_exit_2_without_traceback(

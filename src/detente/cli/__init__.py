@@ -10,12 +10,12 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from detente import __version__
 from detente.cli import cite, explain, forecast, panel, world
-from detente.cli.common import err_console
-from detente.errors import DetenteError
+from detente.cli.common import err_console, locate, styled
+from detente.errors import DetenteError, InputError
+from detente.output import install_signal_cleanup
 
 __all__ = ["app", "main"]
 
@@ -51,19 +51,42 @@ panel.register(app)
 cite.register(app)
 
 
+def _error(message: str) -> None:
+    err_console.print(styled(("error:", "bold red"), " ", message), soft_wrap=True)
+
+
+def _plain_streams() -> None:
+    """Never fail on a character the terminal's encoding lacks: print an escape instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding != "utf8":
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; exit 2 with a plain message on bad input, never a traceback.
 
     Typer handles usage errors itself (status 2); errors raised by the library because of the
-    user's data arrive here as ``DetenteError`` or a missing/unreadable file.
+    user's data arrive here as ``DetenteError``, and any file-system fault (a missing, unreadable
+    or unwritable file, a full disk, a name too long) as an ``OSError``: both exit 2 with the
+    place and the reason. SIGTERM and SIGHUP unwind like Ctrl-C, removing temporary files.
     """
+    install_signal_cleanup()
+    _plain_streams()
     try:
         app(args=argv, prog_name="detente")
-    except DetenteError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+    except InputError as exc:
+        _error(str(InputError(locate(exc.problems))))
         sys.exit(2)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
-        err_console.print(
-            f"[bold red]error:[/] {escape(str(exc.strerror))}: {exc.filename}", soft_wrap=True
-        )
+    except DetenteError as exc:
+        _error(str(exc))
+        sys.exit(2)
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else ""
+        reason = exc.strerror or str(exc)
+        _error(f"{where}: {reason}" if where else reason)
+        sys.exit(2)
+    except MemoryError:
+        _error("out of memory: try fewer --runs or a smaller table")
         sys.exit(2)

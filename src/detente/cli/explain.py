@@ -23,6 +23,7 @@ from detente.cli.common import (
     open_world,
     parse_settings,
     print_json,
+    styled,
 )
 from detente.decisions import Episode, Question, load_episodes
 from detente.errors import InputError, Problem, UnknownIdError
@@ -146,10 +147,10 @@ def _counterfactuals_table(e: Explanation) -> Table:
 
 
 def _print_explanations(question: Question, explanations: list[Explanation]) -> None:
-    console.print(f"[bold]{question.id}[/] ({question.date.isoformat()}): {question.text}")
+    console.print(styled((question.id, "bold"), f" ({question.date.isoformat()}): {question.text}"))
     recorded = getattr(question, "recorded_outcome", None)
     if recorded is not None:
-        console.print(f"Recorded outcome: [bold]{recorded}[/]")
+        console.print(styled("Recorded outcome: ", (str(recorded), "bold")))
     console.print(_summary_table(explanations))
     for e in explanations:
         console.rule(f"{e.lens} lens")
@@ -236,7 +237,7 @@ def _print_backtest(result: BacktestResult) -> None:
         "[0.001, 0.999]; 'nothing changes' gives the status quo 0.95."
     )
     for ident, reason in result.skipped:
-        console.print(f"[yellow]skipped[/] {ident}: {reason}")
+        console.print(styled(("skipped", "yellow"), f" {ident}: {reason}"))
 
 
 def _by_type_table(result: BacktestResult, names: list[str]) -> Table:
@@ -271,6 +272,11 @@ def backtest_command(
     records: list[Episode] = load_episodes(episodes, world=the_world)
     source = str(episodes) if episodes is not None else "built-in episodes"
     result = backtest(records, the_world, lenses, source=source)
+    if not result.forecasts:
+        # no score, no base rate: nothing to print but NaN, which is not an answer
+        reasons = [Problem(source, None, ident, reason) for ident, reason in result.skipped]
+        head = Problem(source, None, None, "no episode to score")
+        raise InputError([head, *reasons])
     if json_output:
         print_json(backtest_json(result))
         return

@@ -27,6 +27,7 @@ from detente.cli.common import (
     open_world,
     parse_settings,
     print_json,
+    styled,
 )
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.forecast.engine import Model
@@ -285,7 +286,9 @@ def print_report(report: dict[str, Any]) -> None:
         report["subject"].get("scale", {}).get("anchors") if "scale" in report["subject"] else None
     )
     if anchors:
-        console.print("[bold]Scale[/]: " + "; ".join(f"{k} = {v}" for k, v in anchors.items()))
+        console.print(
+            styled(("Scale", "bold"), ": " + "; ".join(f"{k} = {v}" for k, v in anchors.items()))
+        )
     if report.get("plot"):
         console.print(f"plot written to {report['plot']}")
 
@@ -293,10 +296,12 @@ def print_report(report: dict[str, Any]) -> None:
 def _print_header(report: dict[str, Any]) -> None:
     subject = report["subject"]
     if subject["kind"] == "question":
-        console.print(f"[bold]{subject['title']}[/] ({subject['id']}, as of {subject['date']})")
+        console.print(
+            styled((subject["title"], "bold"), f" ({subject['id']}, as of {subject['date']})")
+        )
         console.print(subject["question"])
     else:
-        console.print(f"[bold]{subject['name']}[/] ({subject['source']})")
+        console.print(styled((subject["name"], "bold"), f" ({subject['source']})"))
     console.print(
         f"model {report['model'].upper()}, {report['rounds']} "
         f"{'rounds' if report['model'] == 'eum' else 'turns at most'}, "

@@ -17,9 +17,10 @@ from detente.cli.common import (
     open_world,
     parse_date,
     print_json,
+    styled,
 )
 from detente.errors import InputError
-from detente.fileio import atomic_write
+from detente.output import atomic_write
 from detente.world import Snapshot, World, inspect_world, load_world, world_json_schema
 from detente.world.records import Membership, MembershipStatus
 from detente.world.views import view_rows
@@ -77,7 +78,7 @@ def show(on: OnOption = None, world: WorldOption = None, as_json: JsonOption = F
         print_json({"world": w.header.name, "on": snap.day, "counts": w.counts(), "orgs": rows})
         return
     counts = ", ".join(f"{n} {k}" for k, n in w.counts().items())
-    console.print(f"[bold]{w.header.name}[/] on {snap.day}  ({counts})")
+    console.print(styled((w.header.name, "bold"), f" on {snap.day}  ({counts})"))
     table = Table("org", "name", "rule", "members", "partners", "note")
     for row in rows:
         note = "suspended" if row["suspended"] else ""

@@ -16,7 +16,7 @@ holds its last state), so that replicates can be stacked and compared round by r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +24,16 @@ from numpy.typing import NDArray
 from detente.errors import InputError
 from detente.forecast import eum
 
-__all__ = ["DEFAULT_ROUNDS", "MODELS", "Model", "Trajectory", "run_model"]
+__all__ = [
+    "DEFAULT_ROUNDS",
+    "MEMORY_BUDGET",
+    "MODELS",
+    "Model",
+    "Trajectory",
+    "check_memory",
+    "replicate_bytes",
+    "run_model",
+]
 
 Model = Literal["eum", "smp"]
 MODELS: tuple[Model, ...] = ("eum", "smp")
@@ -105,33 +114,108 @@ def run_model(
     rng:
         Only the SMP's stochastic options draw from it; the default engines are deterministic.
     """
-    cap, pos, sal, lo_hi = _as_batch(capability, position, salience, bounds)
-    n_rounds = DEFAULT_ROUNDS[model] if rounds is None else int(rounds)
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
+    n_rounds = DEFAULT_ROUNDS[model] if rounds is None else _whole(rounds, "rounds")
     if n_rounds < 1:
-        raise ValueError(f"rounds must be at least 1, got {n_rounds}")
+        raise InputError(f"rounds must be at least 1, got {n_rounds}")
+    cap, pos, sal, lo_hi = _as_batch(capability, position, salience, bounds)
+    m, n, d = pos.shape
+    check_memory(model, m, n, d, n_rounds)
     if model == "eum":
         return _run_eum(cap, pos, sal, lo_hi, n_rounds)
-    if model == "smp":
-        return _run_smp(cap, pos, sal, lo_hi, n_rounds, rng)
-    raise ValueError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
+    return _run_smp(cap, pos, sal, lo_hi, n_rounds, rng)
+
+
+def _whole(value: object, name: str) -> int:
+    """``value`` as an ``int`` if it is a whole number (``1.5`` and ``True`` are refused)."""
+    whole = isinstance(value, int | np.integer) or (
+        isinstance(value, float | np.floating) and float(value).is_integer()
+    )
+    if isinstance(value, bool) or not whole:
+        raise InputError(f"{name} must be a whole number, got {value!r}")
+    return int(cast("int | float", value))
+
+
+#: Memory one engine call may use; larger tables are refused before anything is allocated.
+MEMORY_BUDGET = 4 * 2**30
+
+
+def replicate_bytes(model: str, n: int, d: int, rounds: int) -> int:
+    """Bytes one replicate of ``model`` needs at its peak, for ``n`` actors on ``d`` dimensions.
+
+    Both engines hold a few ``n x n`` (per dimension) arrays of 8-byte floats at once (the
+    EUM's pairwise utilities, the SMP's pairwise votes), plus the stored path of positions.
+    """
+    return 8 * (8 * n * n * d + 2 * (rounds + 1) * n * d)
+
+
+def check_memory(model: str, m: int, n: int, d: int, rounds: int) -> None:
+    """Refuse a table whose single replicate would exceed :data:`MEMORY_BUDGET`, naming it.
+
+    (A batch of many replicates is chunked by the caller; one replicate cannot be split.)
+    """
+    need = replicate_bytes(model, n, d, rounds)
+    if need > MEMORY_BUDGET:
+        raise InputError(
+            f"the table has {n} actors on {d} dimension(s): one {model.upper()} run needs about "
+            f"{need / 2**30:.1f} GiB, more than the {MEMORY_BUDGET / 2**30:.0f} GiB allowed; "
+            "split the table or merge small actors"
+        )
 
 
 def _as_batch(
     capability: FloatArray, position: FloatArray, salience: FloatArray, bounds: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Give every input its replicate axis and check that the shapes agree."""
-    pos = np.asarray(position, dtype=np.float64)
-    if pos.ndim == 2:
-        pos = pos[None]
-    if pos.ndim != 3:
-        raise ValueError(f"position must be (n, d) or (m, n, d), got shape {pos.shape}")
-    m, n, d = pos.shape
-    cap = np.broadcast_to(np.asarray(capability, dtype=np.float64), (m, n))
-    sal = np.broadcast_to(np.asarray(salience, dtype=np.float64), (m, n, d))
-    lo_hi = np.asarray(bounds, dtype=np.float64).reshape(d, 2)
-    if np.any(lo_hi[:, 1] <= lo_hi[:, 0]):
-        raise ValueError(f"each dimension needs lower < upper bound, got {lo_hi.tolist()}")
+    """Give every input its replicate axis and check shapes and ranges, for both engines alike.
+
+    Capabilities must be finite and ``>= 0``, saliences finite and in ``[0, 1]``, positions
+    finite and inside ``bounds`` (no silent clipping), bounds finite with lower < upper.
+    """
+    try:
+        pos = np.asarray(position, dtype=np.float64)
+        if pos.ndim == 2:
+            pos = pos[None]
+        if pos.ndim != 3:
+            raise InputError(f"position must be (n, d) or (m, n, d), got shape {pos.shape}")
+        m, n, d = pos.shape
+        cap = np.broadcast_to(np.asarray(capability, dtype=np.float64), (m, n))
+        sal = np.broadcast_to(np.asarray(salience, dtype=np.float64), (m, n, d))
+        lo_hi = np.asarray(bounds, dtype=np.float64).reshape(d, 2)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(
+            "capability (m, n) or (n,), position (m, n, d) or (n, d), salience like position "
+            f"and bounds (d, 2) do not fit together: {exc}"
+        ) from None
+    _check_ranges(cap, pos, sal, lo_hi)
     return np.ascontiguousarray(cap), pos, np.ascontiguousarray(sal), lo_hi
+
+
+def _check_ranges(cap: FloatArray, pos: FloatArray, sal: FloatArray, lo_hi: FloatArray) -> None:
+    problems = [
+        f"{name} has non-finite values"
+        for name, arr in (
+            ("capability", cap),
+            ("position", pos),
+            ("salience", sal),
+            ("bounds", lo_hi),
+        )
+        if not np.all(np.isfinite(arr))
+    ]
+    if problems:
+        raise InputError("; ".join(problems))
+    if np.any(lo_hi[:, 1] <= lo_hi[:, 0]) or not np.all(np.isfinite(lo_hi[:, 1] - lo_hi[:, 0])):
+        raise InputError(f"each dimension needs finite lower < upper bounds, got {lo_hi.tolist()}")
+    if np.any(cap < 0):
+        problems.append("capability must be >= 0")
+    if np.any((sal < 0) | (sal > 1)):
+        problems.append("salience must be in [0, 1]")
+    if np.any((pos < lo_hi[:, 0]) | (pos > lo_hi[:, 1])):
+        problems.append(f"positions must lie inside the bounds {lo_hi.tolist()}")
+    if problems:
+        raise InputError("; ".join(problems))
 
 
 def _run_eum(
@@ -177,6 +261,7 @@ def _run_smp(
         raise InputError("no actor has both capability and salience above 0")
     lo = lo_hi[:, 0]
     width = lo_hi[:, 1] - lo
+    # inside [0, 1] by the checks above; the clip only absorbs rounding at the ends
     unit = np.clip((pos - lo) / width, 0.0, 1.0)
     try:
         run = smp.simulate(cap, unit, _smp_salience(sal), max_turns=rounds, rng=rng)

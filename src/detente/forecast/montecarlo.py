@@ -47,7 +47,9 @@ __all__ = [
     "MonteCarloResult",
     "Perturbation",
     "PerturbedInputs",
+    "check_run_memory",
     "perturb",
+    "run_bytes",
     "run_monte_carlo",
 ]
 
@@ -87,10 +89,13 @@ class Perturbation:
 
     def __post_init__(self) -> None:
         # InputError is a ValueError: callers may catch either; the CLI prints it plainly.
-        for name in ("position_sd", "salience_sd", "capability_sigma"):
+        for name, top in (("position_sd", 1e15), ("salience_sd", 10.0), ("capability_sigma", 10.0)):
             value = getattr(self, name)
-            if value is not None and not 0.0 <= value < math.inf:
-                raise InputError(f"{name} must be a finite number >= 0, got {value}")
+            if value is not None and not 0.0 <= value <= top:
+                option = "--" + name.replace("_", "-")
+                raise InputError(
+                    f"{name} must be a finite number in [0, {top:g}] ({option}), got {value}"
+                )
         if not 0.0 <= self.dropout < 1.0:
             raise InputError(f"dropout must be in [0, 1), got {self.dropout}")
 
@@ -133,7 +138,47 @@ def perturb(
 
     The four noise arrays are always drawn, in a fixed order, even when a scale is zero, so that
     switching one kind of noise off leaves the draws of the others unchanged.
+
+    A replicate in which no kept actor has both capability and salience left on a dimension the
+    table gives weight to (saliences clipped to 0, say, in a table of low saliences) is not a
+    bargaining game at all; it is redrawn from the same generator, after the first draws, so the
+    other replicates are unchanged and the result stays reproducible.
     """
+    out = _perturb_once(table, perturbation, m, rng)
+    needed = _weighted_dimensions(table)
+    for _ in range(_MAX_REDRAWS):
+        bad = np.flatnonzero(~_has_weight(out, needed))
+        if bad.size == 0:
+            return out
+        again = _perturb_once(table, perturbation, int(bad.size), rng)
+        for name in ("capability", "position", "salience", "kept"):
+            getattr(out, name)[bad] = getattr(again, name)
+    raise InputError(
+        f"table {table.name!r}: after {_MAX_REDRAWS} redraws some replicates still have no actor "
+        "with both capability and salience above 0; lower --salience-sd or --dropout"
+    )
+
+
+#: Redraw rounds for replicates left without weight (each round redraws only those).
+_MAX_REDRAWS = 100
+
+
+def _weighted_dimensions(table: StakeholderTable) -> NDArray[np.bool_]:
+    """``(d,)``: the dimensions on which some actor of the table has capability and salience."""
+    cap = np.asarray(table.capability, dtype=np.float64)
+    sal = np.asarray(table.salience, dtype=np.float64)
+    return np.asarray((cap[:, None] * sal).sum(axis=0) > 0.0)
+
+
+def _has_weight(inputs: PerturbedInputs, needed: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """``(m,)``: whether each replicate keeps weight on every dimension in ``needed``."""
+    weight = (inputs.capability * inputs.kept)[:, :, None] * inputs.salience  # (m, n, d)
+    return np.asarray(np.all((weight.sum(axis=1) > 0.0) | ~needed, axis=1))
+
+
+def _perturb_once(
+    table: StakeholderTable, perturbation: Perturbation, m: int, rng: np.random.Generator
+) -> PerturbedInputs:
     cap0 = np.asarray(table.capability, dtype=np.float64)
     pos0 = np.asarray(table.position, dtype=np.float64)
     sal0 = np.asarray(table.salience, dtype=np.float64)
@@ -217,6 +262,8 @@ class MonteCarloResult:
 
     def p_exceeds(self, threshold: float, dim: int = 0) -> float:
         """Share of replicates whose final forecast on ``dim`` is strictly above ``threshold``."""
+        if not math.isfinite(threshold):
+            raise InputError(f"threshold must be a finite number, got {threshold!r}")
         return float(np.mean(self.outcomes[:, dim] > threshold))
 
     def bands(self, q: Sequence[float]) -> FloatArray:
@@ -247,12 +294,17 @@ def run_monte_carlo(
         depend on it (the draws are made per fixed block, and every engine treats replicates
         independently).
     """
-    if runs < 1:
-        raise ValueError(f"runs must be at least 1, got {runs}")
+    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
+        raise InputError(f"runs must be a whole number >= 1, got {runs!r}")
     perturbation = Perturbation() if perturbation is None else perturbation
     rng = np.random.default_rng() if rng is None else rng
+    if not isinstance(rng, np.random.Generator):
+        raise InputError(
+            f"rng must be a numpy Generator (np.random.default_rng(seed)), not {rng!r}"
+        )
     n_rounds = DEFAULT_ROUNDS[model] if rounds is None else int(rounds)
     bounds = np.asarray(table.bounds, dtype=np.float64)
+    check_run_memory(table, runs, n_rounds)
     n_blocks = -(-runs // DRAW_BLOCK)
     *block_rngs, engine_rng = spawn_generators(rng, n_blocks + 1)
     inputs = _draw(table, perturbation, runs, block_rngs)
@@ -282,6 +334,32 @@ def run_monte_carlo(
         turns=turns,
         kept=inputs.kept,
     )
+
+
+#: Memory the replicates' inputs and stored paths may take together (the engines' own
+#: temporaries are bounded separately, by the chunk size).
+RUN_MEMORY_BUDGET = 2 * 2**30
+
+
+def run_bytes(runs: int, n: int, d: int, rounds: int) -> int:
+    """Bytes the Monte Carlo keeps for ``runs`` replicates at once: the perturbed inputs
+    (capability, position, salience, dropout mask: ``n (2d + 1)`` floats and ``n`` flags) and
+    each replicate's forecast path (``(rounds + 1) d`` floats), plus one copy of each for the
+    packing by actor count."""
+    return runs * (2 * (8 * n * (2 * d + 1) + n) + 2 * 8 * (rounds + 1) * d)
+
+
+def check_run_memory(table: StakeholderTable, runs: int, rounds: int) -> None:
+    """Refuse, before drawing anything, a run whose replicates would not fit the budget."""
+    n, d = np.asarray(table.position).shape
+    need = run_bytes(runs, n, d, rounds)
+    if need > RUN_MEMORY_BUDGET:
+        most = max(1, runs * RUN_MEMORY_BUDGET // need)
+        raise InputError(
+            f"--runs {runs} on a table of {n} actors, {d} dimension(s) and {rounds} rounds needs "
+            f"about {need / 2**30:.1f} GiB, more than the {RUN_MEMORY_BUDGET / 2**30:.0f} GiB "
+            f"allowed; use --runs {most} or fewer"
+        )
 
 
 def _draw(

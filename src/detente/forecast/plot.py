@@ -6,7 +6,9 @@ bands of the perturbed replicates' outcome after each round). Thin lines show ea
 position in the unperturbed run, so a reader can see who moved and who held out.
 
 Rendering uses Matplotlib's object API with the Agg canvas (no pyplot state, no display) and the
-file is written through :func:`detente.fileio.atomic_path`.
+file is written through :func:`detente.output.atomic_path` (checked before the runs by
+:func:`plot_format`). PDF, SVG and PostScript files carry no creation date, so the same forecast
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -16,15 +18,25 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from detente.errors import InputError
-from detente.fileio import atomic_path
 from detente.forecast.montecarlo import MonteCarloResult
+from detente.output import atomic_path, check_output
 
 __all__ = ["forecast_figure", "plot_forecast", "plot_format"]
+
+#: Metadata that would differ between two runs (the file's creation date), per format.
+_NO_DATE: dict[str, dict[str, None]] = {
+    "pdf": {"CreationDate": None, "ModDate": None},
+    "svg": {"Date": None},
+    "svgz": {"Date": None},
+    "ps": {"CreationDate": None},
+    "eps": {"CreationDate": None},
+}
 
 _FAN = ((0.05, 0.95, 0.18, "5-95 %"), (0.25, 0.75, 0.35, "25-75 %"))
 
@@ -82,11 +94,16 @@ def forecast_figure(
         ax.set_yticks(sorted(float(k) for k in anchors))
     ax.set_xlabel(step_name)
     dims = list(getattr(result.table, "dimensions", []) or [])
-    ax.set_ylabel(str(dims[dim]) if dim < len(dims) else "position")
-    ax.set_title(title or str(getattr(result.table, "name", "forecast")))
+    ax.set_ylabel(_literal(str(dims[dim]) if dim < len(dims) else "position"))
+    ax.set_title(_literal(title or str(getattr(result.table, "name", "forecast"))))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8, frameon=False)
     return fig
+
+
+def _literal(text: str) -> str:
+    """User text as Matplotlib should draw it: a ``$`` is a dollar sign, not the start of math."""
+    return text.replace("$", r"\$")
 
 
 def _actor_lines(ax: object, result: MonteCarloResult, dim: int, labels: Mapping[str, str]) -> None:
@@ -98,7 +115,7 @@ def _actor_lines(ax: object, result: MonteCarloResult, dim: int, labels: Mapping
     lo, hi = (float(v) for v in np.asarray(result.table.bounds)[dim])
     for y, names in _label_groups(paths[-1], result.table.actors, labels, 0.03 * (hi - lo)):
         ax.annotate(  # type: ignore[attr-defined]
-            ", ".join(names),
+            _literal(", ".join(names)),
             (x[-1], y),
             xytext=(3, 0),
             textcoords="offset points",
@@ -124,19 +141,21 @@ def _label_groups(
 
 
 def plot_format(path: str | os.PathLike[str]) -> str:
-    """The image format for ``path``, from its suffix (``png`` when it has none).
+    """The image format for ``path``, from its suffix (``png`` when it has none), once the path is
+    known to be writable.
 
-    Raises :class:`~detente.errors.InputError` for a folder or a suffix Matplotlib cannot write,
-    so that a command can check its output path before the (long) computation.
+    Raises :class:`~detente.errors.InputError` for a suffix Matplotlib cannot write, and
+    :class:`~detente.output.OutputError` for a folder, a special file or a path that cannot be
+    written (a temporary file is created and removed beside it), so that a command can check its
+    output path before the (long) computation.
     """
     target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{target}: is a folder; give a file name such as forecast.png")
     fmt = target.suffix[1:].lower() or "png"
     supported = FigureCanvasBase.get_supported_filetypes()
     if fmt not in supported:
         known = ", ".join(sorted(supported))
         raise InputError(f"{target}: cannot write a plot as {fmt!r} (formats: {known})")
+    check_output(path)
     return fmt
 
 
@@ -158,11 +177,8 @@ def plot_forecast(
     fmt = plot_format(path)
     fig = forecast_figure(result, dim=dim, title=title, threshold=threshold, anchors=anchors)
     target = Path(path)
-    try:
-        with atomic_path(target) as tmp:
-            # The format is explicit: the temporary name's suffix must not decide it.
-            fig.savefig(tmp, dpi=dpi, format=fmt)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputError(f"{target}: cannot write the plot: {reason}") from None
+    # SVG ids are random unless salted: a fixed salt makes them a function of the content.
+    with atomic_path(target) as tmp, rc_context({"svg.hashsalt": "detente"}):
+        # The format is explicit: the temporary name's suffix must not decide it.
+        fig.savefig(tmp, dpi=dpi, format=fmt, metadata=_NO_DATE.get(fmt))
     return target

@@ -37,13 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast, get_args
 
-import yaml
-
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.forecast.table import StakeholderTable, table_from_mapping
 from detente.world.records import Measure
 from detente.world.snapshot import fill_capability
-from detente.yamlio import item_lines, package_data, parse_yaml
+from detente.yamlio import item_lines, package_data, parse_yaml, read_text_file
 
 if TYPE_CHECKING:
     from detente.world import World
@@ -137,13 +135,22 @@ def question_path(ident: str) -> Path:
 
 def is_question_file(path: Path) -> bool:
     """Whether a YAML file is a question (has ``date`` and ``scale``) rather than a plain table."""
-    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+    if path.suffix.lower() not in (".yaml", ".yml"):
         return False
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        # the project's one hardened reader: a file it refuses is left to the table reader,
+        # which reports the same fault at its place
+        data, _ = parse_yaml(read_text_file(path), str(path), dates_as_text=False)
+    except InputError:
         return False
-    return isinstance(data, Mapping) and "date" in data and "scale" in data
+    # a question has a date and says what it asks; a plain table has neither (a question file
+    # that forgot its scale is still a question, and is told so)
+    asks = (
+        any(k in data for k in ("scale", "question", "threshold"))
+        if isinstance(data, Mapping)
+        else False
+    )
+    return isinstance(data, Mapping) and "date" in data and asks
 
 
 def load_question(id_or_path: str | Path, world: World | None = None) -> ForecastQuestion:
@@ -161,11 +168,7 @@ def load_question(id_or_path: str | Path, world: World | None = None) -> Forecas
 
         world = builtin_world()
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(file, None, None, f"cannot read the file: {exc}")) from None
-    data, yaml_lines = parse_yaml(text, file, dates_as_text=False)
+    data, yaml_lines = parse_yaml(read_text_file(path), file, dates_as_text=False)
     lines = item_lines(yaml_lines, "actors")
     if not isinstance(data, Mapping):
         raise InputError(Problem(file, None, None, "expected a mapping (id, date, scale, actors)"))
@@ -190,6 +193,10 @@ def _build_question(
     if not isinstance(scale, Mapping):
         out.add(None, "scale", "expected a mapping with dimension, min, max and anchors")
         scale = {}
+    lo, hi = scale.get("min"), scale.get("max")
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lo, hi))
+    if numbers and not float(lo) < float(hi):  # type: ignore[arg-type]
+        out.add(None, "scale", f"min ({lo}) must be below max ({hi})")
     default_cap = data.get("capability")
     transform = _transform(default_cap, out)
     actors = data.get("actors")

@@ -36,7 +36,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from detente.errors import InputError, Problem, UnknownIdError
-from detente.yamlio import item_lines, parse_yaml
+from detente.yamlio import item_lines, parse_yaml, read_text_file
 
 __all__ = ["MIN_ACTORS", "StakeholderTable", "read_table", "table_from_mapping"]
 
@@ -47,6 +47,11 @@ MIN_ACTORS = 3
 
 _YAML_SUFFIXES = (".yaml", ".yml")
 _KTAB_SCALE = (0.0, 100.0)
+#: Largest magnitude of any number in a table: beyond it the models' squares and sums of
+#: products lose all precision or overflow (a capability in dollars is below 1e13).
+MAX_MAGNITUDE = 1e15
+#: Longest cell read from a CSV file, in characters.
+MAX_CELL = 100_000
 
 
 def _frozen_array(values: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
@@ -221,15 +226,14 @@ def read_table(path: str | Path) -> StakeholderTable:
     """
     path = Path(path)
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(file, None, None, f"cannot read the file: {exc}")) from None
+    text = read_text_file(path, encoding="utf-8-sig")
     if not text.strip():
         raise InputError(Problem(file, None, None, "the file is empty"))
     if path.suffix.lower() in _YAML_SUFFIXES:
         return _read_yaml(text, file, default_name=path.stem)
-    rows = _csv_rows(text)
+    rows = _csv_rows(text, file)
+    if not rows:
+        raise InputError(Problem(file, None, None, "the file has no rows with any value"))
     if len({c.lower() for c in rows[0][1]} & set(_PLAIN_REQUIRED)) >= 2:
         return _read_plain_csv(rows, file, name=path.stem)
     return _read_ktab_csv(rows, file)
@@ -238,16 +242,26 @@ def read_table(path: str | Path) -> StakeholderTable:
 Row = tuple[int, list[str]]  # (line number in the file, cells)
 
 
-def _csv_rows(text: str) -> list[Row]:
+def _csv_rows(text: str, file: str | None = None) -> list[Row]:
     """Non-blank rows with their line numbers; cells stripped, trailing empty cells dropped."""
     reader = csv.reader(io.StringIO(text))
     rows: list[Row] = []
-    for cells in reader:
-        stripped = [c.strip() for c in cells]
-        while stripped and not stripped[-1]:
-            stripped.pop()
-        if stripped:
-            rows.append((reader.line_num, stripped))
+    previous = csv.field_size_limit(MAX_CELL)
+    try:
+        for cells in reader:
+            stripped = [c.strip() for c in cells]
+            while stripped and not stripped[-1]:
+                stripped.pop()
+            if stripped:
+                rows.append((reader.line_num, stripped))
+    except csv.Error as exc:
+        line = reader.line_num or None
+        reason = str(exc)
+        if "field larger" in reason:
+            reason = f"a cell is longer than {MAX_CELL:,} characters"
+        raise InputError(Problem(file, line, f"row {line}" if line else None, reason)) from None
+    finally:
+        csv.field_size_limit(previous)
     return rows
 
 
@@ -268,18 +282,32 @@ class _Collector:
             return math.nan
         try:
             value = float(text)
+        except OverflowError:  # an int beyond the float range
+            self.add(line, where, f"expected a finite number, got {_shorten(text)}")
+            return math.nan
         except (TypeError, ValueError):
             shown = "nothing" if text is None else "an empty cell" if text == "" else repr(text)
-            self.add(line, where, f"expected a number, got {shown}")
+            self.add(line, where, f"expected a number, got {_shorten(shown)}")
             return math.nan
         if not math.isfinite(value):
-            self.add(line, where, f"expected a finite number, got {text!r}")
+            self.add(line, where, f"expected a finite number, got {_shorten(text)}")
+            return math.nan
+        if abs(value) > MAX_MAGNITUDE:
+            message = (
+                f"{value:g} is beyond the largest magnitude a table may hold ({MAX_MAGNITUDE:g})"
+            )
+            self.add(line, where, message)
             return math.nan
         return value
 
     def raise_if_any(self) -> None:
         if self.problems:
             raise InputError(self.problems)
+
+
+def _shorten(value: Any, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
 
 
 @dataclass
@@ -558,6 +586,8 @@ def table_from_mapping(
     position, salience, note, sources}``; ``position``/``salience`` are scalars for one dimension
     or lists with one value per dimension; salience on ``0..1``. Unknown keys are ignored.
     """
+    if not isinstance(data, Mapping):
+        raise InputError(Problem(file, None, None, "expected a mapping with an 'actors' list"))
     out = _Collector(file)
     table_name = str(data.get("name") or name or "table")
     dimensions = _yaml_dimensions(data, table_name, out)

@@ -20,8 +20,10 @@ from detente.errors import InputError, Problem
 from detente.world.records import RECORD_TYPES, WorldHeader
 from detente.yamlio import (
     YamlPath,
+    group_lines,
     line_at,
     package_data,
+    paused_gc,
     read_yaml,
     validation_problems,
     yaml_files,
@@ -93,6 +95,7 @@ def _read_document(
     if not isinstance(data, dict):
         problems.append(Problem(file, 1, None, "a world file must be a mapping of record lists"))
         return entries, headers, problems
+    per_record = group_lines(lines, 2)  # one pass, not one scan of every line per record
     for key, items in data.items():
         if key == "world":
             try:
@@ -129,7 +132,7 @@ def _read_document(
             except ValidationError as exc:
                 problems.extend(validation_problems(exc, file, (key, i), lines))
                 continue
-            sub = {p[2:]: n for p, n in lines.items() if p[:2] == (key, i) and len(p) > 2}
+            sub = per_record.get((key, i), {})
             entries.append(Entry(key, i, record, file, lines.get((key, i)), sub, replace))
     return entries, headers, problems
 
@@ -146,7 +149,8 @@ def read_entries(paths: Iterable[Path]) -> ParsedFiles:
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        found, heads, faults = _read_document(data, lines, file)
+        with paused_gc():  # linear time for large files (see paused_gc)
+            found, heads, faults = _read_document(data, lines, file)
         entries.extend(found)
         headers.extend(heads)
         problems.extend(faults)

@@ -87,15 +87,28 @@ class World:
 
     # -- time -----------------------------------------------------------------------------------
     def at(self, date: dt.date) -> Snapshot:
-        """The world as known before ``date``: only facts dated strictly before it."""
-        snap = self._snapshots.get(date)
+        """The world as known before ``date``: only facts dated strictly before it.
+
+        ``date`` may be a :class:`datetime.date`, a :class:`datetime.datetime` (its day is used)
+        or an ISO ``YYYY-MM-DD`` string. The last :data:`SNAPSHOT_CACHE` snapshots are kept.
+        """
+        day = as_day(date)
+        snap = self._snapshots.pop(day, None)
         if snap is None:
-            snap = cut(date, self)
-            self._snapshots[date] = snap
+            snap = cut(day, self)
+            while len(self._snapshots) >= SNAPSHOT_CACHE:
+                self._snapshots.pop(next(iter(self._snapshots)))  # the least recently used
+        self._snapshots[day] = snap
         return snap
 
     def on(self, day: dt.date) -> Snapshot:
         """The world at the end of ``day``: facts dated on ``day`` included."""
+        day = as_day(day)
+        if day >= LAST_DAY:
+            raise InputError(
+                f"{day.isoformat()} is the calendar's last day, which has no day after it to cut "
+                f"at; ask for {(LAST_DAY - dt.timedelta(days=1)).isoformat()} or earlier"
+            )
         return self.at(day + dt.timedelta(days=1))
 
     # -- lookups --------------------------------------------------------------------------------
@@ -170,6 +183,27 @@ class World:
         }
 
 
+#: The last day :meth:`World.on` answers for is the day before this one (Python's last date).
+LAST_DAY = dt.date.max
+
+#: Snapshots a :class:`World` keeps (each cut costs milliseconds; each holds its own indexes).
+SNAPSHOT_CACHE = 64
+
+
+def as_day(value: object) -> dt.date:
+    """``value`` as a plain date: a datetime gives its day, an ISO string is parsed."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InputError(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+    raise InputError(f"expected a date, got {value!r}")
+
+
 def _entry(record: BaseModel, counter: dict[str, int]) -> Entry:
     kind = _BY_TYPE.get(type(record))
     if kind is None:
@@ -211,7 +245,13 @@ def _build(
 
 
 def _header(parsed: ParsedFiles, default: str) -> WorldHeader:
-    return parsed.headers[0].header if parsed.headers else WorldHeader(name=default)
+    heads = [h.header for h in parsed.headers]
+    if any(h != heads[0] for h in heads[1:]):  # only one can count: say so, do not pick one
+        names = ", ".join(repr(h.name) for h in heads)
+        raise InputError(
+            f"the world's files give {len(heads)} different 'world:' headers ({names}); keep one"
+        )
+    return heads[0] if heads else WorldHeader(name=default)
 
 
 def check_world(

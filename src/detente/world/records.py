@@ -37,6 +37,7 @@ key in the header's ``replaces:`` list).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
@@ -165,6 +166,13 @@ class WorldHeader(_Record):
     def replaced_keys(self) -> list[tuple[str, tuple[Any, ...]]]:
         """The ``replaces:`` list as (kind, natural key) pairs."""
         return [parse_key(item) for item in self.replaces]
+
+    @field_validator("covers")
+    @classmethod
+    def _covers(cls, covers: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
+        if covers is not None and covers[1] < covers[0]:
+            raise ValueError(f"the coverage ends ({covers[1]}) before it starts ({covers[0]})")
+        return covers
 
 
 class Source(_Record):
@@ -382,6 +390,8 @@ class CapabilitySeries(_Sourced):
                 problems.append(f"year {year} out of range 1800-2100")
             elif value is None:
                 problems.append(f"{year}: missing value (omit the year instead)")
+            elif not math.isfinite(value):
+                problems.append(f"{year}: {value} is not a finite number")
             elif value < 0:
                 problems.append(f"{year}: negative value {value}")
         if problems:

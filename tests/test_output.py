@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from detente.fileio import atomic_write
+from detente.output import atomic_write
 
 
 def test_written_file_follows_the_umask(tmp_path: Path) -> None:
