@@ -27,6 +27,7 @@ def test_dyad_years_on_the_builtin_world(
         "kappa_valued", "kappa_any", "kappa_defence",
     ]  # fmt: skip
     assert f"wrote {len(frame):,} rows" in err
+    assert "cite: detente cite package kappa cinc world" in err
     us_ru = frame[(frame.state_a == "RUS") & (frame.state_b == "USA")]
     assert len(us_ru) == 33 and not frame.duplicated(["year", "state_a", "state_b"]).any()
     row = us_ru[us_ru.year == 2018].iloc[0]
