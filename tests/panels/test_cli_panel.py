@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from tests.cli import call_main, run_cli
+
+from detente.world import builtin_world
 
 from .test_importers import DDYR, DDYR_HEADER
 
@@ -68,8 +71,11 @@ def test_atop_file_through_the_cli(capsys: pytest.CaptureFixture[str], tmp_path:
         ["USA", "GBR"], ["USA", "RUS"], ["USA", "COW990"],
         ["GBR", "RUS"], ["GBR", "COW990"], ["RUS", "COW990"],
     ]  # fmt: skip
-    # the world's rivalries for its states; unknown (not 0) for a state it does not know
-    assert frame.rivalry.tolist()[:2] == [0.0, 0.35]
+    # the world's rivalries for its states (as of the year's end); unknown (not 0) for a state it
+    # does not know
+    snap = builtin_world().on(dt.date(2000, 12, 31))
+    assert frame.rivalry.tolist()[:2] == [0.0, snap.relation_intensity("USA", "RUS")]
+    assert frame.rivalry[1] > 0
     assert frame.rivalry.isna().tolist() == [False, False, True, False, True, True]
 
 
