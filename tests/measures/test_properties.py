@@ -101,3 +101,28 @@ def test_system_mask_regions_and_ids() -> None:
     assert system_mask(ids, cow, ["europe", "USA"]).tolist() == [True, True, False, False]
     with pytest.raises(ValueError, match="unknown system member"):
         system_mask(ids, cow, ["atlantis"])
+
+
+@settings(max_examples=20)
+@given(
+    arrays(np.int8, (4, 7), elements=st.integers(0, 3)),
+    arrays(np.float64, 7, elements=st.floats(0.01, 1.0)),
+)
+def test_weighted_and_squared_direct_forms_match_the_tables(x, w) -> None:
+    s_w = pairwise(x, "s", n_categories=4, weights=w)
+    s_sq = pairwise(x, "s", n_categories=4, distance="squared")
+    kappa_w = pairwise(x, "kappa", n_categories=4, weights=w)
+    pi_w = pairwise(x, "pi", n_categories=4, weights=w)
+    for i in range(4):
+        for j in range(4):
+            a, b = x[i], x[j]
+            np.testing.assert_allclose(s_w[i, j], s_score(a, b, max_distance=3, weights=w))
+            np.testing.assert_allclose(
+                s_sq[i, j], s_score(a, b, max_distance=3, distance="squared"), atol=1e-12
+            )
+            np.testing.assert_allclose(
+                kappa_w[i, j], cohen_kappa(a, b, weights=w), equal_nan=True, atol=1e-9
+            )
+            np.testing.assert_allclose(
+                pi_w[i, j], scott_pi(a, b, weights=w), equal_nan=True, atol=1e-9
+            )

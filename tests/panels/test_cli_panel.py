@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from tests.cli import call_main, run_cli
+
+from detente.world import builtin_world
 
 from .test_importers import DDYR, DDYR_HEADER
 
@@ -27,6 +30,7 @@ def test_dyad_years_on_the_builtin_world(
         "kappa_valued", "kappa_any", "kappa_defence",
     ]  # fmt: skip
     assert f"wrote {len(frame):,} rows" in err
+    assert "cite: detente cite package kappa cinc world" in err
     us_ru = frame[(frame.state_a == "RUS") & (frame.state_b == "USA")]
     assert len(us_ru) == 33 and not frame.duplicated(["year", "state_a", "state_b"]).any()
     row = us_ru[us_ru.year == 2018].iloc[0]
@@ -67,8 +71,11 @@ def test_atop_file_through_the_cli(capsys: pytest.CaptureFixture[str], tmp_path:
         ["USA", "GBR"], ["USA", "RUS"], ["USA", "COW990"],
         ["GBR", "RUS"], ["GBR", "COW990"], ["RUS", "COW990"],
     ]  # fmt: skip
-    # the world's rivalries for its states; unknown (not 0) for a state it does not know
-    assert frame.rivalry.tolist()[:2] == [0.0, 0.35]
+    # the world's rivalries for its states (as of the year's end); unknown (not 0) for a state it
+    # does not know
+    snap = builtin_world().on(dt.date(2000, 12, 31))
+    assert frame.rivalry.tolist()[:2] == [0.0, snap.relation_intensity("USA", "RUS")]
+    assert frame.rivalry[1] > 0
     assert frame.rivalry.isna().tolist() == [False, False, True, False, True, True]
 
 

@@ -187,6 +187,16 @@ def dyad_years_command(
         cinc_override=override,
     )
     write_frame(frame, out)
+    _cite_hint(_split(with_), atop is not None, nmc is not None)
+
+
+def _cite_hint(covariates: list[str], atop: bool, nmc: bool) -> None:
+    from detente.cite import TOPICS
+
+    topics = [c.split("_")[0] if c.startswith("s_") else c for c in covariates]
+    topics = [t for t in dict.fromkeys(topics) if t in TOPICS]
+    topics += ["atop"] * atop + ["nmc"] * nmc
+    err_console.print(f"cite: detente cite {' '.join(['package', *topics, 'world'])}")
 
 
 @panel_app.command("state-years")

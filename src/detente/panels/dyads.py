@@ -222,7 +222,9 @@ def _frame(
         "cow_b": cow[j],
     }
     data.update(columns)
-    return pd.DataFrame(data)
+    # copy=False: the columns are fresh arrays; pandas then keeps them as they are instead of
+    # stacking them into one block (a copy of the whole panel)
+    return pd.DataFrame(data, copy=False)
 
 
 def portfolio_dyad_years(
