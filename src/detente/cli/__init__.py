@@ -6,15 +6,14 @@ the user's input (``DetenteError``) are printed without a traceback and exit wit
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from detente import __version__
-from detente.cli import explain, forecast, world
-from detente.cli.common import err_console
 from detente.errors import DetenteError
 
 __all__ = ["app", "main"]
@@ -44,9 +43,32 @@ def _root(
     """Model, forecast and explain security cooperation between states and alliances."""
 
 
-world.register(app)
-forecast.register(app)
-explain.register(app)
+#: Command name -> the module of ``detente.cli`` that defines it. A run imports only the module of
+#: its command (each pulls in its own share of the library); an unknown name, ``--help`` or no
+#: command at all loads every module, so help and "no such command" hints stay complete.
+COMMANDS: dict[str, str] = {
+    "world": "world",
+    "forecast": "forecast",
+    "questions": "forecast",
+    "explain": "explain",
+    "backtest": "explain",
+}
+_registered: set[str] = set()
+
+
+def _register(modules: Sequence[str]) -> None:
+    for name in modules:
+        if name not in _registered:
+            importlib.import_module(f"detente.cli.{name}").register(app)
+            _registered.add(name)
+
+
+def _modules_for(argv: Sequence[str]) -> list[str]:
+    """The CLI modules a command line needs: its command's, or all for anything else."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command in COMMANDS:
+        return [COMMANDS[command]]
+    return list(dict.fromkeys(COMMANDS.values()))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,12 +77,22 @@ def main(argv: list[str] | None = None) -> None:
     Typer handles usage errors itself (status 2); errors raised by the library because of the
     user's data arrive here as ``DetenteError`` or a missing/unreadable file.
     """
+    args = sys.argv[1:] if argv is None else argv
+    _register(_modules_for(args))
     try:
-        app(args=argv, prog_name="detente")
+        app(args=args, prog_name="detente")
     except DetenteError as exc:
+        from rich.markup import escape
+
+        from detente.cli.common import err_console
+
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(2)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+        from rich.markup import escape
+
+        from detente.cli.common import err_console
+
         err_console.print(
             f"[bold red]error:[/] {escape(str(exc.strerror))}: {exc.filename}", soft_wrap=True
         )

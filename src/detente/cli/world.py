@@ -20,7 +20,7 @@ from detente.cli.common import (
 )
 from detente.errors import InputError
 from detente.fileio import atomic_write
-from detente.world import Snapshot, World, check_world, world_json_schema
+from detente.world import Snapshot, World, check_world
 from detente.world.records import Membership, MembershipStatus
 
 __all__ = ["register"]
@@ -244,6 +244,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of a world file."""
+    from detente.world import world_json_schema  # its models are built only for this command
+
     text = json.dumps(world_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         console.out(text, end="", highlight=False)

@@ -6,9 +6,24 @@
 ['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK', 'UZB']
 """
 
-from detente.world.model import World, builtin_world, check_world, load_world
-from detente.world.schema import world_json_schema
-from detente.world.snapshot import CapabilityValue, ClauseAt, Snapshot
+from typing import TYPE_CHECKING
+
+from detente._lazy import attach
+
+if TYPE_CHECKING:
+    from detente.world.model import World, builtin_world, check_world, load_world
+    from detente.world.schema import world_json_schema
+    from detente.world.snapshot import CapabilityValue, ClauseAt, Snapshot
+
+# Submodules are imported on first use of one of their names (see detente._lazy).
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        ".model": ["World", "builtin_world", "check_world", "load_world"],
+        ".schema": ["world_json_schema"],
+        ".snapshot": ["CapabilityValue", "ClauseAt", "Snapshot"],
+    },
+)
 
 __all__ = [
     "CapabilityValue",

@@ -71,6 +71,11 @@ def _read_document(
     if not isinstance(data, dict):
         problems.append(Problem(file, 1, None, "a world file must be a mapping of record lists"))
         return entries, headers, problems
+    # Lines of each record's fields, grouped in one pass (a scan per record was quadratic).
+    fields: dict[YamlPath, dict[YamlPath, int]] = {}
+    for p, n in lines.items():
+        if len(p) > 2:
+            fields.setdefault(p[:2], {})[p[2:]] = n
     for key, items in data.items():
         if key == "world":
             try:
@@ -94,7 +99,7 @@ def _read_document(
             except ValidationError as exc:
                 problems.extend(validation_problems(exc, file, (key, i), lines))
                 continue
-            sub = {p[2:]: n for p, n in lines.items() if p[:2] == (key, i) and len(p) > 2}
+            sub = fields.get((key, i), {})
             entries.append(Entry(key, i, record, file, lines.get((key, i)), sub))
     return entries, headers, problems
 
