@@ -18,12 +18,14 @@ import stat
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import ValidationError
 
 from detente.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError  # only annotated: reading a CSV table needs no pydantic
 
 __all__ = [
     "MAX_DEPTH",

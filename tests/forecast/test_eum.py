@@ -371,9 +371,11 @@ def test_bad_options_and_bounds() -> None:
 # ---- memory
 
 
-def test_large_tables_are_chunked_within_the_budget() -> None:
+def test_large_tables_are_chunked_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     # The spread over voters is O(m n^3); with a 4 MiB budget a 60-actor, 4-replicate round must
-    # not allocate the 6.9 MB voter-by-pair tensor at once (numpy reports to tracemalloc).
+    # not allocate the 6.9 MB voter-by-pair tensor at once (numpy reports to tracemalloc). The
+    # NumPy path is the one that blocks (the compiled kernel has no such tensor at all).
+    monkeypatch.setenv("DETENTE_KERNELS", "numpy")
     cap, pos, sal = random_table(3, 60, 4)
     tracemalloc.start()
     try:

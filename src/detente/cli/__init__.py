@@ -6,16 +6,15 @@ the user's input (``DetenteError``) are printed without a traceback and exit wit
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
 from detente import __version__
-from detente.cli import cite, explain, forecast, panel, world
-from detente.cli.common import err_console, locate, styled
 from detente.errors import DetenteError, InputError
-from detente.output import install_signal_cleanup
 
 __all__ = ["app", "main"]
 
@@ -44,14 +43,39 @@ def _root(
     """Model, forecast and explain security cooperation between states and alliances."""
 
 
-world.register(app)
-forecast.register(app)
-explain.register(app)
-panel.register(app)
-cite.register(app)
+#: Command name -> the module of ``detente.cli`` that defines it. A run imports only the module of
+#: its command (each pulls in its own share of the library); an unknown name, ``--help`` or no
+#: command at all loads every module, so help and "no such command" hints stay complete.
+COMMANDS: dict[str, str] = {
+    "world": "world",
+    "forecast": "forecast",
+    "questions": "forecast",
+    "explain": "explain",
+    "backtest": "explain",
+    "panel": "panel",
+    "cite": "cite",
+}
+_registered: set[str] = set()
+
+
+def _register(modules: Sequence[str]) -> None:
+    for name in modules:
+        if name not in _registered:
+            importlib.import_module(f"detente.cli.{name}").register(app)
+            _registered.add(name)
+
+
+def _modules_for(argv: Sequence[str]) -> list[str]:
+    """The CLI modules a command line needs: its command's, or all for anything else."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command in COMMANDS:
+        return [COMMANDS[command]]
+    return list(dict.fromkeys(COMMANDS.values()))
 
 
 def _error(message: str) -> None:
+    from detente.cli.common import err_console, styled
+
     err_console.print(styled(("error:", "bold red"), " ", message), soft_wrap=True)
 
 
@@ -72,11 +96,17 @@ def main(argv: list[str] | None = None) -> None:
     or unwritable file, a full disk, a name too long) as an ``OSError``: both exit 2 with the
     place and the reason. SIGTERM and SIGHUP unwind like Ctrl-C, removing temporary files.
     """
+    from detente.output import install_signal_cleanup
+
     install_signal_cleanup()
     _plain_streams()
+    args = sys.argv[1:] if argv is None else argv
+    _register(_modules_for(args))
     try:
-        app(args=argv, prog_name="detente")
+        app(args=args, prog_name="detente")
     except InputError as exc:
+        from detente.cli.common import locate
+
         _error(str(InputError(locate(exc.problems))))
         sys.exit(2)
     except DetenteError as exc:

@@ -8,15 +8,17 @@ import sys
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from detente.errors import InputError, Problem
-from detente.world import World, load_world
-from detente.yamlio import YamlPath, read_yaml
+
+if TYPE_CHECKING:
+    from detente.world import World
+    from detente.yamlio import YamlPath
 
 __all__ = [
     "ParamsOption",
@@ -131,6 +133,8 @@ def parse_date(text: str, option: str) -> dt.date:
 
 def open_world(path: Path | None) -> World:
     """The world a command works on: the user's ``--world``, or the built-in one."""
+    from detente.world import load_world  # imported here: a table forecast never loads a world
+
     return load_world(path)
 
 
@@ -191,6 +195,8 @@ def parse_settings(sets: list[str] | None, params_file: Path | None) -> dict[str
     """Settings from a ``--params`` YAML file and ``--set`` items (later ones win)."""
     settings: dict[str, object] = {}
     if params_file is not None:
+        from detente.yamlio import read_yaml
+
         data, lines = read_yaml(params_file, dates_as_text=False)
         data = {} if data is None else data
         if not isinstance(data, Mapping):

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import typer
@@ -30,19 +30,17 @@ from detente.cli.common import (
     styled,
 )
 from detente.errors import InputError, Problem, UnknownIdError
-from detente.forecast.engine import Model
 from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
-from detente.forecast.question import (
-    ForecastQuestion,
-    builtin_questions,
-    is_question_file,
-    load_question,
-)
-from detente.forecast.sensitivity import SensitivityResult, analyse_sensitivity
-from detente.forecast.table import StakeholderTable, read_table
-from detente.lenses import lens_overrides
-from detente.lenses.table import forecast_table_for
 from detente.rng import as_generator, spawn_generators
+
+if TYPE_CHECKING:
+    from detente.forecast.engine import Model
+    from detente.forecast.question import ForecastQuestion
+    from detente.forecast.sensitivity import SensitivityResult
+    from detente.forecast.table import StakeholderTable
+
+# The question, table, lens and sensitivity modules are imported where they are used, so that a
+# forecast loads only what it runs (no SALib without --sensitivity, no world for a table file).
 
 __all__ = ["Subject", "build_report", "print_report", "register", "resolve_subject"]
 
@@ -91,7 +89,13 @@ def resolve_subject(
     file instead, and the lens derives the table from the world the day before the episode
     (:func:`detente.lenses.table.forecast_table_for`); ``settings`` override lens parameters.
     """
+    from detente.forecast.question import builtin_questions, is_question_file
+    from detente.forecast.table import read_table
+
     if lens is not None:
+        from detente.lenses import lens_overrides
+        from detente.lenses.table import forecast_table_for
+
         overrides = lens_overrides(settings or {}, lens, [lens])
         table = forecast_table_for(argument, lens, open_world(world_path), overrides)
         return Subject(table, None, f"{argument} ({lens} lens)")
@@ -112,6 +116,8 @@ def resolve_subject(
 def _question(
     ident: str | Path, world_path: Path | None
 ) -> tuple[StakeholderTable, ForecastQuestion, str]:
+    from detente.forecast.question import load_question
+
     question = load_question(ident, open_world(world_path))
     return question.table, question, question.id
 
@@ -147,6 +153,8 @@ def build_report(
         threshold = subject.question.threshold
     sens = None
     if sensitivity != "none":
+        from detente.forecast.sensitivity import analyse_sensitivity
+
         sens = analyse_sensitivity(
             table,
             model,
@@ -482,6 +490,7 @@ def _write_plot(
 
 
 def _list_questions(json_output: bool, world_path: Path | None) -> None:
+    from detente.forecast.question import builtin_questions, load_question
     from detente.world import builtin_world, load_world
 
     world = load_world(world_path) if world_path is not None else builtin_world()

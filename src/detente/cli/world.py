@@ -288,6 +288,7 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of a world file."""
+
     text = json.dumps(world_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         console.out(text, end="", highlight=False)

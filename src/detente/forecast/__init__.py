@@ -18,11 +18,28 @@
 (1,)
 """
 
-from detente.forecast.engine import MODELS, Trajectory, run_model
-from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
-from detente.forecast.question import ForecastQuestion, builtin_questions, load_question
-from detente.forecast.sensitivity import SensitivityResult, analyse_sensitivity
-from detente.forecast.table import StakeholderTable, read_table, table_from_mapping
+from typing import TYPE_CHECKING
+
+from detente._lazy import attach
+
+if TYPE_CHECKING:
+    from detente.forecast.engine import MODELS, Trajectory, run_model
+    from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
+    from detente.forecast.question import ForecastQuestion, builtin_questions, load_question
+    from detente.forecast.sensitivity import SensitivityResult, analyse_sensitivity
+    from detente.forecast.table import StakeholderTable, read_table, table_from_mapping
+
+# Imported on first use: a table-only command never loads SALib (sensitivity) or the world.
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        ".engine": ["MODELS", "Trajectory", "run_model"],
+        ".montecarlo": ["MonteCarloResult", "Perturbation", "run_monte_carlo"],
+        ".question": ["ForecastQuestion", "builtin_questions", "load_question"],
+        ".sensitivity": ["SensitivityResult", "analyse_sensitivity"],
+        ".table": ["StakeholderTable", "read_table", "table_from_mapping"],
+    },
+)
 
 __all__ = [
     "MODELS",

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "VOTE_CODES",
     "BargnModel",
     "BigRAdjust",
     "BigRRange",
@@ -53,6 +54,10 @@ MIN_BARGAIN_WEIGHT = 1e-6  # SMPActor::interpBrgn*: keeps 0/0 out of the interpo
 BINARY_VP_THRESHOLD = 1.10  # Model::vProb Binary: 10 % more strength wins outright
 BINARY_VP_MIN = 1e-6
 MARKOV_MAX_ITER = 1000
+
+#: Vote rules as the integer codes of the compiled kernels (``_compiled._vote``); ASymProsp, whose
+#: coalitions are asymmetric, has no compiled form.
+VOTE_CODES: dict[str, int] = {"Prop": 0, "Cubic": 1, "PropCbc": 2, "Binary": 3, "PropBin": 4}
 
 
 # --------------------------------------------------------------------------------------------

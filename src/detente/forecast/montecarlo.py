@@ -409,7 +409,7 @@ def _run_grouped(
     traj = np.empty((runs, rounds + 1, d))
     turns = np.zeros(runs, dtype=np.int64)
     counts = inputs.kept.sum(axis=1)
-    for k in np.unique(counts):
+    for k in sorted(set(counts.tolist())):  # not np.unique: it imports numpy.ma (~15 ms)
         rows_all = np.flatnonzero(counts == k)
         for start in range(0, rows_all.size, chunk):
             rows = rows_all[start : start + chunk]

@@ -39,8 +39,6 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.forecast.table import StakeholderTable, table_from_mapping
-from detente.world.records import Measure
-from detente.world.snapshot import fill_capability
 from detente.yamlio import item_lines, package_data, parse_yaml, read_text_file
 
 if TYPE_CHECKING:
@@ -56,7 +54,6 @@ __all__ = [
 ]
 
 _TRANSFORMS = ("none", "sqrt")
-_MEASURES: tuple[str, ...] = get_args(Measure)
 
 
 @dataclass(frozen=True)
@@ -348,8 +345,12 @@ def _capability(
         out.add(line, place, "expected a number or {from_world: MEASURE}")
         return None
     measure = str(spec["from_world"])
-    if measure not in _MEASURES:
-        out.add(line, place, f"unknown measure {measure!r}; expected one of {_MEASURES}")
+    from detente.world.records import Measure  # here: a table file alone never loads the world
+    from detente.world.snapshot import fill_capability
+
+    measures: tuple[str, ...] = get_args(Measure)
+    if measure not in measures:
+        out.add(line, place, f"unknown measure {measure!r}; expected one of {measures}")
         return None
     if snapshot is None:
         return None

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from detente.forecast import _smp_kernels as kern
 from detente.forecast._smp_kernels import (
+    VOTE_CODES,
     BargnModel,
     BigRAdjust,
     BigRRange,
@@ -38,6 +39,7 @@ from detente.forecast._smp_kernels import (
     VictoryProbModel,
     VotingRule,
 )
+from detente.forecast.kernels import compiled_kernel, use_compiled
 
 __all__ = ["SMPParams", "SMPRun", "simulate"]
 
@@ -50,6 +52,9 @@ _A = TypeVar("_A", bound=NDArray[Any])
 _BLOCK = 1 << 14
 #: Elements of actor^3 work per replicate chunk (replicates are run chunk by chunk).
 _CHUNK = 1 << 20
+#: The compiled kernels keep no actor^3 temporaries: chunks of this many actor^2 elements (about
+#: 40 float64 tables of that size are alive in a turn: 320 MiB at the default).
+_CHUNK_COMPILED = 1 << 20
 #: KTAB ``SMPModel::posTol``: positions closer than this (Euclidean, on [0, 1]) are one option.
 _POS_TOL = 1e-3
 #: KTAB ``configExec``: added to the first turn's movement to avoid 0/0.
@@ -164,10 +169,16 @@ class _Actors:
     sal_sq: Float  # (m, n) sum of squared saliences
     s_tot: Float  # (m, n) total salience (probability a target resists)
     w_p: Float  # (m, n) principal's vote weight s_tot * cap
+    compiled: bool  # run the compiled kernels (detente.forecast.kernels) where they apply
 
     def take(self, rows: Int) -> _Actors:
         return _Actors(
-            self.cap[rows], self.sal[rows], self.sal_sq[rows], self.s_tot[rows], self.w_p[rows]
+            self.cap[rows],
+            self.sal[rows],
+            self.sal_sq[rows],
+            self.s_tot[rows],
+            self.w_p[rows],
+            self.compiled,
         )
 
 
@@ -228,7 +239,8 @@ def simulate(
             raise ValueError("Stochastic state transitions need an rng")
         gens = list(rng.spawn(cap.shape[0]))
     m, n, _ = pos.shape
-    chunk = max(1, _CHUNK // n**3)
+    compiled = use_compiled(m * n**3)
+    chunk = max(1, _CHUNK_COMPILED // n**2 if compiled else _CHUNK // n**3)
     parts = [
         _run_chunk(
             cap[r0 : r0 + chunk],
@@ -237,6 +249,7 @@ def simulate(
             params,
             max_turns,
             gens[r0 : r0 + chunk],
+            compiled,
         )
         for r0 in range(0, m, chunk)
     ]
@@ -285,11 +298,12 @@ def _run_chunk(
     params: SMPParams,
     max_turns: int,
     gens: list[np.random.Generator],
+    compiled: bool,
 ) -> tuple[list[Float], Int, list[Float], list[Float]]:
     """Run a chunk of replicates; return per-turn states, outcomes, probabilities and turns."""
     m = cap.shape[0]
     s_tot = sal.sum(axis=-1)
-    actors = _Actors(cap, sal, (sal * sal).sum(axis=-1), s_tot, s_tot * cap)
+    actors = _Actors(cap, sal, (sal * sal).sum(axis=-1), s_tot, s_tot * cap, compiled)
     x = pos.copy()
     view = _assess(x, actors, params)
     states, outcomes, probs = [x], [view.outcome], [view.probability]
@@ -352,7 +366,7 @@ def _assemble(parts: list[tuple[list[Float], Int, list[Float], list[Float]]]) ->
 def _assess(x: Float, actors: _Actors, params: SMPParams) -> _Assessment:
     dist = kern.salience_distance(x, x, actors.sal, actors.sal_sq)
     neutral = kern.utility(dist, 0.0)
-    c = kern.coalitions(params.voting_rule, actors.cap, neutral, _BLOCK)
+    c = _coalitions(params.voting_rule, actors.cap, neutral, actors.compiled)
     p = kern.victory_prob(params.victory_prob_model, c)
     every = np.ones(x.shape[:2], dtype=bool)
     risk = kern.big_r_from_prob(kern.pce(params.pce_model, c, p, every), params.big_r_range)
@@ -370,7 +384,7 @@ def _outcome(x: Float, actors: _Actors, u_own: Float, params: SMPParams) -> tupl
     same = gap < _POS_TOL
     earlier = np.tril(np.ones((n, n), dtype=bool), k=-1)
     unique = ~(same & earlier).any(axis=-1)
-    c = kern.coalitions("Prop", actors.cap, u_own, _BLOCK)
+    c = _coalitions("Prop", actors.cap, u_own, actors.compiled)
     p = kern.victory_prob(params.victory_prob_model, c)
     prob_unique = kern.pce(params.pce_model, c, p, unique)
     # each actor reports the probability of the last distinct position equivalent to its own
@@ -397,8 +411,44 @@ def _step(
     return _transition(x, offers, view, actors, params, gens)
 
 
+def _coalitions(rule: VotingRule, weight: Float, util: Float, compiled: bool) -> Float:
+    """:func:`_smp_kernels.coalitions`, or its compiled form (same values within 1e-12)."""
+    if compiled and rule in VOTE_CODES:
+        m, na, nx = util.shape
+        kernel = compiled_kernel("smp_coalitions", m * na * nx * nx)
+        return np.asarray(kernel(VOTE_CODES[rule], weight, np.ascontiguousarray(util)))
+    return kern.coalitions(rule, weight, util, _BLOCK)
+
+
 def _best_targets(view: _Assessment, actors: _Actors, params: SMPParams) -> tuple[Int, Bool, Float]:
     """Each initiator's most profitable target, if any gain exceeds 1e-5, and P(i beats it)."""
+    n = view.dist.shape[1]
+    not_self = ~np.eye(n, dtype=bool)
+    if actors.compiled and params.voting_rule in VOTE_CODES:
+        kernel = compiled_kernel("smp_challenges", view.dist.size * n)
+        p_win, gain = kernel(
+            np.ascontiguousarray(view.dist),
+            np.ascontiguousarray(np.swapaxes(view.dist, 1, 2)),
+            np.ascontiguousarray(view.risk_est),
+            np.ascontiguousarray(actors.w_p),
+            np.ascontiguousarray(actors.s_tot),
+            VOTE_CODES[params.voting_rule],
+            params.third_party_commit == "SemiCommit",
+        )
+    else:
+        p_win, gain = _challenges(view, actors, params, not_self)
+    gain = np.where(not_self, gain, -np.inf)
+    worth = gain > kern.MIN_GAIN
+    target: Int = np.argmax(np.where(worth, gain, -np.inf), axis=-1)
+    has: Bool = np.asarray(worth.any(axis=-1))
+    p_target = np.take_along_axis(p_win, target[..., None], axis=-1)[..., 0]
+    return target, has, p_target
+
+
+def _challenges(
+    view: _Assessment, actors: _Actors, params: SMPParams, not_self: Bool
+) -> tuple[Float, Float]:
+    """P(i beats j) and i's expected gain from challenging j, (m, n, n) each (NumPy path)."""
     m, n, _ = view.dist.shape
     gain = np.empty((m, n, n))
     p_win = np.empty((m, n, n))
@@ -407,19 +457,13 @@ def _best_targets(view: _Assessment, actors: _Actors, params: SMPParams) -> tupl
     d_t = np.swapaxes(view.dist, 1, 2)
     base_t = 1.0 - d_t
     slope_t = base_t * np.minimum(d_t, 1.0)
-    not_self = ~np.eye(n, dtype=bool)
     block = max(1, _BLOCK // (m * n * n))
     for i0 in range(0, n, block):
         i1 = min(n, i0 + block)
         p_win[:, i0:i1], gain[:, i0:i1] = _challenge_block(
             view, actors, params, (i0, i1), (base_t, slope_t, not_self)
         )
-    gain = np.where(not_self, gain, -np.inf)
-    worth = gain > kern.MIN_GAIN
-    target: Int = np.argmax(np.where(worth, gain, -np.inf), axis=-1)
-    has: Bool = np.asarray(worth.any(axis=-1))
-    p_target = np.take_along_axis(p_win, target[..., None], axis=-1)[..., 0]
-    return target, has, p_target
+    return p_win, gain
 
 
 def _challenge_block(
@@ -563,9 +607,22 @@ def _transition(
     """Each actor adopts its side of the bargain (or status quo) that wins its own PCE."""
     m, n, _ = x.shape
     value = _option_values(x, offers, view, actors)
-    c = kern.coalitions(params.voting_rule, actors.cap, value, _BLOCK)
+    c = _coalitions(params.voting_rule, actors.cap, value, actors.compiled)
     p = kern.victory_prob(params.victory_prob_model, c)
     q = offers.init.shape[1]
+    if (
+        actors.compiled
+        and params.pce_model == "Conditional"
+        and params.state_transitions == "Deterministic"
+    ):
+        choice = compiled_kernel("smp_conditional_choice", 0)(
+            np.ascontiguousarray(p),
+            np.ascontiguousarray(offers.init),
+            np.ascontiguousarray(offers.rcvr),
+            np.ascontiguousarray(offers.valid),
+            n,
+        )
+        return _adopt(x, offers, np.asarray(choice, dtype=np.intp))
     member = np.ones((m, n, q + 1), dtype=bool)
     k = np.arange(n)[None, :, None]
     member[:, :, 1:] = offers.valid[:, None, :] & (
@@ -582,6 +639,12 @@ def _transition(
         draws = np.stack([g.random(n) for g in gens])
         below = np.cumsum(prob, axis=-1) < draws[..., None]
         choice = np.minimum(below.sum(axis=-1), q)
+    return _adopt(x, offers, choice)
+
+
+def _adopt(x: Float, offers: _Offers, choice: Int) -> Float:
+    """Each actor's new position: the status quo (choice 0) or its side of bargain choice - 1."""
+    n = x.shape[1]
     chosen = np.maximum(choice - 1, 0)
     took = np.take_along_axis
     init_k = took(offers.init, chosen, axis=1)

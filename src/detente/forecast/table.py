@@ -29,14 +29,16 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.yamlio import item_lines, parse_yaml, read_text_file
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MIN_ACTORS", "StakeholderTable", "read_table", "table_from_mapping"]
 
@@ -168,6 +170,8 @@ class StakeholderTable:
         """One row per actor: ``capability``, then ``position``/``salience`` (one dimension) or
         ``position:<dim>``/``salience:<dim>`` (several), ``note`` and ``sources`` (``;``-joined).
         """
+        import pandas as pd  # only frames need pandas; reading and running a table do not
+
         columns: dict[str, Any] = {"capability": self.capability}
         for k, dim in enumerate(self.dimensions):
             suffix = "" if self.d == 1 else f":{dim}"

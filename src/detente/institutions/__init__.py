@@ -13,22 +13,51 @@ Pure functions over NumPy arrays:
 0.162
 """
 
-from detente.institutions.acceptance import DEFAULT_SCALE, p_accept
-from detente.institutions.pivotal import Pivot, pivotal_members
-from detente.institutions.power import banzhaf, shapley_shubik, veto_players
-from detente.institutions.rules import (
-    DEFAULT_QUALIFIED_QUOTA,
-    RULES,
-    DecisionRuleName,
-    Rule,
-    consensus,
-    get_rule,
-    joint,
-    qualified_majority,
-    simple_majority,
-    threshold_probability,
-    weighted_majority,
-    yes_weight_distribution,
+from typing import TYPE_CHECKING
+
+from detente._lazy import attach
+
+if TYPE_CHECKING:
+    from detente.institutions.acceptance import DEFAULT_SCALE, p_accept
+    from detente.institutions.pivotal import Pivot, pivotal_members
+    from detente.institutions.power import banzhaf, shapley_shubik, veto_players
+    from detente.institutions.rules import (
+        DEFAULT_QUALIFIED_QUOTA,
+        RULES,
+        DecisionRuleName,
+        Rule,
+        consensus,
+        get_rule,
+        joint,
+        qualified_majority,
+        simple_majority,
+        threshold_probability,
+        weighted_majority,
+        yes_weight_distribution,
+    )
+
+# Submodules are imported on first use of one of their names (see detente._lazy).
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        ".acceptance": ["DEFAULT_SCALE", "p_accept"],
+        ".pivotal": ["Pivot", "pivotal_members"],
+        ".power": ["banzhaf", "shapley_shubik", "veto_players"],
+        ".rules": [
+            "DEFAULT_QUALIFIED_QUOTA",
+            "RULES",
+            "DecisionRuleName",
+            "Rule",
+            "consensus",
+            "get_rule",
+            "joint",
+            "qualified_majority",
+            "simple_majority",
+            "threshold_probability",
+            "weighted_majority",
+            "yes_weight_distribution",
+        ],
+    },
 )
 
 __all__ = [

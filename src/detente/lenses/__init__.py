@@ -10,21 +10,48 @@
 True
 """
 
-from detente.lenses.base import (
-    AcceptanceParams,
-    Lens,
-    ParamInfo,
-    Preferences,
-    Term,
-    TermLens,
-    param,
-    param_info,
-    with_overrides,
+from typing import TYPE_CHECKING
+
+from detente._lazy import attach
+
+if TYPE_CHECKING:
+    from detente.lenses.base import (
+        AcceptanceParams,
+        Lens,
+        ParamInfo,
+        Preferences,
+        Term,
+        TermLens,
+        param,
+        param_info,
+        with_overrides,
+    )
+    from detente.lenses.features import Features, Tie, question_features, question_tie
+    from detente.lenses.liberal import LIBERAL, LiberalParams
+    from detente.lenses.realist import REALIST, RealistParams
+    from detente.lenses.registry import LENSES, get_lens, lens_overrides, register_lens
+
+# Submodules are imported on first use of one of their names (see detente._lazy).
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        ".base": [
+            "AcceptanceParams",
+            "Lens",
+            "ParamInfo",
+            "Preferences",
+            "Term",
+            "TermLens",
+            "param",
+            "param_info",
+            "with_overrides",
+        ],
+        ".features": ["Features", "Tie", "question_features", "question_tie"],
+        ".liberal": ["LIBERAL", "LiberalParams"],
+        ".realist": ["REALIST", "RealistParams"],
+        ".registry": ["LENSES", "get_lens", "lens_overrides", "register_lens"],
+    },
 )
-from detente.lenses.features import Features, Tie, question_features, question_tie
-from detente.lenses.liberal import LIBERAL, LiberalParams
-from detente.lenses.realist import REALIST, RealistParams
-from detente.lenses.registry import LENSES, get_lens, lens_overrides, register_lens
 
 __all__ = [
     "LENSES",

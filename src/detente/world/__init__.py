@@ -6,9 +6,30 @@
 ['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK', 'UZB']
 """
 
-from detente.world.model import World, builtin_world, check_world, inspect_world, load_world
-from detente.world.schema import world_json_schema
-from detente.world.snapshot import CARRY_YEARS, CapabilityValue, ClauseAt, Snapshot, fill_capability
+from typing import TYPE_CHECKING
+
+from detente._lazy import attach
+
+if TYPE_CHECKING:
+    from detente.world.model import World, builtin_world, check_world, inspect_world, load_world
+    from detente.world.schema import world_json_schema
+    from detente.world.snapshot import (
+        CARRY_YEARS,
+        CapabilityValue,
+        ClauseAt,
+        Snapshot,
+        fill_capability,
+    )
+
+# Submodules are imported on first use of one of their names (see detente._lazy).
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        ".model": ["World", "builtin_world", "check_world", "inspect_world", "load_world"],
+        ".schema": ["world_json_schema"],
+        ".snapshot": ["CARRY_YEARS", "CapabilityValue", "ClauseAt", "Snapshot", "fill_capability"],
+    },
+)
 
 __all__ = [
     "CARRY_YEARS",

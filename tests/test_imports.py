@@ -1,0 +1,74 @@
+"""Each command imports only what it uses (issue 14: start fast).
+
+The real entry point runs in a fresh interpreter; at exit a small wrapper prints the names in
+``sys.modules``, and the test checks which heavy libraries are (not) among them. No timings: the
+import graph is what the start-up time follows from, and it is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "forecast" / "data"
+
+# Runs ``detente ARGS`` as ``python -m detente`` would, then prints the loaded modules as JSON.
+_WRAPPER = """
+import atexit, json, runpy, sys
+atexit.register(lambda: sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n"))
+sys.argv = ["detente", *sys.argv[1:]]
+runpy.run_module("detente", run_name="__main__", alter_sys=True)
+"""
+
+#: Heavy libraries no table-level command needs.
+NUMERICS = ("pandas", "scipy", "SALib", "matplotlib")
+
+
+def loaded_modules(*args: str | Path) -> set[str]:
+    """Modules imported by one run of ``detente ARGS`` (which must succeed)."""
+    env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "200"}
+    env.pop("DETENTE_KERNELS", None)  # the default choice of kernels is what is tested
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES "))
+    return set(json.loads(line.removeprefix("MODULES ")))
+
+
+def packages(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_world_members_loads_no_numerics() -> None:
+    mods = loaded_modules("world", "members", "CSTO")
+    assert "detente.world.model" in mods  # the wrapper sees what the command did import
+    assert packages(mods).isdisjoint({*NUMERICS, "numba"}), packages(mods) & {*NUMERICS, "numba"}
+    # neither the forecasting nor the explanation side of the package is touched
+    assert not any(m.startswith(("detente.forecast", "detente.lenses")) for m in mods)
+
+
+@pytest.mark.parametrize(
+    ("table", "model"),
+    [(DATA / "ktab_two_issues.csv", "smp"), (DATA / "eu_plain.csv", "eum")],
+    ids=["smp", "eum"],
+)
+def test_forecast_without_sensitivity_loads_no_salib_pandas_scipy(table: Path, model: str) -> None:
+    mods = loaded_modules(
+        "forecast", table, "--model", model, "--runs", "2", "--sensitivity", "none", "--json"
+    )
+    assert "numpy" in mods and "detente.forecast.montecarlo" in mods
+    heavy = packages(mods) & {*NUMERICS, "numba"}
+    assert not heavy, heavy
+    # a table file needs no world: no pydantic record models are built
+    assert "detente.world.records" not in mods and "pydantic" not in packages(mods)
