@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from detente.cli.common import console, print_json
-from detente.errors import InputError, Problem
+from detente.errors import InputError, Problem, UnknownIdError
 from detente.experiments.runner import Executor
 from detente.experiments.runner import make_executor as _make_executor
 
@@ -143,6 +143,121 @@ def _frame_table(title: str, frame: object, rows: int) -> Table:
     return table
 
 
+def sweep_command(
+    subject: Annotated[
+        str,
+        typer.Argument(
+            metavar="SUBJECT",
+            help="An episode id or file (with --lens), or a question id, question file or table "
+            "file (model sweeps).",
+        ),
+    ],
+    factor: Annotated[
+        list[str],
+        typer.Option(
+            "--factor",
+            "-f",
+            metavar="NAME[=LOW:HIGH|=A,B,...]",
+            help="A factor to sweep (repeatable): realist.rivalry_weight (its documented range), "
+            "perturbation.dropout=0:0.2, eum.offer_choice=scholz_code,largest_eu.",
+        ),
+    ],
+    lens: Annotated[
+        str | None,
+        typer.Option(
+            "--lens",
+            "-l",
+            metavar="LENS",
+            help="Sweep this lens's parameters (P(yes)).",
+            show_default=False,
+        ),
+    ] = None,
+    design: Annotated[
+        str,
+        typer.Option(metavar="DESIGN", help="full-factorial, latin or sobol."),
+    ] = "latin",
+    samples: Annotated[
+        int,
+        typer.Option(min=1, metavar="N", help="Latin points, or Sobol base sample (power of two)."),
+    ] = 64,
+    levels: Annotated[
+        int, typer.Option(min=2, metavar="N", help="Values per factor (full-factorial).")
+    ] = 3,
+    model: Annotated[str, typer.Option(metavar="MODEL", help="eum or smp (model sweeps).")] = "eum",
+    runs: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Monte Carlo runs per point (model sweeps).")
+    ] = 200,
+    threshold: Annotated[
+        float | None,
+        typer.Option(metavar="X", help="P(outcome > X) per point; default: the question's."),
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, metavar="SEED", help="Random seed.")] = 0,
+    world: Annotated[
+        Path | None,
+        typer.Option("--world", metavar="PATH", help="World file or folder.", show_default=False),
+    ] = None,
+    jobs: JobsOption = 1,
+    scheduler: SchedulerOption = None,
+    save: SaveOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print only JSON.")] = False,
+) -> None:
+    """Sweep lens parameters, perturbation settings or EUM/SMP options over a designed sample."""
+    from detente.experiments.sweep import DESIGNS, run_sweep
+    from detente.forecast.engine import MODELS
+
+    for flag, value, allowed in (("--design", design, DESIGNS), ("--model", model, MODELS)):
+        if value.lower() not in allowed:
+            raise UnknownIdError(flag.lstrip("-"), value, allowed)
+    check_output_paths(save=save)
+    result = run_sweep(
+        subject,
+        factor,
+        lens=lens.lower() if lens else None,
+        design=design.lower(),  # type: ignore[arg-type]
+        samples=samples,
+        levels=levels,
+        seed=seed,
+        model=model.lower(),
+        runs=runs,
+        threshold=threshold,
+        world=world,
+        executor=make_executor(jobs, scheduler),
+        progress=None,
+    )
+    saved = None
+    if save is not None:
+        from detente.experiments.results import save as save_results
+
+        saved = str(save_results(result.to_results(), save))
+    if json_output:
+        print_json(result.summary() | {"saved": saved})
+        return
+    summary = result.summary()
+    out = summary["outcome"]
+    console.print(
+        f"[bold]{result.manifest['kind']}[/] of {subject}: {summary['points']} points "
+        f"({result.manifest['design']['name']}); {out['name']} mean {out['mean']:.3f}, "
+        f"range {out['min']:.3f} – {out['max']:.3f}"
+    )
+    if result.indices is not None:
+        table = Table(title="Sobol indices (± 95% bootstrap)", title_justify="left")
+        for col in ("outcome", "factor", "S1", "ST"):
+            table.add_column(col, justify="left" if col in ("outcome", "factor") else "right")
+        for row in result.indices.itertuples(index=False):
+            table.add_row(
+                row.outcome,
+                row.factor,
+                f"{row.S1:.3f} ± {row.S1_conf:.3f}",
+                f"{row.ST:.3f} ± {row.ST_conf:.3f}",
+            )
+        console.print(table)
+    else:
+        console.print(_frame_table("First points", result.to_frame(), 10))
+    if saved:
+        console.print(f"results set written to {saved} (read it with `detente show`)")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``show`` to the root app."""
+    """Add ``sweep`` and ``show`` to the root app."""
+    app.command("sweep")(sweep_command)
     app.command("show")(show_command)
