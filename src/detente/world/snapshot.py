@@ -157,6 +157,10 @@ class Snapshot:
     threats_: tuple[Threat, ...]
     officials_: tuple[Official, ...]
 
+    def __repr__(self) -> str:
+        # one line (the default repr prints every record)
+        return f"<Snapshot as of {self.date}: {len(self.memberships_)} memberships>"
+
     @property
     def day(self) -> dt.date:
         """The last day the snapshot describes."""
