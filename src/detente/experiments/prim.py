@@ -182,7 +182,7 @@ def prim(
     *,
     alpha: float = 0.05,
     min_mass: float = 0.05,
-    threshold: float = 0.8,
+    density: float = 0.8,
     paste: bool = True,
     names: list[str] | None = None,
 ) -> PrimResult:
@@ -198,7 +198,7 @@ def prim(
         Share of the box's points removed by one peel, in ``(0, 0.5)``; F&F recommend 0.05-0.1.
     min_mass:
         Peeling stops before a box would hold less than this share of all points.
-    threshold:
+    density:
         The chosen box is the first (widest) box of the trajectory whose density reaches this
         value, or the densest box if none does.
     paste:
@@ -244,7 +244,7 @@ def prim(
         inside = keep
         trajectory.append(_make_box(names, low, high, full, inside, ya))
         limits.append((low.copy(), high.copy()))
-    dense = [i for i, b in enumerate(trajectory) if b.density >= threshold]
+    dense = [i for i, b in enumerate(trajectory) if b.density >= density]
     chosen = dense[0] if dense else max(range(len(trajectory)), key=lambda i: trajectory[i].density)
     c_low, c_high = limits[chosen]
     if paste:
