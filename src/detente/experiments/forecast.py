@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from detente.errors import InputError, Problem, UnknownIdError
+from detente.errors import InputError, Problem, UnknownIdError, match_id
 from detente.forecast.engine import Model
 from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
 from detente.forecast.question import (
@@ -96,8 +96,9 @@ def resolve_subject(
         if is_question_file(path):
             return Subject(*_question(path, world_path))
         return Subject(read_table(path), None, str(path))
-    if argument in builtin_questions():
-        return Subject(*_question(argument, world_path))
+    ident = match_id(argument, builtin_questions())  # ids are matched ignoring case
+    if ident is not None:
+        return Subject(*_question(ident, world_path))
     if path.suffix.lower() in (".csv", ".yaml", ".yml"):
         raise InputError(f"{argument}: no such file")
     raise UnknownIdError("question or table file", argument, builtin_questions())
