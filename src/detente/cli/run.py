@@ -127,6 +127,9 @@ def show_command(
                 str(col), *(f"{v:.4g}" if isinstance(v, float) else str(v) for v in cells)
             )
         console.print(table)
+    if "indices" in results.tables:
+        indices = results.tables["indices"]
+        console.print(_frame_table("Sobol indices", indices, len(indices)))
     if rows:
         console.print(_frame_table("Outcomes", results.outcomes, rows))
 
