@@ -13,9 +13,7 @@ def test_the_example_notebook_executes() -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3").execute(
-        cwd=str(NOTEBOOK.parent)
-    )
+    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3").execute(cwd=str(NOTEBOOK.parent))
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
