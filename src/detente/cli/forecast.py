@@ -175,46 +175,66 @@ def forecast_command(
             show_default=False,
         ),
     ] = None,
-    model: Annotated[ModelName, typer.Option(help="Bargaining model.")] = ModelName.eum,
+    model: Annotated[
+        ModelName, typer.Option(case_sensitive=False, help="Bargaining model.")
+    ] = ModelName.eum,
     rounds: Annotated[
         int | None,
-        typer.Option(min=1, help="EUM rounds (default 10) or SMP turn cap (default 100)."),
+        typer.Option(
+            min=1, metavar="N", help="EUM rounds (default 10) or SMP turn cap (default 100)."
+        ),
     ] = None,
-    runs: Annotated[int, typer.Option(min=1, help="Monte Carlo replicates.")] = 1000,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same result).")] = 0,
+    runs: Annotated[int, typer.Option(min=1, metavar="N", help="Monte Carlo replicates.")] = 1000,
+    seed: Annotated[
+        int, typer.Option(min=0, metavar="SEED", help="Random seed (same seed, same result).")
+    ] = 0,
     json_output: Annotated[bool, typer.Option("--json", help="Print only JSON.")] = False,
     plot: Annotated[
-        Path | None, typer.Option(help="Write a trajectory plot with the Monte Carlo fan.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Write a trajectory plot with the Monte Carlo fan."),
     ] = None,
     world: Annotated[
-        Path | None, typer.Option(help="World folder or file for questions (default: built-in).")
+        Path | None,
+        typer.Option(
+            metavar="PATH", help="World folder or file for questions (default: built-in)."
+        ),
     ] = None,
     list_questions: Annotated[
         bool, typer.Option("--list", help="List the built-in questions and exit.")
     ] = False,
     sensitivity: Annotated[
-        SensitivityMethod, typer.Option(help="Which actors' inputs drive the forecast.")
+        SensitivityMethod,
+        typer.Option(case_sensitive=False, help="Which actors' inputs drive the forecast."),
     ] = SensitivityMethod.morris,
-    level: Annotated[float, typer.Option(min=0.01, max=0.99, help="Interval level.")] = 0.9,
+    level: Annotated[
+        float, typer.Option(min=0.01, max=0.99, metavar="P", help="Interval level.")
+    ] = 0.9,
     threshold: Annotated[
-        float | None, typer.Option(help="Report P(outcome > threshold); default: the question's.")
+        float | None,
+        typer.Option(metavar="X", help="Report P(outcome > X); default: the question's."),
     ] = None,
     dim: Annotated[
-        int, typer.Option(min=0, help="Dimension for trajectory, plot, sensitivity.")
+        int, typer.Option(min=0, metavar="K", help="Dimension for trajectory, plot, sensitivity.")
     ] = 0,
     dropout: Annotated[
-        float, typer.Option(min=0.0, max=0.99, help="Actor dropout probability.")
+        float, typer.Option(min=0.0, max=0.99, metavar="P", help="Actor dropout probability.")
     ] = 0.05,
     position_sd: Annotated[
-        float | None, typer.Option(min=0.0, help="Position noise sd (default 5% of the scale).")
+        float | None,
+        typer.Option(min=0.0, metavar="SD", help="Position noise sd (default 5% of the scale)."),
     ] = None,
-    salience_sd: Annotated[float, typer.Option(min=0.0, help="Salience noise sd.")] = 0.05,
+    salience_sd: Annotated[
+        float, typer.Option(min=0.0, metavar="SD", help="Salience noise sd.")
+    ] = 0.05,
     capability_sigma: Annotated[
-        float, typer.Option(min=0.0, help="Lognormal sigma of capability noise.")
+        float, typer.Option(min=0.0, metavar="SIGMA", help="Lognormal sigma of capability noise.")
     ] = 0.2,
     lens: Annotated[
         str | None,
         typer.Option(
+            "--lens",
+            "-l",
+            metavar="LENS",
             help="Forecast an episode (id or file) on the stakeholder table this theory lens "
             "derives from the world the day before it (e.g. realist, liberal).",
             show_default=False,
