@@ -152,12 +152,15 @@ def forecast(
 
 
 def _lenses(lens: str | Sequence[str] | None, settings: Mapping[str, object] | None) -> list[Lens]:
+    from detente.errors import UnknownIdError, match_id
     from detente.lenses import LENSES, get_lens, lens_overrides
 
-    names = [lens] if isinstance(lens, str) else list(lens or LENSES)
-    names = [n.lower() for n in names]
-    for n in names:
-        get_lens(n)  # an unknown lens fails with the known ones listed
+    names = []
+    for n in [lens] if isinstance(lens, str) else list(lens or LENSES):
+        ident = match_id(n, LENSES)  # lens names are matched ignoring case
+        if ident is None:
+            raise UnknownIdError("lens", n, LENSES)
+        names.append(ident)
     return [get_lens(n, lens_overrides(settings or {}, n, names)) for n in names]
 
 

@@ -215,7 +215,7 @@ def sweep_command(
     result = run_sweep(
         subject,
         factor,
-        lens=lens.lower() if lens else None,
+        lens=_lens_name(lens),
         design=design.lower(),  # type: ignore[arg-type]
         samples=samples,
         levels=levels,
@@ -258,6 +258,18 @@ def sweep_command(
         console.print(_frame_table("First points", result.to_frame(), 10))
     if saved:
         console.print(f"results set written to {saved} (read it with `detente show`)")
+
+
+def _lens_name(lens: str | None) -> str | None:
+    from detente.errors import match_id
+    from detente.lenses import LENSES
+
+    if lens is None:
+        return None
+    ident = match_id(lens, LENSES)  # lens names are matched ignoring case
+    if ident is None:
+        raise UnknownIdError("lens", lens, LENSES)
+    return ident
 
 
 def register(app: typer.Typer) -> None:
