@@ -206,6 +206,16 @@ def forecast_command(
         SensitivityMethod,
         typer.Option(case_sensitive=False, help="Which actors' inputs drive the forecast."),
     ] = SensitivityMethod.morris,
+    sensitivity_samples: Annotated[
+        int | None,
+        typer.Option(
+            min=2,
+            metavar="N",
+            help="Morris trajectories (default 20) or Sobol base sample, a power of two "
+            "(default 64).",
+            show_default=False,
+        ),
+    ] = None,
     level: Annotated[
         float, typer.Option(min=0.01, max=0.99, metavar="P", help="Interval level.")
     ] = 0.9,
@@ -280,6 +290,7 @@ def forecast_command(
         seed=seed,
         perturbation=perturbation,
         sensitivity=sensitivity.value,
+        sensitivity_samples=sensitivity_samples,
         level=level,
         threshold=threshold,
         dim=dim,

@@ -133,6 +133,7 @@ def build_report(
     executor: Executor | None = None,
     progress: bool | None = False,
     keep_inputs: bool = True,
+    sensitivity_samples: int | None = None,
 ) -> tuple[dict[str, Any], MonteCarloResult]:
     """Run the forecast and summarise it as a JSON-ready dict (and the raw Monte Carlo result).
 
@@ -166,6 +167,8 @@ def build_report(
         Progress bar on stderr (``None``: when stderr is a terminal).
     keep_inputs:
         Keep every replicate's perturbed inputs in the Monte Carlo result.
+    sensitivity_samples:
+        Morris trajectories ``r`` (default 20) or Sobol base sample ``N`` (default 64).
     """
     table = subject.table
     if not 0 <= dim < table.d:
@@ -174,6 +177,9 @@ def build_report(
         raise InputError(f"--threshold must be a finite number, got {threshold}")
     if model == "smp":
         _check_smp_capabilities(subject)
+    n = sensitivity_samples
+    if sensitivity == "sobol" and n is not None and n & (n - 1):
+        raise InputError(f"--sensitivity-samples {n}: a Sobol sample must be a power of two")
     mc_rng, sa_rng = spawn_generators(as_generator(seed), 2)
     result = run_monte_carlo(
         table,
@@ -197,6 +203,7 @@ def build_report(
             table,
             model,
             method=sensitivity,
+            samples=sensitivity_samples,
             rounds=result.rounds,
             dim=dim,
             rng=sa_rng,
