@@ -126,7 +126,7 @@ def test_forecast_cli_jobs_2_prints_what_jobs_1_prints(capsys) -> None:  # type:
 
     from tests.cli import call_main
 
-    args = ["forecast", "nato-csto-2009", "--runs", "600", "--sensitivity", "none", "--json"]
+    args = ["forecast", "nato-csto-2009", "--runs", "300", "--sensitivity", "none", "--json"]
     code1, out1, _ = call_main(capsys, *args, "--jobs", "1")
     code2, out2, _ = call_main(capsys, *args, "--jobs", "2")
     assert code1 == code2 == 0
