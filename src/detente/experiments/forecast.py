@@ -59,11 +59,13 @@ LENS_THRESHOLD = 50.0
 
 @dataclass(frozen=True)
 class Subject:
-    """What is being forecast: a table, and the question it comes from (if any)."""
+    """What is being forecast: a table, the question it comes from (if any), the lens that derived
+    it (if any)."""
 
     table: StakeholderTable
     question: ForecastQuestion | None
     label: str
+    lens: str | None = None
 
 
 def resolve_subject(
@@ -88,7 +90,7 @@ def resolve_subject(
 
         overrides = lens_overrides(settings or {}, lens, [lens])
         table = forecast_table_for(argument, lens, load_world(world_path), overrides)
-        return Subject(table, None, f"{argument} ({lens} lens)")
+        return Subject(table, None, f"{argument} ({lens} lens)", lens)
     path = Path(argument)
     if path.exists():
         if path.is_dir():
@@ -554,8 +556,8 @@ def forecast_results(
 def _world_json(
     subject: Subject, world_path: str | Path | None, fingerprint: Any
 ) -> dict[str, Any] | None:
-    if subject.question is None and "lens" not in subject.label:
-        return None
+    if subject.question is None and subject.lens is None:
+        return None  # a table file: no world was read
     from detente.world.loader import builtin_world_path
 
     path = Path(world_path) if world_path is not None else builtin_world_path()
