@@ -20,6 +20,7 @@
 
 from typing import TYPE_CHECKING
 
+from detente._callable import make_callable
 from detente._lazy import attach
 
 if TYPE_CHECKING:
@@ -57,3 +58,6 @@ __all__ = [
     "run_monte_carlo",
     "table_from_mapping",
 ]
+
+# `detente.world(...)` / `detente.forecast(...)`: the notebook API functions (see detente._callable)
+make_callable(__name__)

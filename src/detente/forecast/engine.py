@@ -16,13 +16,16 @@ holds its last state), so that replicates can be stacked and compared round by r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import InputError
 from detente.forecast import eum
+
+if TYPE_CHECKING:
+    from detente.forecast.smp import SMPParams
 
 __all__ = [
     "DEFAULT_ROUNDS",
@@ -94,6 +97,7 @@ def run_model(
     bounds: FloatArray,
     rounds: int | None = None,
     rng: np.random.Generator | None = None,
+    options: eum.EUMOptions | SMPParams | None = None,
 ) -> Trajectory:
     """Run ``model`` on ``m`` replicates of one stakeholder table.
 
@@ -113,6 +117,9 @@ def run_model(
         EUM rounds, or the SMP's cap on turns; ``None`` takes :data:`DEFAULT_ROUNDS`.
     rng:
         Only the SMP's stochastic options draw from it; the default engines are deterministic.
+    options:
+        The model variant: :class:`~detente.forecast.eum.EUMOptions` for the EUM,
+        :class:`~detente.forecast.smp.SMPParams` for the SMP; ``None`` takes the defaults.
     """
     if model not in MODELS:
         raise InputError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
@@ -123,8 +130,14 @@ def run_model(
     m, n, d = pos.shape
     check_memory(model, m, n, d, n_rounds)
     if model == "eum":
-        return _run_eum(cap, pos, sal, lo_hi, n_rounds)
-    return _run_smp(cap, pos, sal, lo_hi, n_rounds, rng)
+        if options is not None and not isinstance(options, eum.EUMOptions):
+            raise TypeError(f"the EUM takes EUMOptions, not {type(options).__name__}")
+        return _run_eum(cap, pos, sal, lo_hi, n_rounds, options or eum.EUMOptions())
+    if model == "smp":
+        if isinstance(options, eum.EUMOptions):
+            raise TypeError("the SMP takes SMPParams, not EUMOptions")
+        return _run_smp(cap, pos, sal, lo_hi, n_rounds, rng, options)
+    raise ValueError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
 
 
 def _whole(value: object, name: str) -> int:
@@ -219,7 +232,12 @@ def _check_ranges(cap: FloatArray, pos: FloatArray, sal: FloatArray, lo_hi: Floa
 
 
 def _run_eum(
-    cap: FloatArray, pos: FloatArray, sal: FloatArray, lo_hi: FloatArray, rounds: int
+    cap: FloatArray,
+    pos: FloatArray,
+    sal: FloatArray,
+    lo_hi: FloatArray,
+    rounds: int,
+    options: eum.EUMOptions,
 ) -> Trajectory:
     """One EUM game per dimension; the forecast is the weighted median each round."""
     m, n, d = pos.shape
@@ -232,6 +250,7 @@ def _run_eum(
             np.ascontiguousarray(pos[:, :, j]),
             np.ascontiguousarray(sal[:, :, j]),
             rounds=rounds,
+            options=options,
             bounds=(float(lo_hi[j, 0]), float(lo_hi[j, 1])),
         )
         stored = run.positions.shape[1]
@@ -252,6 +271,7 @@ def _run_smp(
     lo_hi: FloatArray,
     rounds: int,
     rng: np.random.Generator | None,
+    params: SMPParams | None = None,
 ) -> Trajectory:
     """The SMP on the unit cube, rescaled back to the table's scale."""
     from detente.forecast import smp  # imported on first use: EUM-only work never loads it
@@ -264,7 +284,14 @@ def _run_smp(
     # inside [0, 1] by the checks above; the clip only absorbs rounding at the ends
     unit = np.clip((pos - lo) / width, 0.0, 1.0)
     try:
-        run = smp.simulate(cap, unit, _smp_salience(sal), max_turns=rounds, rng=rng)
+        run = smp.simulate(
+            cap,
+            unit,
+            _smp_salience(sal),
+            params=params or smp.SMPParams(),
+            max_turns=rounds,
+            rng=rng,
+        )
     except ValueError as exc:  # the SMP's input checks (e.g. a zero capability)
         raise InputError(f"SMP: {exc}") from None
     turns = np.asarray(run.turns, dtype=np.int64).reshape(-1)

@@ -8,6 +8,7 @@
 
 from typing import TYPE_CHECKING
 
+from detente._callable import make_callable
 from detente._lazy import attach
 
 if TYPE_CHECKING:
@@ -44,3 +45,6 @@ __all__ = [
     "load_world",
     "world_json_schema",
 ]
+
+# `detente.world(...)` / `detente.forecast(...)`: the notebook API functions (see detente._callable)
+make_callable(__name__)
