@@ -44,7 +44,7 @@ def test_show_and_sources_print_tables(mini_world_dir: Path) -> None:
     result = run("world", "show", "--on", "2010-01-01", "--world", mini_world_dir)
     assert result.returncode == 0 and "CSTO" in result.stdout and "consensus" in result.stdout
     sources = json.loads(run("world", "sources", "--world", mini_world_dir, "--json").stdout)
-    assert {s["id"]: s["cited_by"] for s in sources} == {"src-a": 6, "src-b": 3}
+    assert {s["id"]: s["cited_by"] for s in sources} == {"src-a": 7, "src-b": 2}
 
 
 def test_check_reports_every_problem_and_exits_2(tmp_path: Path) -> None:
