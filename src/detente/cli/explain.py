@@ -194,19 +194,36 @@ def _print_backtest(result: BacktestResult) -> None:
     names = [*result.lenses, "base-rate", "nothing-changes"]
     table = Table(title=f"Backtest: P(yes) per episode ({result.source})", title_justify="left")
     short = {"base-rate": "base", "nothing-changes": "no change"}
-    for col in ("episode", "date", "recorded", "y", *names):
+    columns = ["episode", "date", "recorded", "y", *names]
+    if result.skipped:
+        columns.append("note")  # a skipped episode stays in the table, with its reason
+    for col in columns:
         table.add_column(
             short.get(col, col),
             justify="right" if col in names or col == "y" else "left",
-            no_wrap=col != "episode",
+            no_wrap=col not in ("episode", "note"),
             overflow="fold",
         )
     table.caption = "base = base rate of yes in the file; no change = the status quo at 0.95"
     for f in result.forecasts:
+        extra = [""] if result.skipped else []
         table.add_row(
-            f.episode, f.date, f.recorded_outcome, str(f.y), *(f"{f.p[n]:.3f}" for n in names)
+            f.episode,
+            f.date,
+            f.recorded_outcome,
+            str(f.y),
+            *(f"{f.p[n]:.3f}" for n in names),
+            *extra,
         )
+    for ident, reason in result.skipped:
+        table.add_row(ident, "", "", "", *("–" for _ in names), f"[yellow]skipped[/]: {reason}")
     console.print(table)
+    if result.skipped:
+        n, total = len(result.forecasts), len(result.forecasts) + len(result.skipped)
+        console.print(
+            f"[yellow]{len(result.skipped)} of {total} episodes skipped[/]: the scores below "
+            f"cover {n} (reasons in the table's note column)"
+        )
     scores = Table(title="Scores (lower is better)", title_justify="left")
     for col in ("forecaster", "kind", "n", "Brier", "log"):
         scores.add_column(col, justify="left" if col in ("forecaster", "kind") else "right")

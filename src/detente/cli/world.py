@@ -20,7 +20,7 @@ from detente.cli.common import (
 )
 from detente.errors import InputError
 from detente.fileio import atomic_write
-from detente.world import Snapshot, World, check_world, world_json_schema
+from detente.world import Snapshot, World, load_world, world_json_schema
 from detente.world.records import Membership, MembershipStatus
 
 __all__ = ["register"]
@@ -230,10 +230,17 @@ def check(
         bool, typer.Option("--extend-builtin", help="Check it as an extension of the built-in.")
     ] = False,
 ) -> None:
-    """Validate a world; print every problem with its file, line and field (exit 2 if any)."""
-    problems = check_world(path, extend_builtin=extend_builtin)
-    if problems:
-        raise InputError(problems)
+    """Validate a world; print every problem with its file, line and field (exit 2 if any).
+
+    For an extension of the built-in world, also print per record kind what it added, replaced,
+    removed and kept.
+    """
+    w = load_world(path, extend_builtin=extend_builtin)
+    if w.extension is not None:
+        table = Table("kind", "added", "replaced", "removed", "kept", title="extension of builtin")
+        for row in w.extension.rows():
+            table.add_row(*(str(v) for v in row.values()))
+        console.print(table)
     console.print(f"ok: {path} is a valid world")
 
 

@@ -27,7 +27,7 @@ from detente.yamlio import (
     yaml_files,
 )
 
-__all__ = ["Entry", "builtin_world_path", "read_entries"]
+__all__ = ["Entry", "Header", "ParsedFiles", "builtin_world_path", "read_entries"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,15 @@ class Entry:
     file: str | None
     line: int | None
     lines: dict[YamlPath, int]
+    replace: bool = False
+    """The record said ``replace: true``: it may replace the built-in record with its key."""
+
+    @property
+    def place(self) -> str:
+        """``file:line`` of the record (``in memory`` for records built in Python)."""
+        if self.file is None:
+            return "in memory"
+        return self.file if self.line is None else f"{self.file}:{self.line}"
 
     def line_of(self, *field: str | int) -> int | None:
         """The line of ``field`` inside this record, or the record's own line."""
@@ -47,11 +56,24 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Header:
+    """A ``world:`` header with the place it came from."""
+
+    header: WorldHeader
+    file: str
+    lines: dict[YamlPath, int]
+
+    def line_of(self, *field: str | int) -> int | None:
+        """The line of ``field`` inside the header."""
+        return line_at(self.lines, tuple(field))
+
+
+@dataclass(frozen=True)
 class ParsedFiles:
     """What the reader found: records, optional headers, and every problem."""
 
     entries: tuple[Entry, ...]
-    headers: tuple[WorldHeader, ...]
+    headers: tuple[Header, ...]
     problems: tuple[Problem, ...]
 
 
@@ -62,9 +84,9 @@ def builtin_world_path() -> Path:
 
 def _read_document(
     data: Any, lines: dict[YamlPath, int], file: str
-) -> tuple[list[Entry], list[WorldHeader], list[Problem]]:
+) -> tuple[list[Entry], list[Header], list[Problem]]:
     entries: list[Entry] = []
-    headers: list[WorldHeader] = []
+    headers: list[Header] = []
     problems: list[Problem] = []
     if data is None:
         return entries, headers, problems
@@ -74,7 +96,8 @@ def _read_document(
     for key, items in data.items():
         if key == "world":
             try:
-                headers.append(WorldHeader.model_validate(items))
+                sub = {p[1:]: n for p, n in lines.items() if p[:1] == ("world",) and len(p) > 1}
+                headers.append(Header(WorldHeader.model_validate(items), file, sub))
             except ValidationError as exc:
                 problems.extend(validation_problems(exc, file, ("world",), lines))
             continue
@@ -89,20 +112,32 @@ def _read_document(
             problems.append(Problem(file, lines.get((key,)), str(key), "expected a list"))
             continue
         for i, item in enumerate(items):
+            replace = False
+            if isinstance(item, dict) and "replace" in item:
+                # a merge directive, not a fact: it is kept on the entry, not in the record
+                item = dict(item)
+                flag = item.pop("replace")
+                if not isinstance(flag, bool):
+                    where = lines.get((key, i, "replace"))
+                    problems.append(
+                        Problem(file, where, f"{key}[{i}].replace", "expected true or false")
+                    )
+                    continue
+                replace = flag
             try:
                 record = model.model_validate(item)
             except ValidationError as exc:
                 problems.extend(validation_problems(exc, file, (key, i), lines))
                 continue
             sub = {p[2:]: n for p, n in lines.items() if p[:2] == (key, i) and len(p) > 2}
-            entries.append(Entry(key, i, record, file, lines.get((key, i)), sub))
+            entries.append(Entry(key, i, record, file, lines.get((key, i)), sub, replace))
     return entries, headers, problems
 
 
 def read_entries(paths: Iterable[Path]) -> ParsedFiles:
     """Read and validate every record of the given files, collecting all problems."""
     entries: list[Entry] = []
-    headers: list[WorldHeader] = []
+    headers: list[Header] = []
     problems: list[Problem] = []
     for path in paths:
         file = str(path)

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from detente.errors import InputError, Problem, UnknownIdError
+from detente.world.extension import Extension, extend, stray_directives
 from detente.world.loader import Entry, ParsedFiles, builtin_entries, read_entries
 from detente.world.records import (
     RECORD_TYPES,
@@ -54,6 +55,8 @@ class World:
     relations: tuple[Relation, ...]
     threats: tuple[Threat, ...]
     officials: tuple[Official, ...]
+    extension: Extension | None = None
+    """What extending the built-in world added, replaced and kept (``None``: not an extension)."""
     _snapshots: dict[dt.date, Snapshot] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -156,18 +159,15 @@ def _entry(record: BaseModel, counter: dict[str, int]) -> Entry:
     return Entry(kind, counter[kind], record, None, None, {})
 
 
-def _merge(base: Sequence[Entry], extra: Sequence[Entry]) -> list[Entry]:
-    """Extend ``base`` with ``extra``; a record of ``extra`` with an id in ``base`` replaces it."""
-    replaced = {(e.kind, getattr(e.record, "id", None)) for e in extra}
-    replaced.discard((None, None))
-    kept = [e for e in base if (e.kind, getattr(e.record, "id", None)) not in replaced]
-    return [*kept, *extra]
-
-
-def _build(entries: Sequence[Entry], header: WorldHeader) -> World:
-    problems = check_entries(entries)
+def _build(
+    entries: Sequence[Entry],
+    header: WorldHeader,
+    extension: Extension | None = None,
+    problems: Sequence[Problem] = (),
+) -> World:
+    problems = [*problems, *check_entries(entries)]
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
     by: dict[str, list[BaseModel]] = {k: [] for k in RECORD_TYPES}
     for e in entries:
         by[e.kind].append(e.record)
@@ -187,11 +187,12 @@ def _build(entries: Sequence[Entry], header: WorldHeader) -> World:
         relations=tuple(by["relations"]),  # type: ignore[arg-type]
         threats=tuple(by["threats"]),  # type: ignore[arg-type]
         officials=tuple(by["officials"]),  # type: ignore[arg-type]
+        extension=extension,
     )
 
 
 def _header(parsed: ParsedFiles, default: str) -> WorldHeader:
-    return parsed.headers[0] if parsed.headers else WorldHeader(name=default)
+    return parsed.headers[0].header if parsed.headers else WorldHeader(name=default)
 
 
 def check_world(path: str | Path, *, extend_builtin: bool = False) -> list[Problem]:
@@ -207,7 +208,10 @@ def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) 
     """Load a world from a YAML file or folder (``None``: the built-in world).
 
     A world whose header says ``extends: builtin`` (or ``extend_builtin=True``) is added to the
-    built-in world; its records with an id already there replace the built-in ones.
+    built-in world (see :mod:`detente.world.extension`): records with a new natural key are
+    added; a record whose key the built-in world holds replaces it only with ``replace: true`` or
+    a header ``replaces:`` entry, and is otherwise a conflict. :attr:`World.extension` then says
+    what was added, replaced and kept.
     """
     if path is None:
         return builtin_world()
@@ -218,10 +222,12 @@ def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) 
         problems += check_entries(parsed.entries)
         raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
     header = _header(parsed, Path(path).stem)
-    entries: Sequence[Entry] = parsed.entries
-    if extend_builtin or header.extends == "builtin":
-        entries = _merge(builtin_entries().entries, entries)
-    return _build(entries, header)
+    if not (extend_builtin or header.extends == "builtin"):
+        return _build(
+            parsed.entries, header, None, stray_directives(parsed.entries, parsed.headers)
+        )
+    entries, report, problems = extend(builtin_entries().entries, parsed.entries, parsed.headers)
+    return _build(entries, header, report, problems)
 
 
 @functools.cache

@@ -14,16 +14,37 @@ Date conventions
   means it still holds at the end of the data.
 * A capability value for year Y is dated at the end of Y (31 December), because that is when a
   year's figure can first be known.
+
+Knowledge time
+--------------
+A source's ``published`` date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; the format is the
+precision) says when its content could first be known: at the end of the stated day, month or year
+(:meth:`Source.published_latest`). A *coded judgement* (a relation's period and intensity, a
+threat's period, exposure and severity, a clause's obligation grade) names in ``evidence`` the
+sources it was coded from (``sources`` when ``evidence`` is empty); a snapshot admits it only when
+some of that evidence was published before the snapshot's cut-off (see
+:mod:`detente.world.snapshot`). Plain dated events (a signature, an accession) need no such
+evidence: they are known on their day.
+
+Natural keys
+------------
+Every record kind has a natural key, :data:`NATURAL_KEYS`, declared here once. Within one world a
+key names at most one record, and a world that extends the built-in one adds the records whose key
+is new and replaces a built-in record only when it says so (``replace: true`` on the record or the
+key in the header's ``replaces:`` list).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "NATURAL_KEYS",
     "RECORD_TYPES",
     "Agreement",
     "Alternative",
@@ -45,6 +66,8 @@ __all__ = [
     "Suspension",
     "Threat",
     "WorldHeader",
+    "natural_key",
+    "parse_key",
 ]
 
 StateId = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")]
@@ -90,6 +113,23 @@ class _Sourced(_Record):
     disputes: list[Dispute] = Field(default_factory=list)
 
 
+class _Judgement(_Sourced):
+    """A fact that carries an editor's coding (an intensity, a severity, an obligation grade).
+
+    ``evidence`` names the sources the coding was taken from; ``sources`` may cite more (later
+    documents that confirm or describe it). Empty ``evidence`` means every cited source is evidence.
+    """
+
+    evidence: list[SourceId] = Field(
+        default_factory=list,
+        description="ids of the sources the coded judgement was taken from (default: sources)",
+    )
+
+    def evidence_ids(self) -> list[str]:
+        """The evidence of the coding: ``evidence``, or ``sources`` when none is named."""
+        return list(self.evidence or self.sources)
+
+
 def _check_interval(start: dt.date, end: dt.date | None, what: str) -> None:
     if end is not None and end <= start:
         raise ValueError(f"{what} ends ({end}) on or before it starts ({start})")
@@ -102,6 +142,28 @@ class WorldHeader(_Record):
     description: str | None = None
     covers: tuple[dt.date, dt.date] | None = None
     extends: Literal["builtin"] | None = None
+    replaces: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description=(
+            "built-in records this extension replaces or removes, each a one-key mapping from a "
+            "record kind to its natural key: {states: UKR} or "
+            "{relations: {a: USA, b: RUS, kind: rivalry, start: 2008-08-08}}"
+        ),
+    )
+
+    @field_validator("replaces")
+    @classmethod
+    def _replaces(cls, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for i, item in enumerate(items):
+            try:
+                parse_key(item)
+            except ValueError as exc:
+                raise ValueError(f"replaces[{i}]: {exc}") from None
+        return items
+
+    def replaced_keys(self) -> list[tuple[str, tuple[Any, ...]]]:
+        """The ``replaces:`` list as (kind, natural key) pairs."""
+        return [parse_key(item) for item in self.replaces]
 
 
 class Source(_Record):
@@ -116,8 +178,61 @@ class Source(_Record):
     publisher: str | None = None
     year: int | None = Field(default=None, ge=1800, le=2100)
     date: dt.date | None = None
+    published: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="publication date, YYYY, YYYY-MM or YYYY-MM-DD: the format is the precision",
+    )
     url: str | None = None
     note: str | None = None
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: object) -> object:
+        # YAML reads `published: 2008` as a number; a bare year is the year precision
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("published")
+    @classmethod
+    def _published(cls, value: str | None) -> str | None:
+        if value is not None:
+            _period_end(value)  # raises on 2009-13 or 2009-02-30
+        return value
+
+    def published_latest(self) -> dt.date | None:
+        """The last day on which the source may have been published, or ``None`` if unknown.
+
+        ``published`` is read at its precision and conservatively: ``2008-08`` may be as late as
+        31 Aug 2008, ``2007`` as late as 31 Dec 2007. Without ``published``, ``date`` (a day) and
+        then ``year`` stand in for it. The source can be known from the day after this one.
+        """
+        if self.published is not None:
+            return _period_end(self.published)
+        if self.date is not None:
+            return self.date
+        if self.year is not None:
+            return dt.date(self.year, 12, 31)
+        return None
+
+    def known_before(self, date: dt.date) -> bool:
+        """Whether the source was surely published before ``date`` (``False`` if undated)."""
+        latest = self.published_latest()
+        return latest is not None and latest < date
+
+
+def _period_end(text: str) -> dt.date:
+    """The last day of the period ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    parts = [int(p) for p in text.split("-")]
+    try:
+        if len(parts) == 3:
+            return dt.date(parts[0], parts[1], parts[2])
+        if len(parts) == 2:
+            dt.date(parts[0], parts[1], 1)  # checks the month
+            first_next = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return first_next - dt.timedelta(days=1)
+        return dt.date(parts[0], 12, 31)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a valid YYYY, YYYY-MM or YYYY-MM-DD date") from exc
 
 
 class State(_Sourced):
@@ -197,7 +312,7 @@ class Membership(_Sourced):
         return self
 
 
-class ClauseVersion(_Sourced):
+class ClauseVersion(_Judgement):
     """The wording of a clause from a date on (a paraphrase, never the text itself).
 
     ``obligation`` grades how strongly members are bound, on [0, 1]: 0.25 consult only, 0.5 assist
@@ -290,7 +405,7 @@ class Base(_Sourced):
         return self
 
 
-class Relation(_Sourced):
+class Relation(_Judgement):
     """A dyadic relation over a period, e.g. a rivalry, with an intensity on [0, 1]."""
 
     a: ActorId
@@ -308,7 +423,7 @@ class Relation(_Sourced):
         return self
 
 
-class Threat(_Sourced):
+class Threat(_Judgement):
     """A transnational threat from an origin to exposed actors (e.g. narcotics from Afghanistan)."""
 
     id: Slug
@@ -355,3 +470,54 @@ RECORD_TYPES: dict[str, type[_Record]] = {
     "officials": Official,
 }
 """The top-level keys a world document may hold, and the record model for each list item."""
+
+
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "sources": ("id",),
+    "states": ("id",),
+    "organisations": ("id",),
+    "agreements": ("id",),
+    "bases": ("id",),
+    "threats": ("id",),
+    "memberships": ("actor", "org", "start"),
+    "capabilities": ("actor", "measure"),
+    "relations": ("a", "b", "kind", "start"),
+    "officials": ("org", "office", "start"),
+}
+"""The fields that identify a record of each kind (a relation's pair is unordered)."""
+
+_DATE_FIELDS = frozenset({"start"})
+
+
+def natural_key(kind: str, record: BaseModel | Mapping[str, Any]) -> tuple[Any, ...]:
+    """The natural key of a record of ``kind`` (a model, or a mapping of its key fields)."""
+    get = record.get if isinstance(record, Mapping) else lambda f: getattr(record, f)
+    values = [get(f) for f in NATURAL_KEYS[kind]]
+    if kind == "relations":
+        values[0], values[1] = sorted((str(values[0]), str(values[1])))
+    return tuple(values)
+
+
+def parse_key(item: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """Read one ``replaces:`` item, ``{kind: id}`` or ``{kind: {field: value, ...}}``."""
+    if not isinstance(item, Mapping) or len(item) != 1:
+        raise ValueError("expected a one-key mapping from a record kind to a natural key")
+    ((kind, value),) = item.items()
+    fields = NATURAL_KEYS.get(str(kind))
+    if fields is None:
+        raise ValueError(f"unknown record kind {kind!r} (expected: {', '.join(NATURAL_KEYS)})")
+    if fields == ("id",) and isinstance(value, str):
+        value = {"id": value}
+    if not isinstance(value, Mapping) or set(value) != set(fields):
+        raise ValueError(f"a {kind} key has exactly the fields {', '.join(fields)}")
+    parsed: dict[str, Any] = {}
+    for f in fields:
+        v = value[f]
+        if f in _DATE_FIELDS and isinstance(v, str):
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+                raise ValueError(f"{kind} key field {f}: expected YYYY-MM-DD, got {v!r}")
+            v = dt.date.fromisoformat(v)
+        if not isinstance(v, str | dt.date):
+            raise ValueError(f"{kind} key field {f}: expected a string or a date, got {v!r}")
+        parsed[f] = v
+    return str(kind), natural_key(str(kind), parsed)

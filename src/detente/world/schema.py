@@ -45,8 +45,28 @@ class WorldDocument(BaseModel):
     officials: list[Official] = Field(default_factory=list)
 
 
+_REPLACE = {
+    "type": "boolean",
+    "default": False,
+    "description": (
+        "in a world that extends the built-in one: this record replaces the built-in record "
+        "with the same natural key"
+    ),
+}
+
+
 def world_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of one world file, with field aliases (``from``)."""
+    """The JSON Schema (draft 2020-12) of one world file, with field aliases (``from``).
+
+    Every top-level record also accepts ``replace: true``, a merge directive the loader reads
+    off the record (it is not a field of the fact itself).
+    """
     schema = WorldDocument.model_json_schema(by_alias=True, mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    defs = schema.get("$defs", {})
+    for name, prop in schema["properties"].items():
+        ref = prop.get("items", {}).get("$ref", "") if name != "world" else ""
+        target = defs.get(ref.rsplit("/", 1)[-1]) if ref else None
+        if target is not None:
+            target.setdefault("properties", {})["replace"] = _REPLACE
     return schema

@@ -4,12 +4,25 @@ This is the one door through which forecasts, lenses and backtests see the world
 keeps them honest: a fact dated on or after the cut-off is not merely ignored by the queries, it is
 absent from the snapshot, and an interval that ends on or after the cut-off is shown as still open
 (nobody knew then when it would end).
+
+Knowledge time
+--------------
+A fact valid before the cut-off is not enough when it carries a coded judgement (a relation's
+period and intensity, a threat's period, exposure and severity, a clause's obligation grade): the
+judgement must have been possible then. A snapshot at ``date`` admits a judgement only if some of
+its evidence (:meth:`~detente.world.records.Relation.evidence_ids`) was surely published before
+``date`` (:meth:`~detente.world.records.Source.known_before`: a source dated to a month or a year
+counts from the end of that month or year; an undated source never counts). A withheld period
+also keeps its predecessor open: the boundary between two periods is part of the later period's
+coding, so if that period cannot be known yet, the earlier one is shown as continuing. Plain dated
+events (memberships, bases, officials, signatures) are known on their day. :attr:`Snapshot.withheld`
+lists what was held back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -17,6 +30,7 @@ from detente.world.records import (
     Agreement,
     Base,
     CapabilitySeries,
+    ClauseVersion,
     Measure,
     Membership,
     MembershipStatus,
@@ -30,7 +44,7 @@ from detente.world.records import (
 
 __all__ = ["CapabilityValue", "ClauseAt", "Snapshot", "cut"]
 
-_Dated = TypeVar("_Dated", Membership, Base, Relation, Threat, Official)
+_Dated = TypeVar("_Dated", Membership, Base, Official)
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,76 @@ def _known(records: Iterable[_Dated], date: dt.date) -> tuple[_Dated, ...]:
             record = record.model_copy(update={"end": None})
         out.append(record)
     return tuple(out)
+
+
+def _evidence_known(
+    record: Relation | Threat | ClauseVersion, date: dt.date, sources: Mapping[str, Source]
+) -> bool:
+    """Whether some evidence of a coded judgement was published before ``date``."""
+    return any(
+        (src := sources.get(ident)) is not None and src.known_before(date)
+        for ident in record.evidence_ids()
+    )
+
+
+def _succession(record: Relation | Threat) -> tuple[str, ...]:
+    """Periods of one relation (pair and kind) or one threat (origin and kind) follow each other."""
+    if isinstance(record, Relation):
+        return ("relation", *sorted((record.a, record.b)), record.kind)
+    return ("threat", record.origin, record.kind)
+
+
+_Judged = TypeVar("_Judged", Relation, Threat)
+
+
+def _judged(
+    records: Sequence[_Judged], date: dt.date, sources: Mapping[str, Source]
+) -> tuple[tuple[_Judged, ...], tuple[_Judged, ...]]:
+    """(admitted, withheld) judgement periods started before ``date`` (see module docstring)."""
+    started = [r for r in records if r.start < date]
+    withheld = [r for r in started if not _evidence_known(r, date, sources)]
+    # a period whose successor is withheld has no known end yet
+    open_ends = {(_succession(r), r.start) for r in withheld}
+    admitted = []
+    for r in started:
+        if r in withheld:
+            continue
+        if r.end is not None and (r.end >= date or (_succession(r), r.end) in open_ends):
+            r = r.model_copy(update={"end": None})
+        admitted.append(r)
+    return tuple(admitted), tuple(withheld)
+
+
+def _known_agreement(
+    agreement: Agreement, date: dt.date, sources: Mapping[str, Source]
+) -> tuple[Agreement, list[str]]:
+    """``agreement`` with only the clause versions in force and knowable before ``date``."""
+    clauses = []
+    withheld = []
+    changed = False
+    for clause in agreement.clauses:
+        versions = []
+        for v in clause.versions:
+            if v.from_ >= date:
+                changed = True
+            elif not _evidence_known(v, date, sources):
+                changed = True
+                withheld.append(f"clause {agreement.id}/{clause.id} from {v.from_}")
+            else:
+                versions.append(v)
+        if versions:
+            clauses.append(clause.model_copy(update={"versions": versions}) if changed else clause)
+        else:
+            changed = True
+    if not changed:
+        return agreement, withheld
+    return agreement.model_copy(update={"clauses": clauses}), withheld
+
+
+def _describe(record: Relation | Threat) -> str:
+    if isinstance(record, Relation):
+        return f"relation {record.a}-{record.b} {record.kind} from {record.start}"
+    return f"threat {record.id}"
 
 
 def _known_org(org: Organisation, date: dt.date) -> Organisation:
@@ -126,18 +210,28 @@ def cut(date: dt.date, facts: Facts) -> Snapshot:
         values = {y: v for y, v in series.values.items() if _capability_year_known(y, date)}
         if values:
             caps.append(series.model_copy(update={"values": values}))
+    relations, held_relations = _judged(facts.relations, date, facts.sources)
+    threats, held_threats = _judged(facts.threats, date, facts.sources)
+    agreements = []
+    withheld = [*map(_describe, held_relations), *map(_describe, held_threats)]
+    for a in facts.agreements:
+        if a.signed < date:
+            known, held = _known_agreement(a, date, facts.sources)
+            agreements.append(known)
+            withheld += held
     return Snapshot(
         date=date,
         states=facts.states,
         orgs={k: _known_org(o, date) for k, o in facts.organisations.items() if o.founded < date},
         sources=facts.sources,
         memberships_=_known(facts.memberships, date),
-        agreements=tuple(a for a in facts.agreements if a.signed < date),
+        agreements=tuple(agreements),
         capability_series=tuple(caps),
         bases_=_known(facts.bases, date),
-        relations_=_known(facts.relations, date),
-        threats_=_known(facts.threats, date),
+        relations_=relations,
+        threats_=threats,
         officials_=_known(facts.officials, date),
+        withheld=tuple(withheld),
     )
 
 
@@ -156,6 +250,8 @@ class Snapshot:
     relations_: tuple[Relation, ...]
     threats_: tuple[Threat, ...]
     officials_: tuple[Official, ...]
+    withheld: tuple[str, ...] = ()
+    """Judgements dated before the cut-off but held back: none of their evidence was known."""
 
     @property
     def day(self) -> dt.date:
@@ -264,10 +360,8 @@ class Snapshot:
             for clause in agreement.clauses:
                 if kind is not None and clause.kind != kind:
                     continue
-                versions = [v for v in clause.versions if v.from_ < self.date]
-                if not versions:
-                    continue
-                v = versions[-1]
+                # the cut already dropped versions not in force or not knowable
+                v = clause.versions[-1]
                 out.append(
                     ClauseAt(
                         agreement.id,
