@@ -38,7 +38,8 @@ Features (symbols used in the term formulas of the lenses)
 ``sigma``  1 if both parties are states or security organisations (alliance, collective
            security, partnership, forum, regional security body, union), 0 for a tie with an
            economic community or commonwealth: security terms multiply by it.
-``S``      shared transnational threat: ``1 - prod_t (1 - sev_t e_i(t) e_C(t))``.
+``S``      shared transnational threat: ``1 - prod_t (1 - sev_t e_i(t) e_C(t))`` (0 for alignment
+           and suspension ties, which are no joint action against a threat).
 ``H``      what the counterpart adds to ``i``'s means: ``cap_C / (cap_C + cap_i)``.
 ``R``      rivalry with the counterpart (strongest ``rivalry``/``territorial-dispute``; an
            organisation's relation reaches a member by its ``share``).
@@ -83,7 +84,8 @@ Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intention
 Contiguity, ``data/lenses/contiguity.yaml``) or ``j`` has forces based in ``i`` or a neighbour of
 ``i`` (offensive capability), else ``distance_discount``; ``intentions`` the largest of the direct
 rivalry, the rivalry of an alliance leader with the other side (weighted by the alliance's defence
-clause), ``force_spillover`` times ``j``'s use of force against a third state, and the severity of
+clause), ``force_spillover`` times ``j``'s use of force against a third state (unless ``i`` and ``j`` are
+allies: a defence treaty or organisation binds both), and the severity of
 transnational threats originating in ``j`` that reach ``i``.
 """
 
@@ -133,7 +135,7 @@ _RIVAL_KINDS = ("rivalry", "territorial-dispute")
 _CUT_TIES = ("leave", "suspend", "freeze")
 _DEFENCE = ("collective-defence",)
 _BINDING = ("collective-defence", "consultation")
-_BLOC_TYPES = ("engagement", "alignment", "force", "suspension")
+_BLOC_TYPES = ("engagement", "alignment", "suspension")
 
 
 @functools.cache
@@ -382,7 +384,10 @@ class WorldView:
             (v for k, v in self._rivals.get(j, {}).items() if k != i and v >= FORCE_ANCHOR),
             default=0.0,
         )
-        best = max(best, force_spill * force)
+        if force > 0 and self.bilateral_defence(i, j) == 0:
+            # a state's force against a third state signals intentions to those it is not allied
+            # with; its own allies read it otherwise
+            best = max(best, force_spill * force)
         for t in self.threats:  # transnational threats originating in j that reach i
             if t.origin == j and self.exposure(i, t.exposed, 0.0) > 0:
                 best = max(best, t.severity)
@@ -525,7 +530,11 @@ def nonresponse(
     return 1.0 - keep
 
 
-def _shared_threat(view: WorldView, i: str, c: str, presence_exposure: float) -> float:
+def _shared_threat(
+    view: WorldView, i: str, c: str, presence_exposure: float, kind: str = ""
+) -> float:
+    if kind in ("alignment", "suspension"):
+        return 0.0  # following a vote or keeping an arms treaty is no joint action on a threat
     keep = 1.0
     for t in view.threats:
         e_i = view.exposure(i, t.exposed, presence_exposure)
@@ -598,8 +607,16 @@ def _redundancy(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
     return reached / total
 
 
-def _own_obligation(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
+def _own_obligation(
+    view: WorldView, i: str, tie: Tie, p: str, c: str, invoked: float | None
+) -> float:
     """Obligation of the tie's own organisation that binds ``i`` (never another treaty's)."""
+    if tie.kind == "assistance" and view.is_org(tie.b):
+        # a request is made under one clause of the organisation asked: that clause binds its
+        # members to the requester (a consultation article promises less than a defence article)
+        if {i, tie.a} <= set(view.members(tie.b)):
+            return invoked if invoked is not None else view.obligation(tie.b, _BINDING)
+        return 0.0
     if view.is_org(c) and i in view.members(c):
         return view.obligation(c, _BINDING)
     if tie.kind in _BLOC_TYPES and view.security(c):
@@ -620,7 +637,7 @@ def _binding(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
         return 0.0
     if tie.kind in _BLOC_TYPES:
         return ENGAGEMENT_BINDING
-    if tie.kind == "membership" and view.is_org(c):
+    if tie.kind in ("membership", "force") and view.is_org(c):
         return view.obligation(c, _BINDING) or ENGAGEMENT_BINDING
     if tie.kind == "basing" and i == tie.b:
         return GARRISON_BINDING
@@ -632,10 +649,13 @@ def _defence(view: WorldView, i: str, tie: Tie, p: str, c: str, invoked: float |
         return GARRISON_DEFENCE if i == tie.b else 0.0
     if tie.kind == "assistance" and invoked is not None:
         return invoked
-    if tie.kind in ("membership", "assistance"):
+    if tie.kind == "alignment":
+        # following a leader keeps the alignment that protects me (Snyder 1984: abandonment)
+        return view.bilateral_defence(i, view.leader(c)) if p == i else 0.0
+    if tie.kind in ("membership", "assistance", "force"):
         org = c if view.is_org(c) else p
         own = view.obligation(org, _DEFENCE) if view.is_org(org) else 0.0
-        if tie.kind == "membership" and p == i:
+        if tie.kind in ("membership", "force") and p == i:
             # alignment with the organisation's leader (Snyder 1984): a bilateral alliance with it
             # is at stake when a member defects from its alliance
             own = max(own, view.bilateral_defence(i, view.leader(org)))
@@ -746,7 +766,7 @@ def actor_features(
     sigma = 1.0 if view.security(c) and view.security(p) else 0.0
     org = c if view.is_org(c) else p
     n = 0.0
-    if tie.kind in ("membership", "assistance") and view.is_org(org):
+    if tie.kind in ("membership", "assistance", "force") and view.is_org(org):
         n = nonresponse(i, org, view, history, memory, skip)
     exited = 1.0 if tie.kind == "membership" and view.is_org(c) and view.earlier_exit(i, c) else 0.0
     theta = view.threat(i, lead_c, params) if lead_c not in (None, i) else 0.0
@@ -760,14 +780,14 @@ def actor_features(
         kind=tie.kind,
         s=float(tie.sign),
         sigma=sigma,
-        S=_shared_threat(view, i, c, presence_exposure),
+        S=_shared_threat(view, i, c, presence_exposure, tie.kind),
         H=_ratio(view.known_cap(c), view.known_cap(i)) if c != i else 0.0,
         R=view.rivalry(i, c),
         F=1.0 if not view.is_org(c) else view.obligation(c, _DEFENCE),
         G_plus=gain,
         G_minus=loss,
         T=_ties(view, i, p, c, saturation),
-        O=_own_obligation(view, i, tie, p, c),
+        O=_own_obligation(view, i, tie, p, c, invoked),
         B=_binding(view, i, tie, p, c),
         D=dominance,
         Q=_defence(view, i, tie, p, c, invoked),
