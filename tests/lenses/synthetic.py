@@ -30,7 +30,7 @@ def make_world(
     from AFG to everyone."""
     start = dt.date(2000, 1, 1)
     records: list[object] = [
-        Source(id="test-src", kind="web", title="test fixture"),
+        Source(id="test-src", kind="web", title="test fixture", published="1990"),
         *(
             State(id=i, name=i, cow=c, sources=SRC)
             for i, c in (("USA", 2), ("DEU", 255), ("RUS", 365), ("KAZ", 705), ("AFG", 700))

@@ -123,7 +123,7 @@ def test_get_lens_and_overrides() -> None:
     with pytest.raises(InputError, match="not a number"):
         get_lens("liberal", {"ties_weight": "lots"})
     with pytest.raises(InputError, match="outside the valid range"):
-        get_lens("realist", {"force_floor": 2.0})
+        get_lens("realist", {"autonomy_floor": 2.0})
 
 
 def test_lens_overrides_qualified_and_bare() -> None:

@@ -242,11 +242,13 @@ class WorldView:
             for x, y in ((r.a, r.b), (r.b, r.a)):
                 self._rivals[x][y] = max(self._rivals[x].get(y, 0.0), r.intensity)
         self.threats = snap.threats()
+        self._origins = {t.origin for t in self.threats}
         self.bases = snap.bases()
         self._clauses = snap.clauses()
         self.leaders = {org: self._leader_of(org) for org in self.orgs}
         self._defence_orgs: dict[str, list[tuple[str, float]]] = {}
         self._threat: dict[tuple[str, str], float] = {}
+        self._obligations: dict[tuple[str, tuple[str, ...]], float] = {}
 
     # -- parties ------------------------------------------------------------------------------
     def is_org(self, party: str) -> bool:
@@ -362,6 +364,22 @@ class WorldView:
             self._defence_orgs[actor] = out
         return self._defence_orgs[actor]
 
+    def threat_candidates(self, i: str) -> set[str]:
+        """The states whose intentions towards ``i`` can be non-zero (the others pose no threat):
+        rivals of ``i`` and of its alliances' leaders, members of alliances led by a rival of
+        ``i``, users of force and origins of transnational threats."""
+        rivals = set(self._rivals.get(i, {}))
+        out = set(rivals) | self._origins
+        for org, _ in self.defence_orgs(i):
+            out |= set(self._rivals.get(self.leaders.get(org) or "", {}))
+        for org, lead in self.leaders.items():
+            if lead in rivals and self.obligation(org, _DEFENCE) > 0:
+                out |= set(self.full.get(org, []))
+        for x, rs in self._rivals.items():
+            if any(v >= FORCE_ANCHOR for v in rs.values()):
+                out.add(x)
+        return {z for z in out if z in self.snap.states}
+
     def forces_near(self, j: str, i: str) -> bool:
         """Whether ``j`` has forces based in ``i`` or in a state bordering ``i``."""
         return any(
@@ -384,6 +402,8 @@ class WorldView:
             (v for k, v in self._rivals.get(j, {}).items() if k != i and v >= FORCE_ANCHOR),
             default=0.0,
         )
+        if best == 0.0 and force == 0.0 and j not in self._origins:
+            return 0.0
         if force > 0 and self.bilateral_defence(i, j) == 0:
             # a state's force against a third state signals intentions to those it is not allied
             # with; its own allies read it otherwise
@@ -402,9 +422,13 @@ class WorldView:
             else:
                 d0 = float(getattr(params, "distance_discount", 0.25))
                 spill = float(getattr(params, "force_spillover", 0.5))
-                power = _ratio(self.known_cap(j), self.known_cap(i))
-                near = 1.0 if contiguous(i, j) or self.forces_near(j, i) else d0
-                value = power * near * self.intentions(i, j, spill)
+                intent = self.intentions(i, j, spill)
+                if intent > 0:
+                    power = _ratio(self.known_cap(j), self.known_cap(i))
+                    near = 1.0 if contiguous(i, j) or self.forces_near(j, i) else d0
+                    value = power * near * intent
+                else:
+                    value = 0.0
             self._threat[key] = value
         return self._threat[key]
 
@@ -433,9 +457,12 @@ class WorldView:
     # -- clauses ------------------------------------------------------------------------------
     def obligation(self, org: str, kinds: tuple[str, ...]) -> float:
         # the organisation's own clauses and those it inherits (the CSTO keeps the CST's treaty)
-        return max(
-            (c.obligation for c in self.snap.clauses(org=org) if c.kind in kinds), default=0.0
-        )
+        key = (org, kinds)
+        if key not in self._obligations:
+            self._obligations[key] = max(
+                (c.obligation for c in self.snap.clauses(org=org) if c.kind in kinds), default=0.0
+            )
+        return self._obligations[key]
 
     def bilateral_defence(self, i: str, j: str | None) -> float:
         """Strongest collective-defence obligation binding ``i`` and ``j`` outside any one
@@ -669,7 +696,8 @@ def _outside_threat(view: WorldView, i: str, c: str, params: Any) -> float:
         return 0.0
     inside = set(view.members(c)) | {c, i}
     return max(
-        (view.threat(i, z, params) for z in view.snap.states if z not in inside), default=0.0
+        (view.threat(i, z, params) for z in view.threat_candidates(i) if z not in inside),
+        default=0.0,
     )
 
 
