@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["DECISION_TYPES", "deciding_sides", "get_decision_type"]
 
 DECISION_TYPES: dict[str, DecisionType] = {
-    t.name: t
-    for t in (ENGAGEMENT, MEMBERSHIP, ASSISTANCE, BASING, ALIGNMENT, FORCE, SUSPENSION)
+    t.name: t for t in (ENGAGEMENT, MEMBERSHIP, ASSISTANCE, BASING, ALIGNMENT, FORCE, SUSPENSION)
 }
 """Decision types keyed by the question ``type`` they serve."""
 

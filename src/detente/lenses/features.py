@@ -84,9 +84,9 @@ Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intention
 Contiguity, ``data/lenses/contiguity.yaml``) or ``j`` has forces based in ``i`` or a neighbour of
 ``i`` (offensive capability), else ``distance_discount``; ``intentions`` the largest of the direct
 rivalry, the rivalry of an alliance leader with the other side (weighted by the alliance's defence
-clause), ``force_spillover`` times ``j``'s use of force against a third state (unless ``i`` and ``j`` are
-allies: a defence treaty or organisation binds both), and the severity of
-transnational threats originating in ``j`` that reach ``i``.
+clause), ``force_spillover`` times ``j``'s use of force against a third state (unless ``i`` and
+``j`` are allies: a defence treaty or organisation binds both), and the severity of transnational
+threats originating in ``j`` that reach ``i``.
 """
 
 from __future__ import annotations
@@ -530,7 +530,7 @@ class WorldView:
             if r.intensity < FORCE_ANCHOR or offender not in (r.a, r.b):
                 continue
             victim = r.b if r.a == offender else r.a
-            if victim == i or victim in self.members(p) and p != i:
+            if victim == i or (victim in self.members(p) and p != i):
                 linked = True
             else:
                 linked = any(self.takes_part(victim, o) for o in mine)
@@ -627,9 +627,7 @@ def _redundancy(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
     members = [m for m in view.members(c) if m != i]
     if not members or not venues:
         return 0.0
-    reached = sum(
-        view.share(m, c) for m in members if any(view.takes_part(m, o) for o in venues)
-    )
+    reached = sum(view.share(m, c) for m in members if any(view.takes_part(m, o) for o in venues))
     total = sum(view.share(m, c) for m in members) or 1.0
     return reached / total
 
@@ -734,9 +732,9 @@ def _bandwagon(view: WorldView, i: str, lead: str | None, params: Any) -> float:
         return 0.0
     for org in view.status.get(i, {}):
         other = view.leaders.get(org)
-        if other and other != lead and view.takes_part(i, org):
-            if view.direct_rivals(other).get(lead, 0.0) > 0:
-                return 0.0
+        rival_led = other and other != lead and view.direct_rivals(other).get(lead, 0.0) > 0
+        if rival_led and view.takes_part(i, org):
+            return 0.0
     return (power - threshold) / (1.0 - threshold)
 
 
@@ -790,7 +788,9 @@ def actor_features(
     reciprocity = float(getattr(params, "reciprocity_halflife", 1.0))
     gain, loss = _influence(view, i, p, c)
     lead_c = view.leader(c)
-    dominance = 0.0 if lead_c in (None, i) else _ratio(view.known_cap(lead_c or c), view.known_cap(i))
+    dominance = (
+        0.0 if lead_c in (None, i) else _ratio(view.known_cap(lead_c or c), view.known_cap(i))
+    )
     sigma = 1.0 if view.security(c) and view.security(p) else 0.0
     org = c if view.is_org(c) else p
     n = 0.0
