@@ -142,6 +142,8 @@ class Explanation:
     leaning_no: int = 0
     n_deciders: int = 0
     by_default: tuple[tuple[str, float], ...] = ()
+    filled: tuple[str, ...] = ()
+    """Input values the sources do not give and how the lens filled them (one line each)."""
 
     @property
     def decisive_term(self) -> Counterfactual | None:
@@ -367,6 +369,7 @@ def explain(
         leaning_no=leaning_no,
         n_deciders=n_deciders,
         by_default=tuple((a, defaults[a]) for a in sorted(idle)),
+        filled=prefs.notes,
     )
 
 
@@ -417,6 +420,8 @@ def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
             lines.append(f"Note on '{c.label}' ({c.change:+.3f}): {c.note}.")
     total = dict(expl.term_totals)[expl.dominant_term] if expl.term_totals else 0.0
     lines.append(f"Largest term summed over all deciders: {expl.dominant_term} ({total:+.2f}).")
+    if expl.filled:
+        lines.append("Filled inputs (the sources give no figure): " + "; ".join(expl.filled) + ".")
     return lines
 
 

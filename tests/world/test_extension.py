@@ -60,7 +60,9 @@ def _write(tmp_path: Path, text: str, name: str = "ext.yaml") -> Path:
     return path
 
 
-def _by_key(world_records: list[tuple[str, object]]) -> dict[tuple[str, tuple[object, ...]], object]:
+def _by_key(
+    world_records: list[tuple[str, object]],
+) -> dict[tuple[str, tuple[object, ...]], object]:
     return {(k, natural_key(k, r)): r for k, r in world_records}  # type: ignore[arg-type]
 
 
@@ -124,7 +126,8 @@ def test_an_existing_key_is_a_conflict_with_both_places(tmp_path: Path) -> None:
     builtin = next(
         e
         for e in builtin_entries().entries
-        if e.kind == "relations" and key_of(e) == ("relations", ("RUS", "USA", "rivalry", dt.date(2008, 8, 8)))
+        if e.kind == "relations"
+        and key_of(e) == ("relations", ("RUS", "USA", "rivalry", dt.date(2008, 8, 8)))
     )
     assert f"{builtin.file}:{builtin.line}" in problem.message
     assert "replace: true" in problem.message
@@ -148,9 +151,8 @@ def test_replace_true_replaces_only_that_record(tmp_path: Path) -> None:
     ).relation_intensity("USA", "RUS")
     assert world.extension is not None
     row = next(r for r in world.extension.rows() if r["kind"] == "relations")
-    assert row == {
-        "kind": "relations", "added": 0, "replaced": 1, "removed": 0, "kept": len(base.relations) - 1
-    }  # fmt: skip
+    kept = len(base.relations) - 1
+    assert row == {"kind": "relations", "added": 0, "replaced": 1, "removed": 0, "kept": kept}
 
 
 def test_replaces_list_removes_and_recuts_a_period(tmp_path: Path) -> None:

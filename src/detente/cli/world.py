@@ -20,7 +20,7 @@ from detente.cli.common import (
 )
 from detente.errors import InputError
 from detente.fileio import atomic_write
-from detente.world import Snapshot, World, load_world, world_json_schema
+from detente.world import Snapshot, World, inspect_world, load_world, world_json_schema
 from detente.world.records import Membership, MembershipStatus
 
 __all__ = ["register"]
@@ -225,23 +225,58 @@ def _fmt(value: float | None) -> str:
 
 @world_app.command("check")
 def check(
-    path: Annotated[Path, typer.Argument(help="World YAML file or folder.")],
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="World YAML file or folder (default: the built-in world)."),
+    ] = None,
     extend_builtin: Annotated[
         bool, typer.Option("--extend-builtin", help="Check it as an extension of the built-in.")
     ] = False,
+    episodes: Annotated[
+        str | None,
+        typer.Option(
+            "--episodes",
+            help=(
+                "Episode file or folder for the knowledge-time checks, 'builtin', or 'none' "
+                "(default: the built-in episodes if the world holds their actors)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate a world; print every problem with its file, line and field (exit 2 if any).
 
-    For an extension of the built-in world, also print per record kind what it added, replaced,
-    removed and kept.
+    Besides the structure, it checks when each coded judgement could be known: undated or
+    after-the-fact evidence, and periods coded from, or cut at, an episode's outcome. For an
+    extension of the built-in world it prints per record kind what it added, replaced, removed
+    and kept, and checks only the extension's own records.
     """
+    from detente.decisions import load_episodes
+
     w = load_world(path, extend_builtin=extend_builtin)
+    chosen = None
+    note = ""
+    if episodes != "none":
+        where = None if episodes in (None, "builtin") else Path(episodes)
+        try:
+            chosen = load_episodes(where, world=w)
+        except InputError:
+            if episodes is not None:
+                raise
+            note = "episode checks not run: the built-in episodes name actors this world lacks"
+    w, problems = inspect_world(path, extend_builtin=extend_builtin, episodes=chosen)
     if w.extension is not None:
         table = Table("kind", "added", "replaced", "removed", "kept", title="extension of builtin")
         for row in w.extension.rows():
             table.add_row(*(str(v) for v in row.values()))
         console.print(table)
-    console.print(f"ok: {path} is a valid world")
+    if note:
+        err_console.print(f"note: {note} (give --episodes)")
+    if problems:
+        raise InputError(problems)
+    what = "the built-in world" if path is None else str(path)
+    checked = f", knowledge time checked against {len(chosen)} episodes" if chosen else ""
+    console.print(f"ok: {what} is a valid world{checked}")
 
 
 @world_app.command("schema")

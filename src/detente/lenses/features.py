@@ -28,9 +28,11 @@ party, its *counterpart* (an actor in neither party takes the target's side). A 
 or an organisation; an organisation's *members* are its full members on the day, its *leader* the
 member with the largest military expenditure, and ``share(x, O)`` a member's share of the members'
 expenditure (Olson & Zeckhauser 1966). Military expenditure is the world's ``milex`` series
-(SIPRI). **Unknown is not zero**: a ratio with an unknown side is 0.5 (no information about the
-balance), and inside an organisation a member of unknown expenditure counts with the smallest known
-member's value.
+(SIPRI), read through the world's one fill rule (:func:`detente.world.fill_capability`: a figure
+carried forward at most ``CARRY_YEARS`` years, else the smallest known figure; every filled value is
+listed in :attr:`WorldView.fills` and shown by explanations). **Unknown is not zero**: where no
+figure is known at all, a ratio with that side is 0.5 (no information about the balance), and
+inside an organisation such a member counts with the smallest known member's value.
 
 Features (symbols used in the term formulas of the lenses)
 -----------------------------------------------------------
@@ -99,6 +101,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from detente.decisions.kinds import deciding_sides
+from detente.world.snapshot import fill_capability
 
 if TYPE_CHECKING:
     from detente.decisions.question import Episode, Question
@@ -236,6 +239,8 @@ class WorldView:
             if m.status == "member":
                 self.full[m.org].append(m.actor)
         self._cap: dict[str, float | None] = {}
+        self.fills: dict[str, str] = {}
+        """Actor -> how its capability was filled, for every filled value the features read."""
         self.relations = [r for r in snap.relations() if r.kind in _RIVAL_KINDS]
         self._rivals: dict[str, dict[str, float]] = defaultdict(dict)
         for r in self.relations:
@@ -273,8 +278,12 @@ class WorldView:
                     fill = min(known)
                     value = sum(c if c is not None else fill for c in caps)
             else:
-                cv = self.snap.capability(actor, "milex")
+                cv = fill_capability(self.snap, actor, "milex")  # the world's one fill rule
                 value = cv.value if cv is not None else None
+                if cv is None:
+                    self.fills[actor] = "milex unknown and no figure known to fill it"
+                elif cv.fill is not None:
+                    self.fills[actor] = f"milex {cv.fill}"
             self._cap[actor] = value
         return self._cap[actor]
 
@@ -847,10 +856,15 @@ def stakeholders(view: WorldView, question: Question) -> tuple[list[str], set[st
 
 
 def question_features(
-    snap: Snapshot, question: Question, params: Any, history: Sequence[Episode] | None = None
+    snap: Snapshot,
+    question: Question,
+    params: Any,
+    notes: list[str] | None = None,
+    history: Sequence[Episode] | None = None,
 ) -> list[Features]:
     """Features of every stakeholder of ``question`` as of ``snap``: deciders first.
 
+    ``notes``, if given, receives one line per filled input value the features read.
     ``history`` is the record of past decisions the memory features read (default: the built-in
     episodes); only episodes dated before ``snap`` count, and never ``question`` itself.
     """
@@ -862,7 +876,7 @@ def question_features(
     tie = question_tie(question)
     actors, deciders = stakeholders(view, question)
     invoked = view.invoked(question.clause) if tie.kind == "assistance" else None
-    return [
+    feats = [
         actor_features(
             view,
             a,
@@ -875,3 +889,6 @@ def question_features(
         )
         for a in actors
     ]
+    if notes is not None:
+        notes.extend(f"{a}: {how}" for a, how in sorted(view.fills.items()))
+    return feats

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.world.extension import Extension, extend, stray_directives
+from detente.world.knowledge import EpisodeLike, knowledge_problems
 from detente.world.loader import Entry, ParsedFiles, builtin_entries, read_entries
 from detente.world.records import (
     RECORD_TYPES,
@@ -35,7 +36,7 @@ from detente.world.snapshot import Snapshot, cut
 from detente.world.validation import check_entries, cited_sources
 from detente.yamlio import yaml_files
 
-__all__ = ["World", "builtin_world", "check_world", "load_world"]
+__all__ = ["World", "builtin_world", "check_world", "inspect_world", "load_world"]
 
 _BY_TYPE: dict[type[BaseModel], str] = {model: key for key, model in RECORD_TYPES.items()}
 
@@ -195,13 +196,60 @@ def _header(parsed: ParsedFiles, default: str) -> WorldHeader:
     return parsed.headers[0].header if parsed.headers else WorldHeader(name=default)
 
 
-def check_world(path: str | Path, *, extend_builtin: bool = False) -> list[Problem]:
-    """Every problem of the world at ``path`` (an empty list if it is valid)."""
+def check_world(
+    path: str | Path | None = None,
+    *,
+    extend_builtin: bool = False,
+    episodes: Sequence[EpisodeLike] | None = None,
+) -> list[Problem]:
+    """Every problem of the world at ``path`` (an empty list if it is valid).
+
+    Beyond what :func:`load_world` rejects, the knowledge-time checks of
+    :mod:`detente.world.knowledge` run on the world's judgements (for an extension, on the
+    extension's own records), with the episode checks when ``episodes`` are given.
+    """
     try:
-        load_world(path, extend_builtin=extend_builtin)
+        return inspect_world(path, extend_builtin=extend_builtin, episodes=episodes)[1]
     except InputError as exc:
         return list(exc.problems)
-    return []
+
+
+def inspect_world(
+    path: str | Path | None = None,
+    *,
+    extend_builtin: bool = False,
+    episodes: Sequence[EpisodeLike] | None = None,
+) -> tuple[World, list[Problem]]:
+    """Load a world as :func:`load_world` does (raising :class:`InputError` if it is invalid),
+    and return it with its knowledge-time problems (see :func:`check_world`)."""
+    entries, header, report, problems = _read(path, extend_builtin)
+    world = _build(entries, header, report, problems)
+    own = entries
+    if path is not None and report is not None:
+        builtin = {id(e) for e in builtin_entries().entries}
+        own = [e for e in entries if id(e) not in builtin]
+    return world, knowledge_problems(own, world.sources, episodes or ())
+
+
+def _read(
+    path: str | Path | None, extend_builtin: bool
+) -> tuple[Sequence[Entry], WorldHeader, Extension | None, list[Problem]]:
+    if path is None:
+        parsed = builtin_entries()
+        if parsed.problems:
+            raise InputError(parsed.problems)
+        return parsed.entries, _header(parsed, "built-in world"), None, []
+    parsed = read_entries(yaml_files(Path(path)))
+    if parsed.problems:
+        problems = list(parsed.problems)
+        # whole-world checks still run on what parsed, so the user sees everything at once
+        problems += check_entries(parsed.entries)
+        raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
+    header = _header(parsed, Path(path).stem)
+    if not (extend_builtin or header.extends == "builtin"):
+        return parsed.entries, header, None, stray_directives(parsed.entries, parsed.headers)
+    entries, report, problems = extend(builtin_entries().entries, parsed.entries, parsed.headers)
+    return entries, header, report, problems
 
 
 def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) -> World:
@@ -215,19 +263,7 @@ def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) 
     """
     if path is None:
         return builtin_world()
-    parsed = read_entries(yaml_files(Path(path)))
-    if parsed.problems:
-        problems = list(parsed.problems)
-        # whole-world checks still run on what parsed, so the user sees everything at once
-        problems += check_entries(parsed.entries)
-        raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
-    header = _header(parsed, Path(path).stem)
-    if not (extend_builtin or header.extends == "builtin"):
-        return _build(
-            parsed.entries, header, None, stray_directives(parsed.entries, parsed.headers)
-        )
-    entries, report, problems = extend(builtin_entries().entries, parsed.entries, parsed.headers)
-    return _build(entries, header, report, problems)
+    return _build(*_read(path, extend_builtin))
 
 
 @functools.cache

@@ -12,7 +12,8 @@ period and intensity, a threat's period, exposure and severity, a clause's oblig
 judgement must have been possible then. A snapshot at ``date`` admits a judgement only if some of
 its evidence (:meth:`~detente.world.records.Relation.evidence_ids`) was surely published before
 ``date`` (:meth:`~detente.world.records.Source.known_before`: a source dated to a month or a year
-counts from the end of that month or year; an undated source never counts). A withheld period
+counts from the end of that month or year; an undated source does not hold a judgement back, and
+the validator reports it). A withheld period
 also keeps its predecessor open: the boundary between two periods is part of the later period's
 coding, so if that period cannot be known yet, the earlier one is shown as continuing. Plain dated
 events (memberships, bases, officials, signatures) are known on their day. :attr:`Snapshot.withheld`
@@ -42,14 +43,19 @@ from detente.world.records import (
     Threat,
 )
 
-__all__ = ["CapabilityValue", "ClauseAt", "Snapshot", "cut"]
+__all__ = ["CARRY_YEARS", "CapabilityValue", "ClauseAt", "Snapshot", "cut", "fill_capability"]
 
 _Dated = TypeVar("_Dated", Membership, Base, Official)
 
 
 @dataclass(frozen=True)
 class CapabilityValue:
-    """One year's value of one measure for one actor, with its unit, basis and sources."""
+    """One year's value of one measure for one actor, with its unit, basis and sources.
+
+    ``year`` is the year the figure is for; ``wanted`` the year that was asked for. The two differ
+    only for a *filled* value (:attr:`filled`), whose ``fill`` says how it was filled (see
+    :data:`CARRY_YEARS` and :func:`fill_capability`).
+    """
 
     actor: str
     measure: Measure
@@ -58,6 +64,21 @@ class CapabilityValue:
     unit: str
     basis: str
     sources: tuple[str, ...]
+    wanted: int | None = None
+    fill: str | None = None
+
+    @property
+    def filled(self) -> bool:
+        """Whether the value is not the source's figure for the year wanted."""
+        return self.fill is not None
+
+
+CARRY_YEARS = 2
+"""How many years a capability figure may be carried forward to a year the sources do not cover.
+
+Two years cover the lag of the yearly releases (SIPRI publishes year Y's figures in April of
+Y + 1) plus one missing year; an older figure is not carried forward at all: the value is unknown.
+"""
 
 
 @dataclass(frozen=True)
@@ -89,11 +110,20 @@ def _known(records: Iterable[_Dated], date: dt.date) -> tuple[_Dated, ...]:
 def _evidence_known(
     record: Relation | Threat | ClauseVersion, date: dt.date, sources: Mapping[str, Source]
 ) -> bool:
-    """Whether some evidence of a coded judgement was published before ``date``."""
-    return any(
-        (src := sources.get(ident)) is not None and src.known_before(date)
-        for ident in record.evidence_ids()
-    )
+    """Whether some evidence of a coded judgement was published before ``date``.
+
+    An undated source cannot be placed in time, so it does not hold a judgement back (a user's
+    world without dates keeps its facts); ``detente world check`` reports every judgement that
+    rests on undated evidence instead.
+    """
+    for ident in record.evidence_ids():
+        src = sources.get(ident)
+        if src is None:
+            continue
+        latest = src.published_latest()
+        if latest is None or latest < date:
+            return True
+    return False
 
 
 def _succession(record: Relation | Threat) -> tuple[str, ...]:
@@ -315,16 +345,34 @@ class Snapshot:
 
     # -- capabilities -------------------------------------------------------------------------
     def capability(
-        self, actor: str, measure: Measure, year: int | None = None
+        self,
+        actor: str,
+        measure: Measure,
+        year: int | None = None,
+        *,
+        carry_years: int = CARRY_YEARS,
     ) -> CapabilityValue | None:
-        """The latest known value of ``measure`` for ``actor`` (in ``year`` or before)."""
+        """The value of ``measure`` for ``actor`` in ``year``, or ``None`` if it is unknown.
+
+        ``year`` defaults to the last year whose figures are known at the cut-off (the year before
+        the snapshot's date). A year the sources do not cover takes the latest earlier figure if
+        it is at most ``carry_years`` older, marked as filled (:attr:`CapabilityValue.fill`);
+        otherwise the value is unknown. Unknown is never 0.
+        """
+        wanted = self.date.year - 1 if year is None else year
         for series in self.capability_series:
             if series.actor != actor or series.measure != measure:
                 continue
-            years = [y for y in series.values if year is None or y <= year]
+            years = [y for y in series.values if y <= wanted]
             if not years:
                 return None
             latest = max(years)
+            gap = wanted - latest
+            if gap > carry_years:
+                return None
+            fill = None
+            if gap:
+                fill = f"{latest} figure carried forward {gap} year{'s' if gap > 1 else ''}"
             return CapabilityValue(
                 actor,
                 measure,
@@ -333,6 +381,8 @@ class Snapshot:
                 series.unit,
                 series.basis,
                 tuple(series.sources),
+                wanted,
+                fill,
             )
         return None
 
@@ -413,3 +463,47 @@ class Snapshot:
             if o.org == org and o.office == office and _holds(o.start, o.end, self.day):
                 return o
         return None
+
+
+def fill_capability(
+    snap: Snapshot, actor: str, measure: Measure, *, carry_years: int = CARRY_YEARS
+) -> CapabilityValue | None:
+    """The one fill rule for models that cannot work with an unknown capability.
+
+    The actor's own figure if known (carried forward at most ``carry_years``, see
+    :meth:`Snapshot.capability`); else the *smallest* figure of the same measure among the actors
+    the sources do cover that year, marked as filled: an actor the sources miss is taken to be as
+    small as the smallest one they cover, never absent (0). ``None`` only if nobody's figure is
+    known. The result's ``fill`` says which rule applied, so explanations can show it.
+    """
+    own = snap.capability(actor, measure, carry_years=carry_years)
+    if own is not None:
+        return own
+    known = [
+        v
+        for v in (
+            snap.capability(s.actor, measure, carry_years=carry_years)
+            for s in snap.capability_series
+            if s.measure == measure and s.actor != actor
+        )
+        if v is not None
+    ]
+    if not known:
+        return None
+    # figures in another unit than most are not comparable, so they cannot set the floor
+    units = [v.unit for v in known]
+    unit = max(set(units), key=lambda u: (units.count(u), u))
+    floor = min((v for v in known if v.unit == unit), key=lambda v: (v.value, v.actor))
+    wanted = snap.date.year - 1
+    return CapabilityValue(
+        actor,
+        measure,
+        floor.year,
+        floor.value,
+        floor.unit,
+        floor.basis,
+        floor.sources,
+        wanted,
+        f"unknown for {wanted}: filled with the smallest known {measure} ({floor.actor}, "
+        f"{floor.value:g} {floor.unit})",
+    )
