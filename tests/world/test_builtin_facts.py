@@ -123,7 +123,10 @@ def test_collective_defence_clauses_in_2009(world: World) -> None:
     assert (nato.article, csto.article, csto.org) == ("5", "4", "CST")
     (cst,) = world.on(D("1999-01-01")).clauses(kind="collective-defence", org="CST")
     assert cst.article == "4"
-    amended = world.on(D("2011-06-01")).clauses(kind="collective-defence", org="CSTO")
+    # the amending protocol of 10 Dec 2010 entered into force on 19 Dec 2012 (review A1)
+    before = world.on(D("2012-06-01")).clauses(kind="collective-defence", org="CSTO")
+    assert "other forms of armed attack" not in before[0].summary
+    amended = world.on(D("2013-06-01")).clauses(kind="collective-defence", org="CSTO")
     assert "other forms of armed attack" in amended[0].summary
 
 
@@ -142,6 +145,49 @@ def test_capability_known_after_the_year(world: World) -> None:
     assert value.value == pytest.approx(48.84, rel=1e-3)
     early = world.on(D("2009-09-10")).capability("RUS", "milex")
     assert early is not None and early.year == 2008
+
+
+# Dyads issue 8 (section 3) and the review (R2) require in 1999; each is coded from a document of
+# its time (relations.yaml): the Kosovo air campaign, the Karabakh ceasefire, the Turkish border
+# closure, the Budapest Memorandum, the Drozdy eviction, the 1999 CST exits.
+DYADS_1999 = [
+    ("USA", "RUS"),
+    ("ARM", "AZE"),
+    ("ARM", "TUR"),
+    ("RUS", "UKR"),
+    ("BLR", "USA"),
+    ("RUS", "GEO"),
+    ("RUS", "UZB"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), DYADS_1999)
+def test_the_dyads_of_april_1999(world: World, a: str, b: str) -> None:
+    snap = world.at(D("1999-04-01"))
+    strongest = max(
+        snap.relation_intensity(a, b, kind) for kind in ("rivalry", "territorial-dispute")
+    )
+    assert strongest > 0, (a, b)
+
+
+def test_kosovo_and_later_dyads(world: World) -> None:
+    kosovo = world.at(D("1999-04-01")).relation_intensity("USA", "RUS")
+    before = world.at(D("1999-03-01")).relation_intensity("USA", "RUS")
+    assert kosovo > before > 0
+    assert world.at(D("2021-06-01")).relation_intensity("KGZ", "TJK", "territorial-dispute") > 0
+    assert world.at(D("2006-01-01")).relation_intensity("UZB", "USA") > 0
+    assert world.at(D("1992-06-01")).relation_intensity("RUS", "UKR") == 0  # not coded before 1994
+
+
+def test_threats_beyond_afghanistan(world: World) -> None:
+    imu = [t for t in world.at(D("1999-10-01")).threats() if t.kind == "insurgency"]
+    assert {"KGZ", "UZB"} <= set(imu[0].exposed)
+    kinds = {t.kind for t in world.at(D("2010-01-01")).threats()}
+    assert "proliferation" in kinds
+    usa_1999 = [t for t in world.at(D("2000-01-01")).threats() if "USA" in t.exposed]
+    assert usa_1999 and usa_1999[0].kind == "terrorism"  # review T1: al-Qaeda before 2001
+    nato_2001 = [t for t in world.at(D("2001-09-14")).threats() if "NATO" in t.exposed]
+    assert nato_2001  # exposed from the Art. 5 decision of 12 Sep 2001, not from 7 Oct
 
 
 def test_usa_russia_rivalry_rises_after_2014(world: World) -> None:
