@@ -60,17 +60,26 @@ Features (symbols used in the term formulas of the lenses)
            assistance the clause invoked), for a member's own membership also any bilateral defence
            treaty or union with the organisation's leader (Snyder 1984: defecting from the patron's
            alliance risks the whole alignment), 0.5 for the host of a foreign garrison.
-``theta``  Walt's threat of the counterpart's leader to ``i`` (below).
+``theta``  Walt's threat of the counterpart's leader to ``i`` (below); for an organisation, also
+           the threat of a member the leader is committed to defend outside it (a bilateral
+           treaty, another alliance, its garrison), weighted by that commitment: a coalition
+           threatens as a whole.
 ``X``      the greatest Walt threat to ``i`` from a state outside ``C``.
 ``omega``  bandwagoning propensity: ``(p - bandwagon_power) / (1 - bandwagon_power)`` when the
            threatening leader's power share ``p`` exceeds ``bandwagon_power``, it borders ``i``
            and ``i`` has no alternative (no organisation it takes part in is led by a rival of the
            threat); else 0 (Walt 1987, ch. 5: weak, isolated states next to a great power).
 ``div``    divergence of interests with the counterpart's leader: ``max(rivalry, theta)``.
-``gap``    relative-gains gap: ``max_j phi(R_ij) * max(0, g_j - g_i)`` over rivals ``j`` in ``C``,
-           with gains ``g_x = cap_partner / (cap_partner + cap_x)`` (what the partner's means add
-           to one's own) and Powell's force weight ``phi(R) = clip((R - 0.2) / 0.6, 0, 1)`` (0 at
-           the relations file's "cooperative with residual suspicion" anchor, 1 at "force used").
+``V``      own absolute gain from cooperation that pools the parties' means (engagement, a treaty
+           a state may suspend): ``depth * g_i``; for the other ties the gain is the defence
+           (``Q``) that the security terms count, and following a leader's vote pools nothing.
+``gap``    relative-gains gap: ``max_j phi(R_ij) * max(0, W_j - V_i)`` over rivals ``j`` in ``C``,
+           with gains ``V_x = depth * g_x``, ``g_x = cap_partner / (cap_partner + cap_x)`` (what
+           the partner's means add to one's own), ``depth`` the tie's grade on the clause scale
+           (0.25 consultation for a bloc-level tie, the organisation's clause for membership or a
+           joint force, 0.5 for a garrison), and Powell's force weight
+           ``phi(R) = clip((R - 0.2) / 0.6, 0, 1)`` (0 at the relations file's "cooperative with
+           residual suspicion" anchor, 1 at "force used").
 ``rho``    redundancy of a bloc-to-bloc tie: share of ``C``'s members (by expenditure) that already
            meet ``i`` in a partnership, forum or regional body (EAPC, PfP, NRC, OSCE); 0 when ``C``
            is a state.
@@ -139,6 +148,7 @@ _CUT_TIES = ("leave", "suspend", "freeze")
 _DEFENCE = ("collective-defence",)
 _BINDING = ("collective-defence", "consultation")
 _BLOC_TYPES = ("engagement", "alignment", "suspension")
+_GAIN_TYPES = ("engagement", "suspension")  # cooperation that pools the parties' means
 
 
 @functools.cache
@@ -200,6 +210,7 @@ class Features:
     D: float
     Q: float
     X: float
+    V: float
     gap: float
     theta: float
     omega: float
@@ -496,6 +507,28 @@ class WorldView:
                 best = max(best, ob)
         return best
 
+    def backing(self, lead: str, m: str, org: str) -> float:
+        """How far ``lead`` is committed to defend ``m`` outside ``org``: a bilateral defence
+        treaty or another defence organisation of both, or ``GARRISON_DEFENCE`` for its forces
+        based in ``m``."""
+        lineage = set(self.snap.lineage(org))
+        best = 0.0
+        for a in self.snap.agreements:
+            if a.org is not None or not {lead, m} <= set(a.parties):
+                continue
+            if a.ended is not None and a.ended < self.snap.date:
+                continue
+            for c in a.clauses:
+                versions = [v for v in c.versions if v.from_ < self.snap.date]
+                if c.kind in _DEFENCE and versions:
+                    best = max(best, versions[-1].obligation)
+        for o, ob in self.defence_orgs(m):
+            if o not in lineage and lead in self.full.get(o, []):
+                best = max(best, ob)
+        if any(b.user == lead and b.host == m for b in self.bases):
+            best = max(best, GARRISON_DEFENCE)
+        return best
+
     def invoked(self, ref: str | None) -> float | None:
         """Obligation of the clause ``agreement/clause`` in force on the day (``None``: unknown)."""
         if ref is None:
@@ -713,18 +746,30 @@ def _gain(view: WorldView, x: str, partner: str) -> float:
     return _ratio(view.known_cap(partner), view.known_cap(x))
 
 
-def _relative_gap(view: WorldView, i: str, p: str, c: str) -> float:
+def _depth(view: WorldView, tie: Tie, c: str, p: str) -> float:
+    """How much a tie delivers, on the clause-obligation scale: consultation (0.25) for a
+    bloc-level tie, the organisation's strongest clause for membership or a joint force, a
+    garrison's grade for basing, the defence clause for assistance."""
+    if tie.kind in _BLOC_TYPES:
+        return ENGAGEMENT_BINDING
+    org = c if view.is_org(c) else p
+    if tie.kind == "basing":
+        return GARRISON_DEFENCE
+    return view.obligation(org, _BINDING) if view.is_org(org) else 0.0
+
+
+def _relative_gap(view: WorldView, i: str, p: str, c: str, depth: float) -> float:
     """Powell-weighted gap in gains of ``i``'s strongest rival among ``c``'s parties."""
     if view.is_org(i):
         return 0.0
-    own = _gain(view, i, c)
+    own = depth * _gain(view, i, c)
     best = 0.0
     for j in {*view.members(c), c} - {i}:
         r = view.rivalry(i, j) if view.is_org(j) else view.direct_rivals(i).get(j, 0.0)
         force = min(1.0, max(0.0, (r - RESIDUAL_SUSPICION) / (FORCE_ANCHOR - RESIDUAL_SUSPICION)))
         if force <= 0:
             continue
-        theirs = _gain(view, j, p)
+        theirs = depth * _gain(view, j, p)
         best = max(best, force * max(0.0, theirs - own))
     return best
 
@@ -807,7 +852,15 @@ def actor_features(
         n = nonresponse(i, org, view, history, memory, skip)
     exited = 1.0 if tie.kind == "membership" and view.is_org(c) and view.earlier_exit(i, c) else 0.0
     theta = view.threat(i, lead_c, params) if lead_c not in (None, i) else 0.0
+    if view.is_org(c) and lead_c not in (None, i):
+        # a coalition threatens: the leader backs a member that threatens me (Walt 1987)
+        for m in view.members(c):
+            if m not in (i, lead_c):
+                backing = view.backing(lead_c or "", m, c)
+                if backing > 0:
+                    theta = max(theta, backing * view.threat(i, m, params))
     rival_lead = view.direct_rivals(i).get(lead_c or "", 0.0)
+    depth = _depth(view, tie, c, p)
     return Features(
         actor=i,
         party=p,
@@ -829,7 +882,8 @@ def actor_features(
         D=dominance,
         Q=_defence(view, i, tie, p, c, invoked),
         X=_outside_threat(view, i, c, params),
-        gap=_relative_gap(view, i, p, c),
+        V=depth * _gain(view, i, c) if tie.kind in _GAIN_TYPES and not view.is_org(i) else 0.0,
+        gap=_relative_gap(view, i, p, c, depth),
         theta=theta,
         omega=_bandwagon(view, i, lead_c, params) if theta > 0 else 0.0,
         div=max(rival_lead, theta),

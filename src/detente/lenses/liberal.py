@@ -19,7 +19,8 @@ term                 formula                                              source
 shared_threat        ``s * threat_weight * sigma * S``                    Keohane 1984
 iterated_gains       ``s * ties_weight * sigma * S * T``                  Axelrod & Keohane 1985
 redundancy           ``-s * redundancy_weight * sigma * rho * S * (1+T)`` Keohane 1984; kucera-2010
-reciprocity          ``-s * reciprocity_weight * breach``                 Axelrod & Keohane 1985
+reciprocity          ``-s * reciprocity_weight * breach * (sigma S (1+T) + O)`` Axelrod & Keohane
+                                                                          1985
 commitment           ``s * commitment_weight * O * (1 - N) * (1 - e E)``  Keohane 1984; Chayes &
                                                                           Chayes 1993
 market_access        ``s * market_weight * (1 - sigma) * M``              Keohane & Nye 1977
@@ -138,7 +139,10 @@ def _redundancy(f: Features, p: LiberalParams) -> float:
 
 
 def _reciprocity(f: Features, p: LiberalParams) -> float:
-    return -f.s * p.reciprocity_weight * f.breach
+    # Tit for tat answers a defection by withholding the cooperative move, whatever its value
+    # (Axelrod 1984): the breach suspends that share of the gains the tie would bring.
+    gains = f.sigma * f.S * (1.0 + f.T) + f.O
+    return -f.s * p.reciprocity_weight * min(1.0, f.breach) * gains
 
 
 def _commitment(f: Features, p: LiberalParams) -> float:
@@ -181,8 +185,9 @@ TERMS = (
     ),
     Term(
         "reciprocity",
-        "-s * reciprocity_weight * breach: the counterpart's recent use of force against a state "
-        "linked to me is answered by withholding cooperation, for a time",
+        "-s * reciprocity_weight * breach * (sigma * S * (1 + T) + O): the counterpart's recent "
+        "use of force against a state linked to me suspends that share of the cooperation's "
+        "gains, for a time (tit for tat)",
         "Axelrod & Keohane 1985",
         _reciprocity,
     ),

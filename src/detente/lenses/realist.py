@@ -2,7 +2,8 @@
 
 Realists grant that cooperation yields absolute gains but hold that, in anarchy, states also ask
 who gains more, because a rival's gains can become tomorrow's military advantage (Grieco 1988:
-``U = V - k * max(0, W - V)``, only the side that gains less pays). How much the gap weighs depends
+``U = V - k * max(0, W - V)``, only the side that gains less pays; ``own_gain`` is ``V`` and
+``relative_gains`` the penalty). How much the gap weighs depends
 on whether force between the two is at issue (Powell 1991). States balance against threats, not
 power as such: a state's threat grows with its aggregate power, proximity, offensive capability
 and aggressive intentions; weak, isolated states next to a great power may bandwagon instead
@@ -15,6 +16,7 @@ Terms (contribution to ``U(yes) - U(no)``; symbols from :mod:`detente.lenses.fea
 ==================== ======================================================= ====================
 term                 formula                                                 source
 ==================== ======================================================= ====================
+own_gain             ``s * gain_weight * V``                                 Grieco 1988
 relative_gains       ``-s * rivalry_weight * gap``                           Grieco 1988; Powell
                                                                              1991
 balance_of_threat    ``-s * threat_weight * sigma * theta * (1 - 2 omega)``  Walt 1987
@@ -43,6 +45,11 @@ __all__ = ["REALIST", "RealistParams"]
 class RealistParams(AcceptanceParams):
     """Parameters of the realist lens (every one documented with its source)."""
 
+    gain_weight: float = param(
+        1.0,
+        "weight of the absolute gain V a tie brings (Grieco's realists value it too; core: 1)",
+        "Grieco 1988",
+    )
     rivalry_weight: float = param(
         1.0,
         "Grieco's coefficient k of sensitivity to a rival's larger gain (core: 1)",
@@ -109,6 +116,10 @@ class RealistParams(AcceptanceParams):
     )
 
 
+def _own_gain(f: Features, p: RealistParams) -> float:
+    return f.s * p.gain_weight * f.V
+
+
 def _relative_gains(f: Features, p: RealistParams) -> float:
     return -f.s * p.rivalry_weight * f.gap
 
@@ -132,6 +143,13 @@ def _influence(f: Features, p: RealistParams) -> float:
 
 
 TERMS = (
+    Term(
+        "own_gain",
+        "s * gain_weight * V: what the tie adds to my own means (V = depth * g_me, a bloc-level "
+        "tie only; other ties' gains are their defence)",
+        "Grieco 1988 (the V of U = V - k(W - V))",
+        _own_gain,
+    ),
     Term(
         "relative_gains",
         "-s * rivalry_weight * gap: a rival in the counterpart gains more from the tie than I "
