@@ -71,7 +71,12 @@ def make_world(
         ),
         *(
             CapabilitySeries(
-                actor=a, measure="milex", unit="USD bn", basis="test", values={2000: v}, sources=SRC
+                actor=a,
+                measure="milex",
+                unit="USD bn",
+                basis="test",
+                values=dict.fromkeys(range(2000, 2011), v),
+                sources=SRC,
             )
             for a, v in (("USA", 500.0), ("DEU", 40.0), ("RUS", 40.0), ("KAZ", 1.0))
         ),

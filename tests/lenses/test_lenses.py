@@ -158,6 +158,8 @@ def test_builtin_nato_csto_2009_relative_gains_of_the_us() -> None:
     q = get_episode("nato-csto-2009")
     snap = builtin_world().at(q.date)
     realist = REALIST.preferences(snap, q).margin_terms("USA")
-    assert min(realist, key=lambda t: realist[t]) == "relative_gains"
+    # the two reasons of the US cables (kucera-2010): Moscow gains more, and gains influence
+    assert realist["relative_gains"] < 0 and realist["influence"] < 0
+    assert min(realist, key=lambda t: realist[t]) in ("relative_gains", "influence")
     liberal = LIBERAL.preferences(snap, q).margin_terms("KAZ")
     assert max(liberal, key=lambda t: liberal[t]) == "shared_threat"

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from detente.decisions.base import DecisionType, Outcomes, Side, party_side
+from detente.errors import DetenteError
 from detente.world import Snapshot
 
 if TYPE_CHECKING:
@@ -37,6 +38,11 @@ def outcomes(action: str | None) -> Outcomes:
 
 def deciding_sides(question: Question, snap: Snapshot) -> tuple[Side, ...]:
     """The target's side under its own rule (the proposer consents to its own proposal)."""
+    is_org = question.proposer in snap.orgs or question.proposer not in snap.states
+    if is_org and snap.organisation(question.proposer) is None:
+        raise DetenteError(
+            f"organisation {question.proposer} does not exist on {snap.day.isoformat()}"
+        )
     return (party_side(snap, question.target),)
 
 

@@ -299,8 +299,18 @@ class WorldView:
         return self._cap[actor]
 
     def cap(self, actor: str) -> float:
-        """Known military expenditure, 0 when unknown (used only for ordering leaders)."""
+        """Military expenditure for ordering leaders only: the filled figure, else the latest
+        figure ever known however old (who leads a body changes slowly), else 0."""
         value = self.known_cap(actor)
+        if value is None and not self.is_org(actor):
+            known = [
+                (y, v)
+                for series in self.snap.capability_series
+                if series.actor == actor and series.measure == "milex"
+                for y, v in series.values.items()
+                if v is not None and y < self.snap.date.year
+            ]
+            value = max(known)[1] if known else None
         return value if value is not None else 0.0
 
     def share(self, actor: str, party: str) -> float:
@@ -547,14 +557,17 @@ class WorldView:
     def earlier_exit(self, i: str, org: str) -> bool:
         """Whether ``i`` had left ``org`` (or a predecessor) before the snapshot's date."""
         lineage = set(self.snap.lineage(org))
-        return any(
-            m.actor == i
-            and m.org in lineage
-            and m.end is not None
-            and m.end < self.snap.date
-            and m.status == "member"
-            for m in self.snap.memberships_
-        )
+        mine = [m for m in self.snap.memberships_ if m.actor == i and m.org in lineage]
+        for m in mine:
+            if m.end is None or m.end >= self.snap.date or m.status != "member":
+                continue
+            # a membership carried over into the successor organisation is no exit
+            carried = any(
+                n is not m and n.start <= m.end and (n.end is None or n.end > m.end) for n in mine
+            )
+            if not carried:
+                return True
+        return False
 
     def breach(self, i: str, p: str, c: str, halflife: float) -> float:
         """Use of force by ``c`` (or its leader) against a state institutionally linked to
