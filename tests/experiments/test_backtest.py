@@ -90,8 +90,16 @@ def _future_facts(day: dt.date, intensity: float, offset: int) -> list[object]:
 
 def _extended(extra: list[object]) -> World:
     base = builtin_world()
-    records = [*base.sources.values(), *base.records(), *extra]
-    return World.from_records(records, base.header)  # type: ignore[arg-type]
+    # a capability series already in the world gains the extra years (one series per key)
+    more = {(x.actor, x.measure): x for x in extra if isinstance(x, CapabilitySeries)}
+    records = [
+        r.model_copy(update={"values": {**r.values, **more.pop((r.actor, r.measure)).values}})
+        if isinstance(r, CapabilitySeries) and (r.actor, r.measure) in more
+        else r
+        for r in base.records()
+    ]
+    extra = [x for x in extra if not isinstance(x, CapabilitySeries)] + list(more.values())
+    return World.from_records([*base.sources.values(), *records, *extra], base.header)  # type: ignore[arg-type]
 
 
 def _probabilities(world: World, until: dt.date | None = None) -> dict[str, dict[str, float]]:

@@ -30,7 +30,7 @@ def make_world(
     from AFG to everyone."""
     start = dt.date(2000, 1, 1)
     records: list[object] = [
-        Source(id="test-src", kind="web", title="test fixture", published="1990"),
+        Source(id="test-src", kind="web", title="test fixture"),
         *(
             State(id=i, name=i, cow=c, sources=SRC)
             for i, c in (("USA", 2), ("DEU", 255), ("RUS", 365), ("KAZ", 705), ("AFG", 700))
@@ -75,7 +75,8 @@ def make_world(
                 measure="milex",
                 unit="USD bn",
                 basis="test",
-                values=dict.fromkeys(range(2000, 2011), v),
+                # every year: a figure is carried forward at most CARRY_YEARS, then unknown
+                values=dict.fromkeys(range(2000, 2025), v),
                 sources=SRC,
             )
             for a, v in (("USA", 500.0), ("DEU", 40.0), ("RUS", 40.0), ("KAZ", 1.0))

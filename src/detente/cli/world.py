@@ -22,6 +22,7 @@ from detente.errors import InputError
 from detente.fileio import atomic_write
 from detente.world import Snapshot, World, inspect_world, load_world, world_json_schema
 from detente.world.records import Membership, MembershipStatus
+from detente.world.views import view_rows
 
 __all__ = ["register"]
 
@@ -319,3 +320,54 @@ def _reference(s: Any) -> str:
     when = str(s.date or s.year or "n.d.")
     parts = [p for p in (s.author, f"({when})", s.title, s.publisher, s.url) if p]
     return ". ".join(parts)
+
+
+# -- record views -----------------------------------------------------------------------------
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+_VIEW_HELP = {
+    "states": "Every state, with its Correlates of War code and sources.",
+    "bases": "Foreign military presences (host, user, dates), with sources.",
+    "relations": "Dyadic relations by period (rivalries, disputes), with intensity and evidence.",
+    "threats": "Transnational threats by period: origin, exposed actors, severity, evidence.",
+    "officials": "Office holders (secretaries-general and others) with their dates.",
+    "agreements": "Treaties, charters and acts: dates, parties, clauses, sources.",
+}
+
+
+def _view(kind: str) -> Any:
+    def command(
+        on: OnOption = None, world: WorldOption = None, as_json: JsonOption = False
+    ) -> None:
+        w = open_world(world)
+        day = parse_date(on, "--on") if on is not None else None
+        rows = view_rows(w, kind, day)
+        if as_json:
+            print_json(rows)
+            return
+        title = f"{kind} on {day} (as known then)" if day else f"{kind}: every record"
+        columns = [c for c in (rows[0] if rows else {}) if c != "known_after"]
+        table = Table(*columns, title=title)
+        for row in rows:
+            table.add_row(*(_cell(row[c]) for c in columns))
+        console.print(table)
+        if not rows:
+            err_console.print(f"note: no {kind} {'on ' + str(day) if day else 'in this world'}")
+
+    command.__doc__ = (
+        _VIEW_HELP[kind] + " Without --on every record; with --on those holding at the end of "
+        "that day, as known then (ends hidden, unpublished judgements withheld)."
+    )
+    return command
+
+
+for _kind in _VIEW_HELP:
+    world_app.command(_kind, short_help=_VIEW_HELP[_kind])(_view(_kind))

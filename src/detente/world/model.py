@@ -11,6 +11,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -35,6 +36,9 @@ from detente.world.records import (
 from detente.world.snapshot import Snapshot, cut
 from detente.world.validation import check_entries, cited_sources
 from detente.yamlio import yaml_files
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["World", "builtin_world", "check_world", "inspect_world", "load_world"]
 
@@ -66,6 +70,20 @@ class World:
         counter: dict[str, int] = {}
         entries = [_entry(r, counter) for r in records]
         return _build(entries, header or WorldHeader(name="unnamed world"))
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
+        return f"<World {self.header.name!r}: {counts}>"
+
+    def frame(self, kind: str, on: dt.date | None = None) -> pd.DataFrame:
+        """The records of ``kind`` as a tidy :class:`pandas.DataFrame`, one row per record with
+        its sources (see :mod:`detente.world.views` for the kinds and columns).
+
+        With ``on``, only the records holding at the end of that day, as known then.
+        """
+        from detente.world.views import frame_of, view_rows
+
+        return frame_of(view_rows(self, kind, on), kind)
 
     # -- time -----------------------------------------------------------------------------------
     def at(self, date: dt.date) -> Snapshot:
