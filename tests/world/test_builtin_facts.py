@@ -194,3 +194,60 @@ def test_usa_russia_rivalry_rises_after_2014(world: World) -> None:
     reset = world.on(D("2010-01-01")).relation_intensity("USA", "RUS")
     crimea = world.on(D("2015-01-01")).relation_intensity("RUS", "USA")
     assert 0 < reset < crimea
+
+
+def test_bilateral_alliances(world: World) -> None:
+    # Russia-Armenia treaty of 29 Aug 1997 (RFE/RL of that day); Russia-Uzbekistan of 14 Nov 2005
+    before = {c.agreement for c in world.at(D("1997-08-29")).clauses(kind="collective-defence")}
+    after = {c.agreement for c in world.at(D("1997-09-01")).clauses(kind="collective-defence")}
+    assert "rus-arm-treaty-1997" in after - before
+    uzb = {c.agreement for c in world.at(D("2006-01-01")).clauses(kind="collective-defence")}
+    assert "rus-uzb-alliance-2005" in uzb
+    # the SCO's Astana request (5 Jul 2005) is known before the K2 notice of 29 Jul 2005
+    sco = world.at(D("2005-07-29")).clauses(kind="basing-consent", org="SCO")
+    assert [c.agreement for c in sco] == ["sco-astana-declaration-2005"]
+
+
+def test_new_organisations(world: World) -> None:
+    assert world.on(D("2001-01-01")).members("UNION-STATE") == ["BLR", "RUS"]
+    assert world.on(D("1998-01-01")).members("BLR-RUS-UN") == ["BLR", "RUS"]
+    assert "UZB" in world.on(D("2000-01-01")).members("GUAM")
+    assert world.on(D("2003-01-01")).status("UZB", "GUAM") == "observer"
+    assert world.on(D("2006-01-01")).status("UZB", "GUAM") is None
+    assert world.on(D("2015-03-01")).members("EAEU") == ["ARM", "BLR", "KAZ", "RUS"]
+    assert "KGZ" in world.on(D("2015-09-01")).members("EAEU")
+
+
+def test_presences_added_for_the_review(world: World) -> None:
+    # B1/B2: Russian forces in Tajikistan before 2004 and at Gyumri before 1995
+    assert world.on(D("1999-01-01")).bases(host="TJK", user="RUS")
+    assert world.on(D("1994-01-01")).bases(host="ARM", user="RUS")
+    # B4: Georgia (Istanbul commitments), Azerbaijan (Gabala), Moldova, Kazakhstan
+    assert len(world.on(D("1999-04-01")).bases(host="GEO", user="RUS")) == 4
+    assert len(world.on(D("2003-01-01")).bases(host="GEO", user="RUS")) == 2
+    assert not world.on(D("2008-01-01")).bases(host="GEO", user="RUS")
+    assert world.on(D("2011-01-01")).bases(host="GEO", user="RUS")  # Abkhazia, from Feb 2010
+    assert world.on(D("2005-01-01")).bases(host="AZE", user="RUS")
+    assert not world.on(D("2013-01-01")).bases(host="AZE", user="RUS")
+    assert world.on(D("2005-01-01")).bases(host="MDA", user="RUS")
+    assert world.on(D("2005-01-01")).bases(host="KAZ", user="RUS")
+
+
+def test_membership_corrections(world: World) -> None:
+    # M1 Georgia's CST accession 9 Dec 1993 (Gibler 2009); M2 West Germany 6 May 1955 (NATO)
+    assert world.on(D("1993-12-08")).status("GEO", "CST") is None
+    assert world.on(D("1993-12-09")).status("GEO", "CST") == "member"
+    assert "DEU" in world.on(D("1955-05-06")).members("NATO")
+    # M4/M5: Azerbaijan and Moldova not CIS members before ratification
+    assert world.on(D("1993-01-01")).status("AZE", "CIS") == "observer"
+    assert world.on(D("1994-01-01")).status("AZE", "CIS") == "member"
+    assert world.on(D("1994-01-01")).status("MDA", "CIS") == "observer"
+    # M8: Uzbekistan suspended, not left, EurAsEC in 2008
+    assert world.on(D("2010-01-01")).status("UZB", "EAEC") == "suspended"
+    # M10: NATO's members sit on NATO's side of PfP; Poland a partner until 1999
+    assert "USA" in world.on(D("1995-01-01")).members("PFP")
+    assert world.on(D("1995-01-01")).status("POL", "PFP") == "partner"
+    assert world.on(D("2000-01-01")).status("POL", "PFP") == "member"
+    # M11: Russia's PJC freeze over Kosovo
+    assert world.on(D("1999-06-01")).is_suspended("PJC")
+    assert not world.on(D("2000-06-01")).is_suspended("PJC")
