@@ -86,3 +86,48 @@ def test_executors_keep_task_order() -> None:
     tasks = list(range(7))
     assert SerialExecutor().map(abs, tasks) == tasks
     assert ProcessExecutor(2).map(abs, tasks) == tasks
+
+
+def test_model_options_reach_the_engine_through_run_model() -> None:
+    from detente.forecast import eum
+    from detente.forecast.engine import run_model
+
+    table = load_question("nato-csto-2009").table
+    opts = eum.EUMOptions(probability="paper", offer_choice="largest_eu")
+    via_engine = run_model(
+        "eum", table.capability, table.position, table.salience, bounds=table.bounds, options=opts
+    )
+    direct = eum.simulate(
+        table.capability,
+        table.position[:, 0],
+        table.salience[:, 0],
+        rounds=10,
+        options=opts,
+        bounds=(float(table.bounds[0, 0]), float(table.bounds[0, 1])),
+    )
+    assert np.array_equal(via_engine.outcome[0, :, 0], direct.median[0])
+    default = run_model(
+        "eum", table.capability, table.position, table.salience, bounds=table.bounds
+    )
+    assert not np.array_equal(default.positions, via_engine.positions)
+    with pytest.raises(TypeError, match="EUMOptions"):
+        run_model(
+            "smp",
+            table.capability,
+            table.position,
+            table.salience,
+            bounds=table.bounds,
+            options=opts,
+        )
+
+
+def test_forecast_cli_jobs_2_prints_what_jobs_1_prints(capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.cli import call_main
+
+    args = ["forecast", "nato-csto-2009", "--runs", "600", "--sensitivity", "none", "--json"]
+    code1, out1, _ = call_main(capsys, *args, "--jobs", "1")
+    code2, out2, _ = call_main(capsys, *args, "--jobs", "2")
+    assert code1 == code2 == 0
+    assert json.loads(out1) == json.loads(out2)

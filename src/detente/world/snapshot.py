@@ -292,6 +292,10 @@ class Snapshot:
             f"{len(self.threats())} threats{held}>"
         )
 
+    def __repr__(self) -> str:
+        # one line (the default repr prints every record)
+        return f"<Snapshot as of {self.date}: {len(self.memberships_)} memberships>"
+
     @property
     def day(self) -> dt.date:
         """The last day the snapshot describes."""
