@@ -89,6 +89,9 @@ Features (symbols used in the term formulas of the lenses)
            that the organisation declined, halved every ``memory_halflife`` years.
 ``E``      1 if ``i`` had left the organisation (or its predecessor) before.
 ``M``      the market the tie opens: ``gdp_C / (gdp_C + gdp_i)`` (Maddison GDP).
+``U``      1 if ``i`` is in a union of two with the counterpart's leader (an organisation whose only
+           full members are the two, e.g. the Union of Belarus and Russia): the autonomy such a
+           state would keep by leaving the leader's alliance is already pooled.
 
 Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intentions`` with
 ``power = cap_j / (cap_i + cap_j)``; ``proximity`` 1 if the two share a land border (COW Direct
@@ -220,6 +223,7 @@ class Features:
     N: float
     E: float
     M: float
+    U: float
 
 
 def _ratio(a: float | None, b: float | None) -> float:
@@ -538,6 +542,17 @@ class WorldView:
         if any(b.user == lead and b.host == m for b in self.bases):
             best = max(best, GARRISON_DEFENCE)
         return best
+
+    def union_with(self, i: str, lead: str | None) -> float:
+        """1 if ``i`` and ``lead`` are the only full members of an organisation (a union of two
+        states such as Belarus and Russia's), else 0."""
+        if lead is None or lead == i:
+            return 0.0
+        for org, members in self.full.items():
+            kind = self.orgs[org].kind if org in self.orgs else "universal"
+            if kind != "universal" and sorted(members) == sorted({i, lead}):
+                return 1.0
+        return 0.0
 
     def invoked(self, ref: str | None) -> float | None:
         """Obligation of the clause ``agreement/clause`` in force on the day (``None``: unknown)."""
@@ -905,6 +920,7 @@ def actor_features(
         N=n,
         E=exited,
         M=_market(view, i, c),
+        U=view.union_with(i, lead_c) if tie.kind in ("membership", "force", "alignment") else 0.0,
     )
 
 

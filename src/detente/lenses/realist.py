@@ -22,7 +22,8 @@ relative_gains       ``-s * rivalry_weight * gap``                           Gri
 balance_of_threat    ``-s * threat_weight * sigma * theta * (1 - 2 omega)``  Walt 1987
 alliance_security    ``s * security_weight * sigma * Q * (1 - N) * X * H``   Walt 1987; Snyder
                                                                              1984
-autonomy_cost        ``-s * autonomy_weight * B * D * (a0 + (1 - a0) div')`` Morrow 1991
+autonomy_cost        ``-s * autonomy_weight * B * D * (a0 + (1 - a0) div')``  Morrow 1991
+                     ``* (1 - U)``
 influence            ``s * influence_weight * (G+ - G-)``                    ffi-2007; Cooley 2012
 ==================== ======================================================= ====================
 
@@ -135,7 +136,9 @@ def _alliance_security(f: Features, p: RealistParams) -> float:
 def _autonomy_cost(f: Features, p: RealistParams) -> float:
     div = max(f.div, p.exit_weight * f.E)
     a0 = p.autonomy_floor
-    return -f.s * p.autonomy_weight * f.B * f.D * (a0 + (1.0 - a0) * div)
+    # autonomy already pooled in a union with the leader is not lost again (Morrow 1991: the
+    # cost is the marginal loss of freedom of action)
+    return -f.s * p.autonomy_weight * f.B * f.D * (a0 + (1.0 - a0) * div) * (1.0 - f.U)
 
 
 def _influence(f: Features, p: RealistParams) -> float:
@@ -174,8 +177,9 @@ TERMS = (
     ),
     Term(
         "autonomy_cost",
-        "-s * autonomy_weight * B * D * (a0 + (1 - a0) * div): binding myself to a stronger "
-        "partner costs autonomy, the more so where our interests diverge",
+        "-s * autonomy_weight * B * D * (a0 + (1 - a0) * div) * (1 - U): binding myself to a "
+        "stronger partner costs autonomy, the more so where our interests diverge, and none "
+        "that a union with it has already pooled",
         "Morrow 1991",
         _autonomy_cost,
     ),

@@ -292,10 +292,6 @@ class Snapshot:
             f"{len(self.threats())} threats{held}>"
         )
 
-    def __repr__(self) -> str:
-        # one line (the default repr prints every record)
-        return f"<Snapshot as of {self.date}: {len(self.memberships_)} memberships>"
-
     @property
     def day(self) -> dt.date:
         """The last day the snapshot describes."""
@@ -487,7 +483,8 @@ def fill_capability(
     :meth:`Snapshot.capability`); else the *smallest* figure of the same measure among the actors
     the sources do cover that year, marked as filled: an actor the sources miss is taken to be as
     small as the smallest one they cover, never absent (0). ``None`` if nobody's figure is known
-    or ``actor`` is not one of the world's states. The result's ``fill`` says which rule applied, so explanations can show it.
+    or ``actor`` is not one of the world's states. The result's ``fill`` says which rule applied,
+    so explanations can show it.
     """
     own = snap.capability(actor, measure, carry_years=carry_years)
     if own is not None or actor not in snap.states:
