@@ -8,7 +8,7 @@ Each function returns an object with ``.to_frame()`` (a tidy pandas DataFrame), 
 <World 'Détente built-in world: ...', 1992-01-01 to 2024-12-31: ... states, ...>
 >>> dt.explain("nato-csto-2009", lens="realist").to_frame()[["lens", "p_yes", "outcome"]]
       lens  p_yes outcome
-0  realist  0.007  refuse
+0  realist    0.0  refuse
 """
 
 from __future__ import annotations

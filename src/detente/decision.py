@@ -56,14 +56,21 @@ class Decision:
 def silence_defaults(sides: Sequence[Side], question: Question) -> dict[str, float]:
     """What a member with nothing at stake does: go along in a body, keep the status quo alone.
 
+    A body answering an unsolicited engagement offer from outside (the CSTO's offers to NATO)
+    keeps the status quo: nothing happens unless a member takes the offer up.
+
     Returns each decider's default acceptance (1.0 or 0.0); an actor in several sides takes the
     default of the first.
     """
     alone = 1.0 if question.status_quo == question.yes_outcome else 0.0
     out: dict[str, float] = {}
     for side in sides:
+        # An unsolicited offer from outside a body is never tabled unless a member takes it up:
+        # its members' default is the status quo, not going along (review 2.2).
+        outside = side.org is not None and question.proposer not in (side.org, *side.actors)
+        body = 1.0 if not (outside and question.type == "engagement") else alone
         for a in side.actors:
-            out.setdefault(a, 1.0 if len(side.actors) > 1 else alone)
+            out.setdefault(a, body if len(side.actors) > 1 else alone)
     return out
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.decision import acceptance, decide, lens_probability, probability
+from detente.decision import acceptance, decide, lens_probability, probability, silence_defaults
 from detente.decisions import Question, Side
 from detente.institutions import Pivot, pivotal_members
 from detente.lenses.base import Lens, ParamInfo, Preferences, param_info
@@ -33,6 +33,7 @@ __all__ = [
     "ActorMargin",
     "Counterfactual",
     "Explanation",
+    "Reluctant",
     "SideResult",
     "acceptance",
     "explain",
@@ -44,6 +45,11 @@ __all__ = [
 
 TOP_PIVOTS = 3
 """How many pivots get an "indifferent" counterfactual."""
+MIN_SALIENCE = 0.01
+"""A decider whose salience (``1 - exp(-stake / stake_scale)``) is below this has nothing at stake
+under the lens: it is never called pivotal (its default decides for it, see ``by_default``)."""
+TOP_RELUCTANT = 5
+"""How many of the most reluctant deciders an explanation names."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +83,30 @@ class SideResult:
 
 @dataclass(frozen=True)
 class Counterfactual:
-    """A what-if: ``kind`` is ``indifferent`` (an actor), ``no-term`` (a term) or ``lens``."""
+    """A what-if: ``kind`` is ``indifferent`` (an actor), ``no-term`` (a term) or ``lens``.
+
+    ``note`` says in words why the change goes the way it does when that is not the obvious way
+    (a blocker made indifferent lowers ``P(yes)``, removing a term that pushes towards yes raises
+    it): through the silence procedure, an actor with less at stake moves towards its default.
+    """
 
     kind: str
     target: str
     label: str
     p_yes: float
     change: float
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Reluctant:
+    """A decider leaning no: its acceptance probability and the term that pushes it hardest."""
+
+    actor: str
+    side: str
+    p_accept: float
+    term: str
+    value: float
 
 
 @dataclass(frozen=True)
@@ -93,7 +116,9 @@ class Explanation:
     ``pivot_terms`` maps each pivot's actor to the term that pushes it hardest in its role's
     direction (most negative for a blocker, most positive for a decisive supporter);
     ``term_totals`` sums each term's contribution over the deciders; ``dominant_term`` is the
-    term with the largest absolute total.
+    term with the largest absolute total. ``reluctant`` lists the deciders with the lowest
+    acceptance among the ``leaning_no`` of ``n_deciders`` who lean no; ``by_default`` the deciders
+    with nothing at stake (salience below ``MIN_SALIENCE``) and the default that decides for them.
     """
 
     question_id: str
@@ -113,6 +138,10 @@ class Explanation:
     term_totals: tuple[tuple[str, float], ...]
     dominant_term: str
     counterfactuals: tuple[Counterfactual, ...]
+    reluctant: tuple[Reluctant, ...] = ()
+    leaning_no: int = 0
+    n_deciders: int = 0
+    by_default: tuple[tuple[str, float], ...] = ()
     filled: tuple[str, ...] = ()
     """Input values the sources do not give and how the lens filled them (one line each)."""
 
@@ -141,6 +170,7 @@ def _pivots(
     side_results: Sequence[SideResult],
     acc: Mapping[str, float],
     stakes: Mapping[str, float],
+    idle: set[str] | frozenset[str] = frozenset(),
 ) -> list[Pivot]:
     pivots: list[Pivot] = []
     for k, side in enumerate(sides):
@@ -161,6 +191,10 @@ def _pivots(
     seen: set[str] = set()
     unique = []
     for p in pivots:
+        if p.actor in idle:  # nothing at stake: its default, not a reason, decides
+            continue
+        if p.swing <= 1e-9:
+            continue
         if p.actor not in seen:
             seen.add(p.actor)
             unique.append(p)
@@ -198,6 +232,17 @@ def _pivot_term(prefs: Preferences, pivot: Pivot) -> tuple[str, str, float]:
     return pivot.actor, term, values[term]
 
 
+def _silence_note(
+    actor: str, default: float, before: float, stake_scale: float, collective: bool
+) -> str:
+    what = "goes along (silence procedure)" if default >= 0.5 else "keeps the status quo"
+    where = "in a body" if collective else "alone"
+    return (
+        f"an actor with nothing at stake {what} {where}: {actor}'s default acceptance is "
+        f"{default:.0f}, against its P(accept) {before:.2f} (stake_scale {stake_scale:g})"
+    )
+
+
 def _counterfactuals(
     prefs: Preferences,
     sides: Sequence[Side],
@@ -206,19 +251,57 @@ def _counterfactuals(
     pivots: Sequence[Pivot],
     p_yes: float,
     others: Sequence[tuple[str, float]],
+    acc: Mapping[str, float],
+    totals: Mapping[str, float],
 ) -> list[Counterfactual]:
+    defaults = silence_defaults(sides, question)
+    collective = {a for s in sides if len(s.actors) > 1 for a in s.actors}
+    scale = lens.params.stake_scale
     out = []
     for pv in pivots[:TOP_PIVOTS]:
         p = probability(prefs.indifferent(pv.actor), sides, question, lens.params)
+        change = p - p_yes
+        expected = 1.0 if pv.role == "blocker" else -1.0
+        note = None
+        if change * expected < -1e-12 or abs(change) < 1e-3 <= pv.swing:
+            note = _silence_note(
+                pv.actor, defaults[pv.actor], acc[pv.actor], scale, pv.actor in collective
+            )
         out.append(
-            Counterfactual("indifferent", pv.actor, f"with {pv.actor} indifferent", p, p - p_yes)
+            Counterfactual("indifferent", pv.actor, f"with {pv.actor} indifferent", p, change, note)
         )
     for term in prefs.terms:
         p = probability(prefs.without_term(term), sides, question, lens.params)
-        out.append(Counterfactual("no-term", term, f"with no {term} term", p, p - p_yes))
+        change = p - p_yes
+        note = None
+        total = totals.get(term, 0.0)
+        if total * change > 1e-12:
+            # removing a term that pushes towards yes raised P(yes), or the reverse
+            note = (
+                f"the {term} term sums to {total:+.2f} over the deciders, yet removing it moves "
+                f"P({question.yes_outcome}) by {change:+.3f}: it also lowers their stakes, and a "
+                "member with less at stake moves towards its default (to go along in a body, to "
+                "keep the status quo alone)"
+            )
+        out.append(Counterfactual("no-term", term, f"with no {term} term", p, change, note))
     for name, p in others:
         out.append(Counterfactual("lens", name, f"under the {name} lens", p, p - p_yes))
     return out
+
+
+def _reluctant(
+    prefs: Preferences, sides: Sequence[Side], acc: Mapping[str, float]
+) -> tuple[list[Reluctant], int, int]:
+    side_of = {a: s.label for s in reversed(sides) for a in s.actors}
+    leaning = []
+    for actor, p in acc.items():
+        if p >= 0.5:
+            continue
+        values = prefs.margin_terms(actor)
+        term = min(values, key=lambda t: values[t]) if values else ""
+        leaning.append(Reluctant(actor, side_of[actor], p, term, values.get(term, 0.0)))
+    leaning.sort(key=lambda r: (r.p_accept, r.actor))
+    return leaning[:TOP_RELUCTANT], len(leaning), len(acc)
 
 
 def explain(
@@ -239,7 +322,14 @@ def explain(
     sides, prefs, acc, p_yes = decision.sides, decision.prefs, decision.acceptance, decision.p_yes
     side_results = _side_results(sides, acc)
     stakes = {a: float(z) for a, z in zip(prefs.actors, prefs.stakes, strict=True)}
-    pivots = _pivots(sides, side_results, acc, stakes)
+    scale = lens.params.stake_scale
+    salience = {
+        a: (1.0 - math.exp(-z / scale)) if scale > 0 else (1.0 if z > 0 else 0.0)
+        for a, z in stakes.items()
+    }
+    defaults = silence_defaults(sides, question)
+    idle = {a for a in acc if salience[a] < MIN_SALIENCE}
+    pivots = _pivots(sides, side_results, acc, stakes, idle)
     if compare is None:
         compare = [
             other.with_params(lens_overrides(settings or {}, name)) if settings else other
@@ -252,6 +342,7 @@ def explain(
     totals = prefs.term_margins[:, deciders].sum(axis=1)
     term_totals = tuple((t, float(v)) for t, v in zip(prefs.terms, totals, strict=True))
     dominant = max(term_totals, key=lambda kv: abs(kv[1]))[0] if term_totals else ""
+    reluctant, leaning_no, n_deciders = _reluctant(prefs, sides, acc)
     return Explanation(
         question_id=question.id,
         date=question.date.isoformat(),
@@ -270,14 +361,21 @@ def explain(
         term_totals=term_totals,
         dominant_term=dominant,
         counterfactuals=tuple(
-            _counterfactuals(prefs, sides, question, lens, pivots, p_yes, others)
+            _counterfactuals(
+                prefs, sides, question, lens, pivots, p_yes, others, acc, dict(term_totals)
+            )
         ),
+        reluctant=tuple(reluctant),
+        leaning_no=leaning_no,
+        n_deciders=n_deciders,
+        by_default=tuple((a, defaults[a]) for a in sorted(idle)),
         filled=prefs.notes,
     )
 
 
 def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
-    """A few sentences saying why: the outcome, the failing or carrying sides, the pivots."""
+    """A few sentences saying why: the outcome, the sides, the pivots or the reluctant members,
+    the decisive term. Every number is a field of :func:`explanation_json`."""
     lines = [
         f"Under the {expl.lens} lens: {expl.outcome} (P({expl.yes_outcome}) = {expl.p_yes:.3f})."
     ]
@@ -295,12 +393,31 @@ def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
             f"{pv.p_accept:.2f}); its strongest reason: {terms[pv.actor]} "
             f"({values[pv.actor]:+.2f})."
         )
+    if expl.leaning_no > 1 or (expl.leaning_no and not expl.pivots):
+        names = ", ".join(
+            f"{r.actor} {r.p_accept:.2f} ({r.term} {r.value:+.2f})" for r in expl.reluctant
+        )
+        lines.append(
+            f"{expl.leaning_no} of {expl.n_deciders} deciders lean {expl.no_outcome}; the most "
+            f"reluctant, with P(accept) and strongest reason: {names}."
+        )
+        if not expl.pivots:
+            lines.append(
+                "No single member is pivotal: with so many leaning no, none of them changing its "
+                "mind alone would move the outcome."
+            )
+    for actor, default in expl.by_default:
+        what = "goes along" if default >= 0.5 else "keeps the status quo"
+        lines.append(f"{actor} has nothing at stake under this lens and {what} by default.")
     decisive = expl.decisive_term
     if decisive is not None:
         lines.append(
             f"Decisive term: {decisive.target} (without it P({expl.yes_outcome}) = "
             f"{decisive.p_yes:.3f}, {decisive.change:+.3f})."
         )
+    for c in expl.counterfactuals:
+        if c.note:
+            lines.append(f"Note on '{c.label}' ({c.change:+.3f}): {c.note}.")
     total = dict(expl.term_totals)[expl.dominant_term] if expl.term_totals else 0.0
     lines.append(f"Largest term summed over all deciders: {expl.dominant_term} ({total:+.2f}).")
     if expl.filled:
@@ -317,5 +434,6 @@ def explanation_json(expl: Explanation) -> dict[str, Any]:
         a["terms"] = dict(a["terms"])
     data["term_totals"] = dict(expl.term_totals)
     data["pivot_terms"] = [{"actor": a, "term": t, "value": v} for a, t, v in expl.pivot_terms]
+    data["by_default"] = [{"actor": a, "default": d} for a, d in expl.by_default]
     data["why"] = why(expl)
     return data

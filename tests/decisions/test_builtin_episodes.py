@@ -72,8 +72,11 @@ def test_unknown_episode_lists_the_known_ones() -> None:
 
 
 def test_episodes_cite_sources_of_the_builtin_world() -> None:
-    sources = builtin_episodes_path().parent / "world" / "sources.yaml"
-    known = set(re.findall(r"^  - id: (\S+)", sources.read_text(encoding="utf-8"), re.M))
+    world = builtin_episodes_path().parent / "world"
+    text = "".join(
+        (world / name).read_text(encoding="utf-8") for name in ("sources.yaml", "lens-facts.yaml")
+    )
+    known = set(re.findall(r"^  - id: (\S+)", text, re.M))
     assert {"ffi-2007", "kucera-2010", "pqia-2012"} <= known
     missing = {(e.id, s) for e in builtin_episodes() for s in e.sources if s not in known}
     assert not missing

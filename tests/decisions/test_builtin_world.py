@@ -37,11 +37,12 @@ def test_episode_is_open_before_its_date(episode: Episode) -> None:
 
 def test_nato_decides_by_consensus_of_its_members_in_2009() -> None:
     episode = next(e for e in EPISODES if e.id == "nato-csto-2009")
-    nato, csto = deciding_sides(episode, builtin_world().at(episode.date))
+    # The Secretary General floated the idea; the allies decide (he has no vote), and the CSTO,
+    # which had long asked for it, is not a deciding side.
+    (nato,) = deciding_sides(episode, builtin_world().at(episode.date))
     assert nato.label == "NATO" and nato.rule == "consensus"
     assert {"USA", "DEU", "FRA", "GBR", "ALB", "HRV"} <= set(nato.actors)
     assert len(nato.actors) == 28
-    assert csto.actors == ("ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB")
 
 
 def test_clause_references_resolve() -> None:

@@ -18,7 +18,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def test_explain_through_python_m() -> None:
     proc = run_cli("explain", "nato-csto-2009", "--lens", "realist")
     assert proc.returncode == 0, proc.stderr
-    assert "USA is a pivotal blocker" in proc.stdout
+    assert "deciders lean refuse" in proc.stdout and "USA" in proc.stdout
     assert "relative_gains" in proc.stdout
 
 
@@ -32,7 +32,9 @@ def test_explain_two_lenses_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_explain_json_with_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     params = tmp_path / "params.yaml"
-    params.write_text("realist:\n  rivalry_weight: 0.0\n  influence_weight: 0.0\n")
+    params.write_text(
+        "realist:\n  rivalry_weight: 0.0\n  threat_weight: 0.0\n  influence_weight: 0.0\n"
+    )
     code, out, _ = run(
         ["explain", "nato-csto-2009", "--lens", "realist", "--params", str(params), "--json"],
         capsys,
@@ -43,7 +45,9 @@ def test_explain_json_with_settings(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert expl["lens"] == "realist"
     weights = {p["name"]: p["value"] for p in expl["params"]}
     assert weights["rivalry_weight"] == 0.0
-    assert expl["p_yes"] > 0.5  # without relative gains and influence the US no longer blocks
+    # without relative gains, influence and balancing against Russia, no ally leans no (the
+    # product of 28 independent acceptances still keeps P(engage) low)
+    assert expl["leaning_no"] == 0 and expl["p_yes"] > 1e-3
     code, out, _ = run(
         ["explain", "nato-csto-2009", "--lens", "realist", "--set", "realist.scale=0.5", "--json"],
         capsys,

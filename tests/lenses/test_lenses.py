@@ -123,7 +123,7 @@ def test_get_lens_and_overrides() -> None:
     with pytest.raises(InputError, match="not a number"):
         get_lens("liberal", {"ties_weight": "lots"})
     with pytest.raises(InputError, match="outside the valid range"):
-        get_lens("realist", {"force_floor": 2.0})
+        get_lens("realist", {"autonomy_floor": 2.0})
 
 
 def test_lens_overrides_qualified_and_bare() -> None:
@@ -158,6 +158,8 @@ def test_builtin_nato_csto_2009_relative_gains_of_the_us() -> None:
     q = get_episode("nato-csto-2009")
     snap = builtin_world().at(q.date)
     realist = REALIST.preferences(snap, q).margin_terms("USA")
-    assert min(realist, key=lambda t: realist[t]) == "relative_gains"
+    # the two reasons of the US cables (kucera-2010): Moscow gains more, and gains influence
+    assert realist["relative_gains"] < 0 and realist["influence"] < 0
+    assert min(realist, key=lambda t: realist[t]) in ("relative_gains", "influence")
     liberal = LIBERAL.preferences(snap, q).margin_terms("KAZ")
     assert max(liberal, key=lambda t: liberal[t]) == "shared_threat"

@@ -78,7 +78,7 @@ def _of(records: dict[str, list[BaseModel]], key: str, kind: type[Any]) -> list[
     return items
 
 
-OPTIONAL_FILES = {"sources-episodes.yaml"}  # the episodes' bibliography, kept beside the world
+OPTIONAL_FILES = {"sources-episodes.yaml", "lens-facts.yaml"}  # episodes' bibliographies
 
 
 def test_the_world_has_one_file_per_topic() -> None:

@@ -141,10 +141,13 @@ def _pivots_table(e: Explanation) -> Table:
 
 def _counterfactuals_table(e: Explanation) -> Table:
     table = Table(title=f"{e.lens}: counterfactuals", title_justify="left")
-    for col in ("what if", f"P({e.yes_outcome})", "change"):
-        table.add_column(col, justify="left" if col == "what if" else "right")
+    for col in ("what if", f"P({e.yes_outcome})", "change", "note"):
+        table.add_column(
+            col, justify="right" if col in ("change", f"P({e.yes_outcome})") else "left"
+        )
     for c in e.counterfactuals:
-        table.add_row(c.label, f"{c.p_yes:.3f}", f"{c.change:+.3f}")
+        # the why lines give each note in full; the table points to it
+        table.add_row(c.label, f"{c.p_yes:.3f}", f"{c.change:+.3f}", "see note" if c.note else "")
     return table
 
 

@@ -38,7 +38,9 @@ __all__ = [
     "sides_probability",
 ]
 
-QuestionType = Literal["engagement", "membership", "assistance", "basing"]
+QuestionType = Literal[
+    "engagement", "membership", "assistance", "basing", "alignment", "force", "suspension"
+]
 
 _STATE_ID = re.compile(r"^[A-Z]{3}$")
 

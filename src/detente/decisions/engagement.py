@@ -7,9 +7,12 @@ Chicago summit (``ffi-2007``, ``kucera-2010``, ``pqia-2012``).
 * Outcomes: ``engage`` (yes: the two sides open formal, institution-to-institution cooperation or
   hold the proposed meeting) or ``refuse`` (no, the status quo: no answer, a refusal, or
   cooperation only through existing bilateral tracks such as EAPC and PfP).
-* Deciders: both parties. An organisation decides by its members under its recorded rule (NATO's
-  North Atlantic Council by consensus, so any ally can block); a state decides alone. The
-  proposer is a side too: a proposal made by a secretary-general still needs the members' consent.
+* Deciders: the target. An organisation decides by its members under its recorded rule (NATO's
+  North Atlantic Council by consensus, so any ally can block); a state decides alone. The proposer
+  consents to its own proposal: its members made it (the CSTO's offers were decisions of its
+  councils), so its consent is 1 and it is not a deciding side. A question about the proposer's
+  own follow-through names its deciders instead: an idea floated by a secretary-general, who
+  proposes but has no vote, is decided by the members (``deciding_org: NATO``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from detente.decisions.base import DecisionType, Outcomes, Side, party_side
+from detente.errors import DetenteError
 from detente.world import Snapshot
 
 if TYPE_CHECKING:
@@ -33,8 +37,13 @@ def outcomes(action: str | None) -> Outcomes:
 
 
 def deciding_sides(question: Question, snap: Snapshot) -> tuple[Side, ...]:
-    """The proposer's side and the target's side, each under its own rule."""
-    return (party_side(snap, question.proposer), party_side(snap, question.target))
+    """The target's side under its own rule (the proposer consents to its own proposal)."""
+    is_org = question.proposer in snap.orgs or question.proposer not in snap.states
+    if is_org and snap.organisation(question.proposer) is None:
+        raise DetenteError(
+            f"organisation {question.proposer} does not exist on {snap.day.isoformat()}"
+        )
+    return (party_side(snap, question.target),)
 
 
 ENGAGEMENT = DecisionType(
@@ -42,5 +51,5 @@ ENGAGEMENT = DecisionType(
     actions=(),
     outcomes=outcomes,
     sides=deciding_sides,
-    description="institutional cooperation between two parties; both must consent",
+    description="institutional cooperation proposed by one party; the target decides",
 )

@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from detente.decisions.alignment import ALIGNMENT
 from detente.decisions.assistance import ASSISTANCE
 from detente.decisions.base import DecisionType, Side, org_side
 from detente.decisions.basing import BASING
 from detente.decisions.engagement import ENGAGEMENT
+from detente.decisions.force import FORCE
 from detente.decisions.membership import MEMBERSHIP
+from detente.decisions.suspension import SUSPENSION
 from detente.errors import DetenteError, UnknownIdError
 from detente.world import Snapshot
 
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["DECISION_TYPES", "deciding_sides", "get_decision_type"]
 
 DECISION_TYPES: dict[str, DecisionType] = {
-    t.name: t for t in (ENGAGEMENT, MEMBERSHIP, ASSISTANCE, BASING)
+    t.name: t for t in (ENGAGEMENT, MEMBERSHIP, ASSISTANCE, BASING, ALIGNMENT, FORCE, SUSPENSION)
 }
 """Decision types keyed by the question ``type`` they serve."""
 

@@ -101,7 +101,8 @@ class Question(BaseModel):
         The day of the decision (or of the proposal answered). The world is read as of the day
         before: ``world.at(date)``.
     type:
-        ``engagement``, ``membership``, ``assistance`` or ``basing``.
+        ``engagement``, ``membership``, ``assistance``, ``basing``, ``alignment``, ``force`` or
+        ``suspension``.
     proposer, target:
         Actor ids (states ISO3, organisations by acronym); their meaning per type is in the
         decision modules.

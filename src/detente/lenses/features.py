@@ -1,8 +1,9 @@
 """The facts a lens reads about one actor and one question: the inputs of every utility term.
 
 Every feature is a number on [0, 1] computed **only** from a :class:`~detente.world.Snapshot` (the
-facts known before the question's date) and the question's *who and what* (type, action, proposer,
-target), never from its recorded outcome.
+facts known before the question's date), the question's *who and what* (type, action, proposer,
+target) and, for the memory features, the recorded outcomes of *earlier* episodes (dated before
+the snapshot, never the question itself); never from the question's own recorded outcome.
 
 The tie
 -------
@@ -17,60 +18,97 @@ membership   the state           the organisation                  +1 for join, 
                                                                     leave/suspend/freeze
 assistance   the requesting state the organisation                  +1
 basing       the user            the host                          +1 (admit, keep)
+alignment    the leader asking   the members asked to follow       +1
+force        the organisation    the state asked to commit         +1
+suspension   the suspending state the treaty's organisation/others  -1
 ============ =================== ================================= =====
 
 For an actor ``i`` its own party ``P`` is the party it is or belongs to, and ``C`` is the other
-party, its *counterpart* (an actor in neither party, such as a member of a basing-consent
-organisation, takes the target's side). A party is a state or an organisation; an organisation's
-*members* are its full members on the day, its *leader* the member with the largest military
-expenditure, and ``share(x, O)`` a member's share of the members' expenditure (Olson &
-Zeckhauser 1966: the burdens and stakes of an alliance fall on its members in proportion to their
-size). Military expenditure is the world's ``milex`` series (SIPRI), read through the world's one
-fill rule (:func:`detente.world.fill_capability`): a figure carried forward at most
-:data:`~detente.world.CARRY_YEARS` years, else the smallest known figure; never 0 for an unknown.
-Every filled value is listed in :attr:`WorldView.fills` and shown by explanations.
+party, its *counterpart* (an actor in neither party takes the target's side). A party is a state
+or an organisation; an organisation's *members* are its full members on the day, its *leader* the
+member with the largest military expenditure, and ``share(x, O)`` a member's share of the members'
+expenditure (Olson & Zeckhauser 1966). Military expenditure is the world's ``milex`` series
+(SIPRI), read through the world's one fill rule (:func:`detente.world.fill_capability`: a figure
+carried forward at most ``CARRY_YEARS`` years, else the smallest known figure; every filled value is
+listed in :attr:`WorldView.fills` and shown by explanations). **Unknown is not zero**: where no
+figure is known at all, a ratio with that side is 0.5 (no information about the balance), and
+inside an organisation such a member counts with the smallest known member's value.
 
 Features (symbols used in the term formulas of the lenses)
 -----------------------------------------------------------
-``s``  sign of the tie.
-``S``  shared threat: ``1 - prod_t (1 - sev_t * e_i(t) * e_C(t))`` over the transnational threats
-       ``t`` on the day, with ``e_x(t)`` = 1 if ``x`` (or an organisation ``x`` fully belongs to)
-       is listed as exposed, ``presence_exposure`` if ``x`` operates a base on an exposed host's
-       territory (its forces are there), else 0; for a party, the expenditure-weighted mean over
-       its members. The union form keeps ``S`` on [0, 1].
-``H``  help capacity of the counterpart: ``cap_C / (cap_C + cap_i)``.
-``R``  rivalry with the counterpart: the strongest relation of kind ``rivalry`` or
-       ``territorial-dispute`` between ``i`` and ``C``; a relation between organisations (or
-       between an organisation and a state) reaches a member in proportion to its ``share``.
-``F``  force potential of the counterpart: 1 for a state; for an organisation, the obligation of
-       its strongest collective-defence clause (0 for a forum without one).
-``G+`` influence gained: the tie binds third states to the side ``i`` leads, where a rival of
-       ``i`` has a presence (a base, or leadership of an organisation the state takes part in).
-``G-`` influence lost: the tie binds the counterpart's smaller members, where ``i`` has a
-       presence, to the counterpart's leader, weighted by ``i``'s rivalry with that leader.
-``T``  institutional ties: expenditure-weighted mean over the counterpart's members of
-       ``min(1, n_shared / ties_saturation)``, ``n_shared`` the organisations other than the two
-       parties (and other than universal ones such as the UN) in which both take part.
-``O``  standing obligation linking ``i`` and ``C``: the strongest collective-defence or consultation
-       clause of an organisation containing ``i`` and every member of ``C`` (or of ``C`` itself);
-       for an assistance request that names its ``clause``, that clause's obligation (between
-       members of the organisation asked).
-``B``  binding of the tie on ``i`` acting alone (``P = i``): 0.25 for engagement (the ATOP-style
-       anchor "consult only" of the world's clause obligations), the organisation's strongest
-       clause for membership, 1 for a host of a foreign base, else 0.
-``D``  dominance of the counterpart's leader over ``i``: ``cap_L / (cap_L + cap_i)`` (0 if ``i``
-       leads the counterpart).
-``Q``  defence the tie gives ``i`` (collective-defence obligation): the organisation's clause for
-       membership and assistance (for assistance, the clause the request invokes if it names
-       one), 0.5 for a host of a foreign garrison (a tripwire short of a treaty guarantee;
-       Schelling 1966), 0 for engagement.
-``X``  threat from rivals outside the counterpart: the strongest direct rivalry of ``i`` with an
-       actor that is neither ``C`` nor one of its members.
+``s``      sign of the tie.
+``sigma``  1 if both parties are states or security organisations (alliance, collective
+           security, partnership, forum, regional security body, union), 0 for a tie with an
+           economic community or commonwealth: security terms multiply by it.
+``S``      shared transnational threat: ``1 - prod_t (1 - sev_t e_i(t) e_C(t))`` (0 for alignment
+           and suspension ties, which are no joint action against a threat).
+``H``      what the counterpart adds to ``i``'s means: ``cap_C / (cap_C + cap_i)``.
+``R``      rivalry with the counterpart (strongest ``rivalry``/``territorial-dispute``; an
+           organisation's relation reaches a member by its ``share``).
+``F``      force potential of the counterpart: 1 for a state, else its defence clause.
+``G+/G-``  influence gained / lost over contested third states.
+``T``      institutional ties: mean over ``C``'s members of ``min(1, n_shared/ties_saturation)``.
+``O``      obligation of the tie's own organisation binding ``i`` (its defence or consultation
+           clause; for an engagement, a security organisation holding ``i`` and all of ``C``); a
+           clause of a different treaty never counts (leaving a trade bloc is not reneging on a
+           defence treaty).
+``B``      binding of the tie on ``i`` acting alone: 0.25 for a bloc-level tie (engagement,
+           alignment), the organisation's strongest clause for membership, ``GARRISON_BINDING``
+           (0.5) for the host of a foreign base.
+``D``      dominance of the counterpart's leader ``L``: ``cap_L / (cap_L + cap_i)``.
+``Q``      defence the tie gives ``i``: the organisation's collective-defence clause (for
+           assistance the clause invoked), for a member's own membership also any bilateral defence
+           treaty or union with the organisation's leader (Snyder 1984: defecting from the patron's
+           alliance risks the whole alignment), 0.5 for the host of a foreign garrison.
+``theta``  Walt's threat of the counterpart's leader to ``i`` (below); for an organisation, also
+           the threat of a member the leader is committed to defend outside it (a bilateral
+           treaty, another alliance, its garrison), weighted by that commitment: a coalition
+           threatens as a whole.
+``X``      the greatest Walt threat to ``i`` from a state outside ``C``.
+``omega``  bandwagoning propensity: ``(p - bandwagon_power) / (1 - bandwagon_power)`` when the
+           threatening leader's power share ``p`` exceeds ``bandwagon_power``, it borders ``i``
+           and ``i`` has no alternative (no organisation it takes part in is led by a rival of the
+           threat); else 0 (Walt 1987, ch. 5: weak, isolated states next to a great power).
+``div``    divergence of interests with the counterpart's leader: ``max(rivalry, theta)``.
+``V``      own absolute gain from cooperation that pools the parties' means (engagement, a treaty
+           a state may suspend): ``depth * g_i``; for the other ties the gain is the defence
+           (``Q``) that the security terms count, and following a leader's vote pools nothing.
+``gap``    relative-gains gap: ``max_j phi(R_ij) * max(0, W_j - V_i)`` over rivals ``j`` in ``C``,
+           with gains ``V_x = depth * g_x``, ``g_x = cap_partner / (cap_partner + cap_x)`` (what
+           the partner's means add to one's own), ``depth`` the tie's grade on the clause scale
+           (0.25 consultation for a bloc-level tie, the organisation's clause for membership or a
+           joint force, 0.5 for a garrison), and Powell's force weight
+           ``phi(R) = clip((R - 0.2) / 0.6, 0, 1)`` (0 at the relations file's "cooperative with
+           residual suspicion" anchor, 1 at "force used").
+``rho``    redundancy of a bloc-to-bloc tie: share of ``C``'s members (by expenditure) that already
+           meet ``i`` in a partnership, forum or regional body (EAPC, PfP, NRC, OSCE); 0 when ``C``
+           is a state.
+``breach`` use of force by ``C``'s leader against a state institutionally linked to ``i``
+           (relation at the ``FORCE_ANCHOR`` 0.8), halved every ``reciprocity_halflife`` years.
+``N``      non-response: ``1 - prod (1 - decay)`` over ``i``'s own earlier requests for assistance
+           that the organisation declined, halved every ``memory_halflife`` years.
+``E``      1 if ``i`` had left the organisation (or its predecessor) before.
+``M``      the market the tie opens: ``gdp_C / (gdp_C + gdp_i)`` (Maddison GDP).
+``U``      1 if ``i`` is in a union of two with the counterpart's leader (an organisation whose only
+           full members are the two, e.g. the Union of Belarus and Russia): the autonomy such a
+           state would keep by leaving the leader's alliance is already pooled.
+
+Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intentions`` with
+``power = cap_j / (cap_i + cap_j)``; ``proximity`` 1 if the two share a land border (COW Direct
+Contiguity, ``data/lenses/contiguity.yaml``) or ``j`` has forces based in ``i`` or a neighbour of
+``i`` (offensive capability), else ``distance_discount``; ``intentions`` the largest of the direct
+rivalry, the rivalry of an alliance leader with the other side (weighted by the alliance's defence
+clause), ``force_spillover`` times ``j``'s use of force against a third state (unless ``i`` and
+``j`` are allies: a defence treaty or organisation binds both), and the severity of transnational
+threats originating in ``j`` that reach ``i``.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -78,17 +116,60 @@ from detente.decisions.kinds import deciding_sides
 from detente.world.snapshot import fill_capability
 
 if TYPE_CHECKING:
-    from detente.decisions.question import Question
+    from detente.decisions.question import Episode, Question
     from detente.world import Snapshot
 
-__all__ = ["Features", "Tie", "WorldView", "question_features", "question_tie"]
+__all__ = [
+    "Features",
+    "Tie",
+    "WorldView",
+    "contiguous",
+    "question_features",
+    "question_tie",
+]
 
 ENGAGEMENT_BINDING = 0.25
 """Obligation of an engagement (consultation between institutions): the 'consult only' anchor."""
 GARRISON_DEFENCE = 0.5
 """Defence a foreign garrison gives its host: 'assist by means each party chooses'."""
+GARRISON_BINDING = 0.5
+"""Autonomy a foreign garrison takes from its host: the same grade as the defence it gives (a
+tripwire binds the host's territory, not its whole foreign policy; Morrow 1991's trade of autonomy
+for security at equal grades)."""
+FORCE_ANCHOR = 0.8
+"""Intensity at which the world's relations file codes force used ('confrontation with force used
+by one side against the other's partner or itself'): a relation at or above it is a use of force."""
+RESIDUAL_SUSPICION = 0.2
+"""The relations file's anchor for 'cooperative with residual suspicion': force is not at issue."""
+SECURITY_KINDS = frozenset(
+    {"alliance", "collective-security", "partnership", "forum", "regional", "union"}
+)
+"""Organisation kinds whose business is security (an economic community or commonwealth is judged
+on its own terms: no threat, defence or balancing term applies to a tie with it)."""
 _RIVAL_KINDS = ("rivalry", "territorial-dispute")
 _CUT_TIES = ("leave", "suspend", "freeze")
+_DEFENCE = ("collective-defence",)
+_BINDING = ("collective-defence", "consultation")
+_BLOC_TYPES = ("engagement", "alignment", "suspension")
+_GAIN_TYPES = ("engagement", "suspension")  # cooperation that pools the parties' means
+
+
+@functools.cache
+def _borders() -> dict[str, frozenset[str]]:
+    from detente.yamlio import package_data, read_yaml
+
+    data, _ = read_yaml(package_data("lenses", "contiguity.yaml"))
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for a, bs in data["borders"].items():
+        for b in bs:
+            pairs[a].add(b)
+            pairs[b].add(a)
+    return {k: frozenset(v) for k, v in pairs.items()}
+
+
+def contiguous(a: str, b: str) -> bool:
+    """Whether states ``a`` and ``b`` share a land border (COW Direct Contiguity type 1)."""
+    return b in _borders().get(a, frozenset())
 
 
 @dataclass(frozen=True)
@@ -103,7 +184,8 @@ class Tie:
 
 def question_tie(question: Question) -> Tie:
     """The tie of ``question`` (see the module docstring)."""
-    sign = -1 if question.type == "membership" and question.action in _CUT_TIES else 1
+    cut = question.type == "membership" and question.action in _CUT_TIES
+    sign = -1 if cut or question.type == "suspension" else 1
     return Tie(question.proposer, question.target, sign, question.type)
 
 
@@ -118,6 +200,7 @@ class Features:
     alone: bool
     kind: str
     s: float
+    sigma: float
     S: float
     H: float
     R: float
@@ -130,6 +213,30 @@ class Features:
     D: float
     Q: float
     X: float
+    V: float
+    gap: float
+    theta: float
+    omega: float
+    div: float
+    rho: float
+    breach: float
+    N: float
+    E: float
+    M: float
+    U: float
+
+
+def _ratio(a: float | None, b: float | None) -> float:
+    """``a / (a + b)``; 0.5 (no information on the balance) if either is unknown."""
+    if a is None or b is None:
+        return 0.5
+    return a / (a + b) if a + b > 0 else 0.5
+
+
+def _decay(age_days: float, halflife_years: float) -> float:
+    if halflife_years <= 0:
+        return 0.0 if age_days > 0 else 1.0
+    return float(math.exp(-math.log(2.0) * max(age_days, 0.0) / (365.25 * halflife_years)))
 
 
 class WorldView:
@@ -146,14 +253,22 @@ class WorldView:
             self.status[m.actor][m.org] = m.status
             if m.status == "member":
                 self.full[m.org].append(m.actor)
-        self._cap: dict[str, float] = {}
+        self._cap: dict[str, float | None] = {}
         self.fills: dict[str, str] = {}
         """Actor -> how its capability was filled, for every filled value the features read."""
         self.relations = [r for r in snap.relations() if r.kind in _RIVAL_KINDS]
+        self._rivals: dict[str, dict[str, float]] = defaultdict(dict)
+        for r in self.relations:
+            for x, y in ((r.a, r.b), (r.b, r.a)):
+                self._rivals[x][y] = max(self._rivals[x].get(y, 0.0), r.intensity)
         self.threats = snap.threats()
+        self._origins = {t.origin for t in self.threats}
         self.bases = snap.bases()
         self._clauses = snap.clauses()
         self.leaders = {org: self._leader_of(org) for org in self.orgs}
+        self._defence_orgs: dict[str, list[tuple[str, float]]] = {}
+        self._threat: dict[tuple[str, str], float] = {}
+        self._obligations: dict[tuple[str, tuple[str, ...]], float] = {}
 
     # -- parties ------------------------------------------------------------------------------
     def is_org(self, party: str) -> bool:
@@ -164,29 +279,63 @@ class WorldView:
             return sorted(self.full.get(party, []))
         return [party]
 
-    def cap(self, actor: str) -> float:
+    def known_cap(self, actor: str) -> float | None:
+        """Military expenditure (latest known year), ``None`` if unknown; an organisation's is
+        the sum of its members' with unknown members filled by the smallest known member."""
         if actor not in self._cap:
+            value: float | None
             if self.is_org(actor):
-                value = sum(self.cap(m) for m in self.members(actor))
+                caps = [self.known_cap(m) for m in self.members(actor)]
+                known = [c for c in caps if c is not None]
+                if not known:
+                    value = None
+                else:
+                    fill = min(known)
+                    value = sum(c if c is not None else fill for c in caps)
             else:
-                cv = fill_capability(self.snap, actor, "milex")
-                value = cv.value if cv is not None else 0.0  # 0 only if no figure is known at all
+                cv = fill_capability(self.snap, actor, "milex")  # the world's one fill rule
+                value = cv.value if cv is not None else None
                 if cv is None:
-                    self.fills[actor] = "milex unknown and no figure known to fill it: 0"
+                    self.fills[actor] = "milex unknown and no figure known to fill it"
                 elif cv.fill is not None:
                     self.fills[actor] = f"milex {cv.fill}"
             self._cap[actor] = value
         return self._cap[actor]
 
+    def cap(self, actor: str) -> float:
+        """Military expenditure for ordering leaders only: the filled figure, else the latest
+        figure ever known however old (who leads a body changes slowly), else 0."""
+        value = self.known_cap(actor)
+        if value is None and not self.is_org(actor):
+            known = [
+                (y, v)
+                for series in self.snap.capability_series
+                if series.actor == actor and series.measure == "milex"
+                for y, v in series.values.items()
+                if v is not None and y < self.snap.date.year
+            ]
+            value = max(known)[1] if known else None
+        return value if value is not None else 0.0
+
     def share(self, actor: str, party: str) -> float:
-        """``actor``'s share of ``party``'s expenditure (1 if it is the party, 0 if outside)."""
+        """``actor``'s share of ``party``'s expenditure (1 if it is the party, 0 if outside).
+
+        Members of unknown expenditure count with the party's smallest known member's value
+        (they are small states in this system); with nothing known, shares are equal.
+        """
         if actor == party:
             return 1.0
         members = self.members(party) if self.is_org(party) else []
         if actor not in members:
             return 0.0
-        total = sum(self.cap(m) for m in members)
-        return self.cap(actor) / total if total > 0 else 1.0 / len(members)
+        caps = {m: self.known_cap(m) for m in members}
+        known = [c for c in caps.values() if c is not None]
+        if not known or sum(known) <= 0:
+            return 1.0 / len(members)
+        fill = min(known)
+        total = sum(c if c is not None else fill for c in caps.values())
+        own = caps[actor]
+        return (own if own is not None else fill) / total
 
     def _leader_of(self, org: str) -> str | None:
         members = sorted(self.full.get(org, []))
@@ -196,6 +345,11 @@ class WorldView:
 
     def leader(self, party: str) -> str | None:
         return self.leaders.get(party) if self.is_org(party) else party
+
+    def security(self, party: str) -> bool:
+        """Whether ``party`` is a state or an organisation whose business is security."""
+        org = self.orgs.get(party)
+        return org is None or org.kind in SECURITY_KINDS
 
     # -- relations ----------------------------------------------------------------------------
     def _weight(self, end: str, party: str) -> float:
@@ -216,12 +370,7 @@ class WorldView:
         return best
 
     def direct_rivals(self, i: str) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for r in self.relations:
-            for x, y in ((r.a, r.b), (r.b, r.a)):
-                if x == i:
-                    out[y] = max(out.get(y, 0.0), r.intensity)
-        return out
+        return dict(self._rivals.get(i, {}))
 
     def presence(self, x: str, k: str) -> float:
         """1 if ``x`` has a base on ``k``'s soil or leads an organisation ``k`` takes part in."""
@@ -233,6 +382,89 @@ class WorldView:
             if self.leaders.get(org) == x and self.orgs[org].kind != "universal":
                 return 1.0
         return 0.0
+
+    # -- threats between states (Walt 1987) --------------------------------------------------
+    def defence_orgs(self, actor: str) -> list[tuple[str, float]]:
+        """``(org, obligation)`` of every organisation with a collective-defence clause of which
+        ``actor`` is a full member."""
+        if actor not in self._defence_orgs:
+            out = []
+            for org, status in self.status.get(actor, {}).items():
+                if status != "member":
+                    continue
+                ob = self.obligation(org, _DEFENCE)
+                if ob > 0:
+                    out.append((org, ob))
+            self._defence_orgs[actor] = out
+        return self._defence_orgs[actor]
+
+    def threat_candidates(self, i: str) -> set[str]:
+        """The states whose intentions towards ``i`` can be non-zero (the others pose no threat):
+        rivals of ``i`` and of its alliances' leaders, members of alliances led by a rival of
+        ``i``, users of force and origins of transnational threats."""
+        rivals = set(self._rivals.get(i, {}))
+        out = set(rivals) | self._origins
+        for org, _ in self.defence_orgs(i):
+            out |= set(self._rivals.get(self.leaders.get(org) or "", {}))
+        for org, lead in self.leaders.items():
+            if lead in rivals and self.obligation(org, _DEFENCE) > 0:
+                out |= set(self.full.get(org, []))
+        for x, rs in self._rivals.items():
+            if any(v >= FORCE_ANCHOR for v in rs.values()):
+                out.add(x)
+        return {z for z in out if z in self.snap.states}
+
+    def forces_near(self, j: str, i: str) -> bool:
+        """Whether ``j`` has forces based in ``i`` or in a state bordering ``i``."""
+        return any(
+            b.user == j and (b.host == i or contiguous(b.host, i)) and b.host != j
+            for b in self.bases
+        )
+
+    def intentions(self, i: str, j: str, force_spill: float) -> float:
+        """Aggressive intentions of ``j`` towards ``i`` on [0, 1] (see the module docstring)."""
+        best = self._rivals.get(i, {}).get(j, 0.0)
+        for org, ob in self.defence_orgs(i):  # my alliance's adversary
+            lead = self.leaders.get(org)
+            if lead not in (None, i, j):
+                best = max(best, ob * self._rivals.get(lead or "", {}).get(j, 0.0))
+        for org, ob in self.defence_orgs(j):  # an adversary's alliance leader is my rival
+            lead = self.leaders.get(org)
+            if lead not in (None, i, j) and i not in self.full.get(org, []):
+                best = max(best, ob * self._rivals.get(i, {}).get(lead or "", 0.0))
+        force = max(
+            (v for k, v in self._rivals.get(j, {}).items() if k != i and v >= FORCE_ANCHOR),
+            default=0.0,
+        )
+        if best == 0.0 and force == 0.0 and j not in self._origins:
+            return 0.0
+        if force > 0 and self.bilateral_defence(i, j) == 0:
+            # a state's force against a third state signals intentions to those it is not allied
+            # with; its own allies read it otherwise
+            best = max(best, force_spill * force)
+        for t in self.threats:  # transnational threats originating in j that reach i
+            if t.origin == j and self.exposure(i, t.exposed, 0.0) > 0:
+                best = max(best, t.severity)
+        return min(best, 1.0)
+
+    def threat(self, i: str, j: str, params: Any) -> float:
+        """``Theta(i, j)``: the threat state ``j`` poses to state ``i`` (Walt 1987)."""
+        key = (i, j)
+        if key not in self._threat:
+            if i == j or self.is_org(i) or self.is_org(j):
+                value = 0.0
+            else:
+                d0 = float(getattr(params, "distance_discount", 0.25))
+                spill = float(getattr(params, "force_spillover", 0.5))
+                intent = self.intentions(i, j, spill)
+                if intent > 0:
+                    power = _ratio(self.known_cap(j), self.known_cap(i))
+                    near = 1.0 if contiguous(i, j) or self.forces_near(j, i) else d0
+                    value = power * near * intent
+                else:
+                    value = 0.0
+            self._threat[key] = value
+        return self._threat[key]
 
     # -- threats ------------------------------------------------------------------------------
     def exposure(self, x: str, threat_exposed: list[str], presence_exposure: float) -> float:
@@ -259,9 +491,68 @@ class WorldView:
     # -- clauses ------------------------------------------------------------------------------
     def obligation(self, org: str, kinds: tuple[str, ...]) -> float:
         # the organisation's own clauses and those it inherits (the CSTO keeps the CST's treaty)
-        return max(
-            (c.obligation for c in self.snap.clauses(org=org) if c.kind in kinds), default=0.0
-        )
+        key = (org, kinds)
+        if key not in self._obligations:
+            self._obligations[key] = max(
+                (c.obligation for c in self.snap.clauses(org=org) if c.kind in kinds), default=0.0
+            )
+        return self._obligations[key]
+
+    def bilateral_defence(self, i: str, j: str | None) -> float:
+        """Strongest collective-defence obligation binding ``i`` and ``j`` outside any one
+        organisation's treaty: a bilateral treaty (an agreement whose parties include both) or
+        another organisation both belong to in full (e.g. a union of two states)."""
+        if j is None or j == i:
+            return 0.0
+        best = 0.0
+        for a in self.snap.agreements:
+            if a.org is not None or not {i, j} <= set(a.parties):
+                continue
+            if a.ended is not None and a.ended < self.snap.date:
+                continue
+            for c in a.clauses:
+                if c.kind not in _DEFENCE:
+                    continue
+                versions = [v for v in c.versions if v.from_ < self.snap.date]
+                if versions:
+                    best = max(best, versions[-1].obligation)
+        for org, ob in self.defence_orgs(i):
+            if j in self.full.get(org, []):
+                best = max(best, ob)
+        return best
+
+    def backing(self, lead: str, m: str, org: str) -> float:
+        """How far ``lead`` is committed to defend ``m`` outside ``org``: a bilateral defence
+        treaty or another defence organisation of both, or ``GARRISON_DEFENCE`` for its forces
+        based in ``m``."""
+        lineage = set(self.snap.lineage(org))
+        best = 0.0
+        for a in self.snap.agreements:
+            if a.org is not None or not {lead, m} <= set(a.parties):
+                continue
+            if a.ended is not None and a.ended < self.snap.date:
+                continue
+            for c in a.clauses:
+                versions = [v for v in c.versions if v.from_ < self.snap.date]
+                if c.kind in _DEFENCE and versions:
+                    best = max(best, versions[-1].obligation)
+        for o, ob in self.defence_orgs(m):
+            if o not in lineage and lead in self.full.get(o, []):
+                best = max(best, ob)
+        if any(b.user == lead and b.host == m for b in self.bases):
+            best = max(best, GARRISON_DEFENCE)
+        return best
+
+    def union_with(self, i: str, lead: str | None) -> float:
+        """1 if ``i`` and ``lead`` are the only full members of an organisation (a union of two
+        states such as Belarus and Russia's), else 0."""
+        if lead is None or lead == i:
+            return 0.0
+        for org, members in self.full.items():
+            kind = self.orgs[org].kind if org in self.orgs else "universal"
+            if kind != "universal" and sorted(members) == sorted({i, lead}):
+                return 1.0
+        return 0.0
 
     def invoked(self, ref: str | None) -> float | None:
         """Obligation of the clause ``agreement/clause`` in force on the day (``None``: unknown)."""
@@ -277,22 +568,76 @@ class WorldView:
         status = self.status.get(actor, {}).get(org)
         return status is not None and status != "observer"
 
+    # -- memory -------------------------------------------------------------------------------
+    def earlier_exit(self, i: str, org: str) -> bool:
+        """Whether ``i`` had left ``org`` (or a predecessor) before the snapshot's date."""
+        lineage = set(self.snap.lineage(org))
+        mine = [m for m in self.snap.memberships_ if m.actor == i and m.org in lineage]
+        for m in mine:
+            if m.end is None or m.end >= self.snap.date or m.status != "member":
+                continue
+            # a membership carried over into the successor organisation is no exit
+            carried = any(
+                n is not m and n.start <= m.end and (n.end is None or n.end > m.end) for n in mine
+            )
+            if not carried:
+                return True
+        return False
 
-_DEFENCE = ("collective-defence",)
-_BINDING = ("collective-defence", "consultation")
+    def breach(self, i: str, p: str, c: str, halflife: float) -> float:
+        """Use of force by ``c`` (or its leader) against a state institutionally linked to
+        ``i``, discounted by its age (see the module docstring)."""
+        offender = self.leader(c)
+        if offender is None or offender == i:
+            return 0.0
+        mine = {
+            o
+            for o in self.status.get(i, {})
+            if self.takes_part(i, o) and o not in (c,) and self.orgs[o].kind != "universal"
+        }
+        best = 0.0
+        for r in self.relations:
+            if r.intensity < FORCE_ANCHOR or offender not in (r.a, r.b):
+                continue
+            victim = r.b if r.a == offender else r.a
+            if victim == i or (victim in self.members(p) and p != i):
+                linked = True
+            else:
+                linked = any(self.takes_part(victim, o) for o in mine)
+            if not linked:
+                continue
+            age = (self.snap.date - r.start).days
+            best = max(best, r.intensity * _decay(age, halflife))
+        return best
 
 
-def _shared_threat(view: WorldView, i: str, c: str, presence_exposure: float) -> float:
+def nonresponse(
+    i: str, org: str, view: WorldView, history: Sequence[Episode], halflife: float, skip: str
+) -> float:
+    """``N``: how far ``org`` failed ``i``'s own earlier requests for assistance (declined
+    requests, each discounted by its age): ``1 - prod_e (1 - decay_e)``."""
+    lineage = set(view.snap.lineage(org))
+    keep = 1.0
+    for e in history:
+        if e.id == skip or e.type != "assistance" or e.proposer != i or e.target not in lineage:
+            continue
+        if e.date >= view.snap.date or e.yes_happened:
+            continue
+        keep *= 1.0 - _decay((view.snap.date - e.date).days, halflife)
+    return 1.0 - keep
+
+
+def _shared_threat(
+    view: WorldView, i: str, c: str, presence_exposure: float, kind: str = ""
+) -> float:
+    if kind in ("alignment", "suspension"):
+        return 0.0  # following a vote or keeping an arms treaty is no joint action on a threat
     keep = 1.0
     for t in view.threats:
         e_i = view.exposure(i, t.exposed, presence_exposure)
         e_c = view.party_exposure(c, t.exposed, presence_exposure)
         keep *= 1.0 - t.severity * e_i * e_c
     return 1.0 - keep
-
-
-def _ratio(a: float, b: float) -> float:
-    return a / (a + b) if a + b > 0 else 0.5
 
 
 def _others(view: WorldView, party: str, *exclude: str) -> list[str]:
@@ -337,26 +682,60 @@ def _ties(view: WorldView, i: str, p: str, c: str, saturation: float) -> float:
     return total / wsum
 
 
-def _standing_obligation(view: WorldView, i: str, c: str) -> float:
-    members = set(view.members(c))
-    best = view.obligation(c, _BINDING) if view.is_org(c) and i in members else 0.0
-    for org in view.status.get(i, {}):
-        if view.status[i][org] != "member" or org == c or not members:
-            continue
-        if members <= set(view.members(org)):
-            best = max(best, view.obligation(org, _BINDING))
-    return best
+def _redundancy(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
+    """``rho``: for a tie between two organisations, the expenditure-weighted share of ``c``'s
+    members that already meet ``i`` in a partnership or forum (EAPC, PfP, NRC, OSCE)."""
+    if tie.kind not in _BLOC_TYPES or not (view.is_org(p) and view.is_org(c)):
+        return 0.0
+    venues = [
+        o
+        for o in view.status.get(i, {})
+        if view.takes_part(i, o)
+        and o not in (p, c)
+        and view.orgs[o].kind in ("partnership", "forum", "regional")
+    ]
+    members = [m for m in view.members(c) if m != i]
+    if not members or not venues:
+        return 0.0
+    reached = sum(view.share(m, c) for m in members if any(view.takes_part(m, o) for o in venues))
+    total = sum(view.share(m, c) for m in members) or 1.0
+    return reached / total
+
+
+def _own_obligation(
+    view: WorldView, i: str, tie: Tie, p: str, c: str, invoked: float | None
+) -> float:
+    """Obligation of the tie's own organisation that binds ``i`` (never another treaty's)."""
+    if tie.kind == "assistance" and view.is_org(tie.b):
+        # a request is made under one clause of the organisation asked: that clause binds its
+        # members to the requester (a consultation article promises less than a defence article)
+        if {i, tie.a} <= set(view.members(tie.b)):
+            return invoked if invoked is not None else view.obligation(tie.b, _BINDING)
+        return 0.0
+    if view.is_org(c) and i in view.members(c):
+        return view.obligation(c, _BINDING)
+    if tie.kind in _BLOC_TYPES and view.security(c):
+        # an engagement between parties already bound by a common security organisation
+        members = set(view.members(c))
+        best = 0.0
+        for org in view.status.get(i, {}):
+            if view.status[i][org] != "member" or org in (c, p) or not members:
+                continue
+            if view.orgs[org].kind in SECURITY_KINDS and members <= set(view.members(org)):
+                best = max(best, view.obligation(org, _BINDING))
+        return best
+    return 0.0
 
 
 def _binding(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
     if p != i:
         return 0.0
-    if tie.kind == "engagement":
+    if tie.kind in _BLOC_TYPES:
         return ENGAGEMENT_BINDING
-    if tie.kind == "membership" and view.is_org(c):
+    if tie.kind in ("membership", "force") and view.is_org(c):
         return view.obligation(c, _BINDING) or ENGAGEMENT_BINDING
     if tie.kind == "basing" and i == tie.b:
-        return 1.0
+        return GARRISON_BINDING
     return 0.0
 
 
@@ -365,15 +744,96 @@ def _defence(view: WorldView, i: str, tie: Tie, p: str, c: str, invoked: float |
         return GARRISON_DEFENCE if i == tie.b else 0.0
     if tie.kind == "assistance" and invoked is not None:
         return invoked
-    if tie.kind in ("membership", "assistance"):
+    if tie.kind == "alignment":
+        # following a leader keeps the alignment that protects me (Snyder 1984: abandonment)
+        return view.bilateral_defence(i, view.leader(c)) if p == i else 0.0
+    if tie.kind in ("membership", "assistance", "force"):
         org = c if view.is_org(c) else p
-        return view.obligation(org, _DEFENCE) if view.is_org(org) else 0.0
+        own = view.obligation(org, _DEFENCE) if view.is_org(org) else 0.0
+        if tie.kind in ("membership", "force") and p == i:
+            # alignment with the organisation's leader (Snyder 1984): a bilateral alliance with it
+            # is at stake when a member defects from its alliance
+            own = max(own, view.bilateral_defence(i, view.leader(org)))
+        return own
     return 0.0
 
 
-def _outside_threat(view: WorldView, i: str, c: str) -> float:
-    inside = set(view.members(c)) | {c}
-    return max((v for q, v in view.direct_rivals(i).items() if q not in inside), default=0.0)
+def _outside_threat(view: WorldView, i: str, c: str, params: Any) -> float:
+    """``X``: the greatest threat to ``i`` from a state outside ``c`` (Walt 1987)."""
+    if view.is_org(i):
+        return 0.0
+    inside = set(view.members(c)) | {c, i}
+    return max(
+        (view.threat(i, z, params) for z in view.threat_candidates(i) if z not in inside),
+        default=0.0,
+    )
+
+
+def _gain(view: WorldView, x: str, partner: str) -> float:
+    """A party's gain from a tie: what the partner's means add to its own (0.5 if unknown)."""
+    return _ratio(view.known_cap(partner), view.known_cap(x))
+
+
+def _depth(view: WorldView, tie: Tie, c: str, p: str) -> float:
+    """How much a tie delivers, on the clause-obligation scale: consultation (0.25) for a
+    bloc-level tie, the organisation's strongest clause for membership or a joint force, a
+    garrison's grade for basing, the defence clause for assistance."""
+    if tie.kind in _BLOC_TYPES:
+        return ENGAGEMENT_BINDING
+    org = c if view.is_org(c) else p
+    if tie.kind == "basing":
+        return GARRISON_DEFENCE
+    return view.obligation(org, _BINDING) if view.is_org(org) else 0.0
+
+
+def _relative_gap(view: WorldView, i: str, p: str, c: str, depth: float) -> float:
+    """Powell-weighted gap in gains of ``i``'s strongest rival among ``c``'s parties."""
+    if view.is_org(i):
+        return 0.0
+    own = depth * _gain(view, i, c)
+    best = 0.0
+    for j in {*view.members(c), c} - {i}:
+        r = view.rivalry(i, j) if view.is_org(j) else view.direct_rivals(i).get(j, 0.0)
+        force = min(1.0, max(0.0, (r - RESIDUAL_SUSPICION) / (FORCE_ANCHOR - RESIDUAL_SUSPICION)))
+        if force <= 0:
+            continue
+        theirs = depth * _gain(view, j, p)
+        best = max(best, force * max(0.0, theirs - own))
+    return best
+
+
+def _bandwagon(view: WorldView, i: str, lead: str | None, params: Any) -> float:
+    """``omega``: propensity of a weak state next to a threatening power to bandwagon with it
+    rather than balance: weakness beyond ``bandwagon_power``, contiguity, and no alternative
+    (no partnership or alliance led by a rival of the threat)."""
+    if lead is None or lead == i or view.is_org(i):
+        return 0.0
+    threshold = float(getattr(params, "bandwagon_power", 0.9))
+    power = _ratio(view.known_cap(lead), view.known_cap(i))
+    if power <= threshold or not contiguous(i, lead):
+        return 0.0
+    for org in view.status.get(i, {}):
+        other = view.leaders.get(org)
+        rival_led = other and other != lead and view.direct_rivals(other).get(lead, 0.0) > 0
+        if rival_led and view.takes_part(i, org):
+            return 0.0
+    return (power - threshold) / (1.0 - threshold)
+
+
+def _market(view: WorldView, i: str, c: str) -> float:
+    """``M``: the market the tie opens to ``i``, ``gdp_C / (gdp_C + gdp_i)`` (0.5 if unknown)."""
+    if view.is_org(i) or c == i:
+        return 0.0
+
+    def gdp(x: str) -> float | None:
+        if view.is_org(x):
+            vals = [gdp(m) for m in view.members(x) if m != i]
+            known = [v for v in vals if v is not None]
+            return sum(known) if known else None
+        cv = view.snap.capability(x, "gdp")
+        return cv.value if cv is not None else None
+
+    return _ratio(gdp(c), gdp(i))
 
 
 def _party_of(view: WorldView, i: str, tie: Tie) -> tuple[str, str]:
@@ -388,15 +848,6 @@ def _party_of(view: WorldView, i: str, tie: Tie) -> tuple[str, str]:
     return tie.b, tie.a
 
 
-def _obligation(view: WorldView, i: str, tie: Tie, c: str, invoked: float | None) -> float:
-    # A request for assistance is made under one clause: that clause is what binds the members
-    # to the requester (a consultation article promises less than a defence article).
-    org_members = view.members(tie.b) if view.is_org(tie.b) else []
-    if tie.kind == "assistance" and invoked is not None and {i, tie.a} <= set(org_members):
-        return invoked
-    return _standing_obligation(view, i, c)
-
-
 def actor_features(
     view: WorldView,
     i: str,
@@ -405,16 +856,39 @@ def actor_features(
     decider: bool,
     params: Any,
     invoked: float | None = None,
+    history: Sequence[Episode] = (),
+    skip: str = "",
 ) -> Features:
-    """The :class:`Features` of actor ``i`` for ``tie`` (``params`` supplies
-    ``presence_exposure`` and ``ties_saturation``; ``invoked`` is the obligation of the clause an
-    assistance request invokes, if known)."""
+    """The :class:`Features` of actor ``i`` for ``tie`` (``params`` supplies the feature
+    parameters such as ``presence_exposure``; ``invoked`` is the obligation of the clause an
+    assistance request invokes, if known; ``history`` the recorded episodes a lens may remember,
+    of which only those dated before the snapshot count and ``skip`` never does)."""
     p, c = _party_of(view, i, tie)
     presence_exposure = float(getattr(params, "presence_exposure", 0.5))
     saturation = float(getattr(params, "ties_saturation", 3.0))
+    memory = float(getattr(params, "memory_halflife", 5.0))
+    reciprocity = float(getattr(params, "reciprocity_halflife", 1.0))
     gain, loss = _influence(view, i, p, c)
     lead_c = view.leader(c)
-    dominance = 0.0 if lead_c in (None, i) else _ratio(view.cap(lead_c or c), view.cap(i))
+    dominance = (
+        0.0 if lead_c in (None, i) else _ratio(view.known_cap(lead_c or c), view.known_cap(i))
+    )
+    sigma = 1.0 if view.security(c) and view.security(p) else 0.0
+    org = c if view.is_org(c) else p
+    n = 0.0
+    if tie.kind in ("membership", "assistance", "force") and view.is_org(org):
+        n = nonresponse(i, org, view, history, memory, skip)
+    exited = 1.0 if tie.kind == "membership" and view.is_org(c) and view.earlier_exit(i, c) else 0.0
+    theta = view.threat(i, lead_c, params) if lead_c not in (None, i) else 0.0
+    if view.is_org(c) and lead_c not in (None, i):
+        # a coalition threatens: the leader backs a member that threatens me (Walt 1987)
+        for m in view.members(c):
+            if m not in (i, lead_c):
+                backing = view.backing(lead_c or "", m, c)
+                if backing > 0:
+                    theta = max(theta, backing * view.threat(i, m, params))
+    rival_lead = view.direct_rivals(i).get(lead_c or "", 0.0)
+    depth = _depth(view, tie, c, p)
     return Features(
         actor=i,
         party=p,
@@ -423,18 +897,30 @@ def actor_features(
         alone=p == i,
         kind=tie.kind,
         s=float(tie.sign),
-        S=_shared_threat(view, i, c, presence_exposure),
-        H=_ratio(view.cap(c), view.cap(i)) if c != i else 0.0,
+        sigma=sigma,
+        S=_shared_threat(view, i, c, presence_exposure, tie.kind),
+        H=_ratio(view.known_cap(c), view.known_cap(i)) if c != i else 0.0,
         R=view.rivalry(i, c),
         F=1.0 if not view.is_org(c) else view.obligation(c, _DEFENCE),
         G_plus=gain,
         G_minus=loss,
         T=_ties(view, i, p, c, saturation),
-        O=_obligation(view, i, tie, c, invoked),
+        O=_own_obligation(view, i, tie, p, c, invoked),
         B=_binding(view, i, tie, p, c),
         D=dominance,
         Q=_defence(view, i, tie, p, c, invoked),
-        X=_outside_threat(view, i, c),
+        X=_outside_threat(view, i, c, params),
+        V=depth * _gain(view, i, c) if tie.kind in _GAIN_TYPES and not view.is_org(i) else 0.0,
+        gap=_relative_gap(view, i, p, c, depth),
+        theta=theta,
+        omega=_bandwagon(view, i, lead_c, params) if theta > 0 else 0.0,
+        div=max(rival_lead, theta),
+        rho=_redundancy(view, i, tie, p, c),
+        breach=view.breach(i, p, c, reciprocity) if tie.kind in _BLOC_TYPES else 0.0,
+        N=n,
+        E=exited,
+        M=_market(view, i, c),
+        U=view.union_with(i, lead_c) if tie.kind in ("membership", "force", "alignment") else 0.0,
     )
 
 
@@ -453,18 +939,37 @@ def stakeholders(view: WorldView, question: Question) -> tuple[list[str], set[st
 
 
 def question_features(
-    snap: Snapshot, question: Question, params: Any, notes: list[str] | None = None
+    snap: Snapshot,
+    question: Question,
+    params: Any,
+    notes: list[str] | None = None,
+    history: Sequence[Episode] | None = None,
 ) -> list[Features]:
     """Features of every stakeholder of ``question`` as of ``snap``: deciders first.
 
     ``notes``, if given, receives one line per filled input value the features read.
+    ``history`` is the record of past decisions the memory features read (default: the built-in
+    episodes); only episodes dated before ``snap`` count, and never ``question`` itself.
     """
+    if history is None:
+        from detente.decisions.episodes import builtin_episodes
+
+        history = builtin_episodes()
     view = WorldView(snap)
     tie = question_tie(question)
     actors, deciders = stakeholders(view, question)
     invoked = view.invoked(question.clause) if tie.kind == "assistance" else None
     feats = [
-        actor_features(view, a, tie, decider=a in deciders, params=params, invoked=invoked)
+        actor_features(
+            view,
+            a,
+            tie,
+            decider=a in deciders,
+            params=params,
+            invoked=invoked,
+            history=history,
+            skip=question.id,
+        )
         for a in actors
     ]
     if notes is not None:

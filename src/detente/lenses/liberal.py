@@ -1,32 +1,35 @@
-"""The liberal-institutionalist lens: absolute gains from shared threats and institutions.
+"""The liberal-institutionalist lens: absolute gains, iterated cooperation and reciprocity.
 
 Liberal institutionalists hold that states cooperate when they share interests, above all when
 they face common problems, and that institutions make cooperation easier: they lengthen the
-shadow of the future, link issues, make commitments credible and cut transaction costs (Keohane
-1984; Axelrod & Keohane 1985). States value their own gains, not the gap between theirs and
-their partner's. Conflict of interest still matters, as the risk that a partner defects (Oye
-1985), and binding commitments carry sovereignty costs (Abbott & Snidal 2000). The FFI report
-names the threats from Afghanistan (terrorism, drugs, instability) as the liberal case for
-NATO-CSTO cooperation (``ffi-2007``).
+shadow of the future, link issues and make commitments credible (Keohane 1984; Axelrod & Keohane
+1985). States value their own gains, not the gap between theirs and their partner's. Cooperation
+is conditional: a partner's defection is answered in kind for a time (reciprocity, Axelrod &
+Keohane 1985), and where an institution already serves the purpose a new one adds little
+(nested institutions; the US argued in 2009 that the EAPC was "the proper venue" for the CSTO's
+members, ``kucera-2010``). Conflict of interest still matters as the risk that a partner defects
+(Oye 1985), binding commitments carry sovereignty costs (Abbott & Snidal 2000), and an economic
+community is judged on the gains of trade, not on security (Keohane & Nye 1977).
 
 Terms (contribution to ``U(yes) - U(no)``; symbols from :mod:`detente.lenses.features`):
 
-==================== =============================================== ===============================
-term                 formula                                         source
-==================== =============================================== ===============================
-shared_threat        ``s * threat_weight * S``                       Keohane 1984; Axelrod &
-                                                                     Keohane 1985
-institutional_ties   ``s * ties_weight * S * T``                     Keohane 1984; Axelrod &
-                                                                     Keohane 1985
-commitment           ``s * commitment_weight * O``                   Keohane 1984; Chayes & Chayes
-                                                                     1993
-defection_risk       ``-s * defection_weight * R``                   Oye 1985; Axelrod & Keohane
-                                                                     1985
-sovereignty_cost     ``-s * sovereignty_weight * B``                 Abbott & Snidal 2000
-==================== =============================================== ===============================
+==================== ==================================================== =======================
+term                 formula                                              source
+==================== ==================================================== =======================
+shared_threat        ``s * threat_weight * sigma * S``                    Keohane 1984
+iterated_gains       ``s * ties_weight * sigma * S * T``                  Axelrod & Keohane 1985
+redundancy           ``-s * redundancy_weight * sigma * rho * S * (1+T)`` Keohane 1984; kucera-2010
+reciprocity          ``-s * reciprocity_weight * breach * (sigma S (1+T) + O)`` Axelrod & Keohane
+                                                                          1985
+commitment           ``s * commitment_weight * O * (1 - N) * (1 - e E)``  Keohane 1984; Chayes &
+                                                                          Chayes 1993
+market_access        ``s * market_weight * (1 - sigma) * M``              Keohane & Nye 1977
+defection_risk       ``-s * defection_weight * R``                        Oye 1985
+sovereignty_cost     ``-s * sovereignty_weight * B``                      Abbott & Snidal 2000
+==================== ==================================================== =======================
 
-How the defaults were set: see ``docs/lenses.md`` (a priori, 1 for the core mechanisms and 0.5 for
-the qualifications; never fitted to the episodes).
+``e`` is ``exit_weight``. Defaults were set a priori (1 for the core mechanisms, 0.5 for the
+qualifications; see ``docs/lenses.md``), never fitted to the episodes.
 """
 
 from __future__ import annotations
@@ -51,13 +54,50 @@ class LiberalParams(AcceptanceParams):
     ties_weight: float = param(
         1.0,
         "weight of the extra gain that existing institutional ties let the parties realise from "
-        "their shared threats (core: 1)",
+        "their shared threats (iterated cooperation; core: 1)",
         "Axelrod & Keohane 1985 (shadow of the future); Keohane 1984",
+    )
+    redundancy_weight: float = param(
+        1.0,
+        "share of a new bloc-to-bloc tie's gains already delivered by existing venues (core: 1)",
+        "Keohane 1984 (nested institutions); kucera-2010 (the EAPC as the proper venue)",
+        high=1.0,
+    )
+    reciprocity_weight: float = param(
+        1.0,
+        "weight of answering a partner's use of force against a state linked to me (core: 1)",
+        "Axelrod & Keohane 1985 (reciprocity, tit for tat)",
+    )
+    reciprocity_halflife: float = param(
+        1.0,
+        "years over which a breach's weight halves: one round of the iterated game, the annual "
+        "cycle of summits and ministerial reviews",
+        "Axelrod 1984 (tit for tat forgives after punishing); modelling assumption",
+        low=0.0,
+        high=50.0,
     )
     commitment_weight: float = param(
         1.0,
-        "weight of a standing treaty obligation between the parties (core: 1)",
+        "weight of a standing obligation of the tie's own organisation (core: 1)",
         "Keohane 1984 (reputation); Chayes & Chayes 1993",
+    )
+    memory_halflife: float = param(
+        5.0,
+        "years over which an organisation's failure to answer my request halves in weight",
+        "Crescenzi 2007 (reputations decay); modelling assumption",
+        low=0.0,
+        high=50.0,
+    )
+    exit_weight: float = param(
+        0.5,
+        "share of a commitment's reputational value already spent by an earlier exit",
+        "Détente modelling assumption (reputation; Keohane 1984)",
+        high=1.0,
+    )
+    market_weight: float = param(
+        1.0,
+        "weight of the market an economic community opens (core for economic ties: 1)",
+        "Keohane & Nye 1977 (interdependence)",
     )
     defection_weight: float = param(
         0.5,
@@ -85,17 +125,32 @@ class LiberalParams(AcceptanceParams):
 
 
 def _shared_threat(f: Features, p: LiberalParams) -> float:
-    return f.s * p.threat_weight * f.S
+    return f.s * p.threat_weight * f.sigma * f.S
 
 
-def _institutional_ties(f: Features, p: LiberalParams) -> float:
+def _iterated_gains(f: Features, p: LiberalParams) -> float:
     # Institutions help states realise common interests; they do not create them (Keohane 1984,
     # ch. 6): the term scales the shared-threat gain by the density of shared institutions.
-    return f.s * p.ties_weight * f.S * f.T
+    return f.s * p.ties_weight * f.sigma * f.S * f.T
+
+
+def _redundancy(f: Features, p: LiberalParams) -> float:
+    return -f.s * p.redundancy_weight * f.sigma * f.rho * f.S * (1.0 + f.T)
+
+
+def _reciprocity(f: Features, p: LiberalParams) -> float:
+    # Tit for tat answers a defection by withholding the cooperative move, whatever its value
+    # (Axelrod 1984): the breach suspends that share of the gains the tie would bring.
+    gains = f.sigma * f.S * (1.0 + f.T) + f.O
+    return -f.s * p.reciprocity_weight * min(1.0, f.breach) * gains
 
 
 def _commitment(f: Features, p: LiberalParams) -> float:
-    return f.s * p.commitment_weight * f.O
+    return f.s * p.commitment_weight * f.O * (1.0 - f.N) * (1.0 - p.exit_weight * f.E)
+
+
+def _market_access(f: Features, p: LiberalParams) -> float:
+    return f.s * p.market_weight * (1.0 - f.sigma) * f.M
 
 
 def _defection_risk(f: Features, p: LiberalParams) -> float:
@@ -109,23 +164,47 @@ def _sovereignty_cost(f: Features, p: LiberalParams) -> float:
 TERMS = (
     Term(
         "shared_threat",
-        "s * threat_weight * S: both sides face the same transnational threats and gain in "
-        "absolute terms by meeting them together",
+        "s * threat_weight * sigma * S: both sides face the same transnational threats and gain "
+        "in absolute terms by meeting them together",
         "Keohane 1984; Axelrod & Keohane 1985",
         _shared_threat,
     ),
     Term(
-        "institutional_ties",
-        "s * ties_weight * S * T: shared institutions make the common gain easier to realise "
-        "(longer shadow of the future, lower transaction costs)",
-        "Keohane 1984; Axelrod & Keohane 1985",
-        _institutional_ties,
+        "iterated_gains",
+        "s * ties_weight * sigma * S * T: shared institutions make the common gain easier to "
+        "realise (a longer shadow of the future)",
+        "Axelrod & Keohane 1985; Keohane 1984",
+        _iterated_gains,
+    ),
+    Term(
+        "redundancy",
+        "-s * redundancy_weight * sigma * rho * S * (1 + T): existing venues already reach the "
+        "counterpart's members, so a new bloc-to-bloc tie adds little",
+        "Keohane 1984 (nested institutions); kucera-2010",
+        _redundancy,
+    ),
+    Term(
+        "reciprocity",
+        "-s * reciprocity_weight * breach * (sigma * S * (1 + T) + O): the counterpart's recent "
+        "use of force against a state linked to me suspends that share of the cooperation's "
+        "gains, for a time (tit for tat)",
+        "Axelrod & Keohane 1985",
+        _reciprocity,
     ),
     Term(
         "commitment",
-        "s * commitment_weight * O: a standing obligation is honoured for the sake of reputation",
+        "s * commitment_weight * O * (1 - N) * (1 - exit_weight * E): a standing obligation of the "
+        "tie's own organisation is honoured for reputation's sake, less so once the organisation "
+        "failed me or I left it before",
         "Keohane 1984; Chayes & Chayes 1993",
         _commitment,
+    ),
+    Term(
+        "market_access",
+        "s * market_weight * (1 - sigma) * M: an economic community is valued for the market it "
+        "opens",
+        "Keohane & Nye 1977",
+        _market_access,
     ),
     Term(
         "defection_risk",
@@ -143,7 +222,7 @@ TERMS = (
 
 LIBERAL = TermLens(
     name="liberal",
-    description="absolute gains from shared threats, institutions and commitments",
+    description="absolute gains, iterated cooperation, reciprocity, redundancy and commitments",
     params=LiberalParams(),
     terms=TERMS,
 )

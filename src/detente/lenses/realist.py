@@ -1,29 +1,35 @@
-"""The realist lens: relative gains, balance of threat, and the contest for influence.
+"""The realist lens: relative gains, balance of threat, alliance security against autonomy.
 
 Realists grant that cooperation yields absolute gains but hold that, in anarchy, states also ask
-who gains more, because today's partner's gains can become tomorrow's military advantage (Grieco
-1988). How much that weighs depends on rivalry and on whether force is thinkable (Powell 1991) and
-on how few and how large the players are (Snidal 1991). States align against threats, not power
-as such (Walt 1987), trade autonomy for security in asymmetric alliances (Morrow 1991), and compete
-for influence over third states: the FFI report reads NATO's refusal of the CSTO's offers as a
-zero-sum contest for Central Asia (``ffi-2007``), the reading of the US cables of 2009
-(``kucera-2010``).
+who gains more, because a rival's gains can become tomorrow's military advantage (Grieco 1988:
+``U = V - k * max(0, W - V)``, only the side that gains less pays; ``own_gain`` is ``V`` and
+``relative_gains`` the penalty). How much the gap weighs depends
+on whether force between the two is at issue (Powell 1991). States balance against threats, not
+power as such: a state's threat grows with its aggregate power, proximity, offensive capability
+and aggressive intentions; weak, isolated states next to a great power may bandwagon instead
+(Walt 1987). Alliances trade autonomy for security, most of all for the weak partner of an
+asymmetric alliance (Snyder 1984; Morrow 1991), and the great powers compete for influence over
+third states (``ffi-2007``; ``kucera-2010``).
 
 Terms (contribution to ``U(yes) - U(no)``; symbols from :mod:`detente.lenses.features`):
 
-==================== =============================================== ===============================
-term                 formula                                         source
-==================== =============================================== ===============================
-threat_balancing     ``s * threat_weight * S * H``                   Walt 1987
-relative_gains       ``-s * rivalry_weight * R * (f0 + (1-f0) * F)`` Grieco 1988; Powell 1991;
-                                                                     Snidal 1991
-influence            ``s * influence_weight * (G+ - G-)``            ffi-2007; Cooley 2012
-alliance_security    ``s * security_weight * Q * X * H``             Walt 1987; Snyder 1984
-autonomy_cost        ``-s * autonomy_weight * B * D``                Morrow 1991; Waltz 1979
-==================== =============================================== ===============================
+==================== ======================================================= ====================
+term                 formula                                                 source
+==================== ======================================================= ====================
+own_gain             ``s * gain_weight * V``                                 Grieco 1988
+relative_gains       ``-s * rivalry_weight * gap``                           Grieco 1988; Powell
+                                                                             1991
+balance_of_threat    ``-s * threat_weight * sigma * theta * (1 - 2 omega)``  Walt 1987
+alliance_security    ``s * security_weight * sigma * Q * (1 - N) * X * H``   Walt 1987; Snyder
+                                                                             1984
+autonomy_cost        ``-s * autonomy_weight * B * D * (a0 + (1 - a0) div')``  Morrow 1991
+                     ``* (1 - U)``
+influence            ``s * influence_weight * (G+ - G-)``                    ffi-2007; Cooley 2012
+==================== ======================================================= ====================
 
-``f0`` is ``force_floor``. How the defaults were set: see ``docs/lenses.md`` (a priori, 1 for a
-lens's core mechanisms and 0.5 for the qualifications; never fitted to the episodes).
+``a0`` is ``autonomy_floor``; ``div' = max(div, exit_weight * E)``. Defaults were set before any
+backtest from the literature's qualitative ranking (1 for a theory's core mechanism, 0.5 for a
+qualification; see ``docs/lenses.md``), never fitted to the episodes.
 """
 
 from __future__ import annotations
@@ -40,21 +46,36 @@ __all__ = ["REALIST", "RealistParams"]
 class RealistParams(AcceptanceParams):
     """Parameters of the realist lens (every one documented with its source)."""
 
-    threat_weight: float = param(
+    gain_weight: float = param(
         1.0,
-        "weight of balancing a shared external threat with a capable partner (core: 1)",
-        "Walt 1987, The Origins of Alliances",
+        "weight of the absolute gain V a tie brings (Grieco's realists value it too; core: 1)",
+        "Grieco 1988",
     )
     rivalry_weight: float = param(
         1.0,
-        "Grieco's coefficient k of sensitivity to gaps in gains, per unit of rivalry (core: 1)",
-        "Grieco 1988; Powell 1991; Snidal 1991",
+        "Grieco's coefficient k of sensitivity to a rival's larger gain (core: 1)",
+        "Grieco 1988; Powell 1991",
     )
-    force_floor: float = param(
+    threat_weight: float = param(
+        1.0,
+        "weight of balancing against the state that threatens me most (core: 1)",
+        "Walt 1987, The Origins of Alliances",
+    )
+    security_weight: float = param(
+        1.0,
+        "weight of the defence a tie gives against threats outside it (core: 1)",
+        "Walt 1987; Snyder 1984 (alliance security dilemma)",
+    )
+    autonomy_weight: float = param(
         0.5,
-        "share of the relative-gains concern that remains when the counterpart cannot turn gains "
-        "into force (no collective-defence clause); 1 = force does not matter",
-        "Powell 1991 (relative gains matter where force is at issue)",
+        "weight of the autonomy a state gives up to a dominant partner (a qualification)",
+        "Morrow 1991 (autonomy-security trade-off)",
+    )
+    autonomy_floor: float = param(
+        0.5,
+        "share of the autonomy cost felt when the partner's interests do not diverge from mine "
+        "(1 = divergence does not matter)",
+        "Morrow 1991 (autonomy is the ability to pursue interests the partner does not share)",
         high=1.0,
     )
     influence_weight: float = param(
@@ -63,58 +84,104 @@ class RealistParams(AcceptanceParams):
         "patrons, so a rival's gain is not a one-for-one loss)",
         "ffi-2007; kucera-2010; Cooley 2012, Great Games, Local Rules",
     )
-    security_weight: float = param(
-        1.0,
-        "weight of the defence a tie gives against rivals outside it (core: 1)",
-        "Walt 1987; Snyder 1984 (alliance security dilemma)",
+    bandwagon_power: float = param(
+        0.9,
+        "power share of a bordering threat above which an isolated state bandwagons",
+        "Walt 1987, ch. 5 (bandwagoning by weak states without allies)",
+        high=1.0,
     )
-    autonomy_weight: float = param(
-        0.5,
-        "weight of the autonomy a state gives up to a dominant partner (a qualification)",
-        "Morrow 1991 (autonomy-security trade-off); Waltz 1979",
+    distance_discount: float = param(
+        0.25,
+        "proximity of a threat that neither borders me nor has forces next to me",
+        "Boulding 1962 (loss-of-strength gradient); Walt 1987",
+        high=1.0,
     )
-    presence_exposure: float = param(
+    force_spillover: float = param(
         0.5,
-        "exposure to a threat of a state whose forces are based in an exposed state",
-        "Détente modelling assumption (forces abroad face the threats of their host)",
+        "weight of a state's use of force against a third state as a sign of its intentions",
+        "Walt 1987 (perceived aggressive intentions)",
+        high=1.0,
+    )
+    memory_halflife: float = param(
+        5.0,
+        "years over which an ally's failure to answer my request for help halves in weight",
+        "Snyder 1984 (abandonment); Crescenzi 2007 (reputations decay); modelling assumption",
+        low=0.0,
+        high=50.0,
+    )
+    exit_weight: float = param(
+        0.5,
+        "divergence from an organisation's leader revealed by my earlier exit from it",
+        "Détente modelling assumption (revealed preference)",
         high=1.0,
     )
 
 
-def _threat_balancing(f: Features, p: RealistParams) -> float:
-    return f.s * p.threat_weight * f.S * f.H
+def _own_gain(f: Features, p: RealistParams) -> float:
+    return f.s * p.gain_weight * f.V
 
 
 def _relative_gains(f: Features, p: RealistParams) -> float:
-    return -f.s * p.rivalry_weight * f.R * (p.force_floor + (1.0 - p.force_floor) * f.F)
+    return -f.s * p.rivalry_weight * f.gap
+
+
+def _balance_of_threat(f: Features, p: RealistParams) -> float:
+    return -f.s * p.threat_weight * f.sigma * f.theta * (1.0 - 2.0 * f.omega)
+
+
+def _alliance_security(f: Features, p: RealistParams) -> float:
+    return f.s * p.security_weight * f.sigma * f.Q * (1.0 - f.N) * f.X * f.H
+
+
+def _autonomy_cost(f: Features, p: RealistParams) -> float:
+    div = max(f.div, p.exit_weight * f.E)
+    a0 = p.autonomy_floor
+    # autonomy already pooled in a union with the leader is not lost again (Morrow 1991: the
+    # cost is the marginal loss of freedom of action)
+    return -f.s * p.autonomy_weight * f.B * f.D * (a0 + (1.0 - a0) * div) * (1.0 - f.U)
 
 
 def _influence(f: Features, p: RealistParams) -> float:
     return f.s * p.influence_weight * (f.G_plus - f.G_minus)
 
 
-def _alliance_security(f: Features, p: RealistParams) -> float:
-    return f.s * p.security_weight * f.Q * f.X * f.H
-
-
-def _autonomy_cost(f: Features, p: RealistParams) -> float:
-    return -f.s * p.autonomy_weight * f.B * f.D
-
-
 TERMS = (
     Term(
-        "threat_balancing",
-        "s * threat_weight * S * H: a partner that shares my threats and is strong helps me "
-        "balance them",
-        "Walt 1987",
-        _threat_balancing,
+        "own_gain",
+        "s * gain_weight * V: what the tie adds to my own means (V = depth * g_me, a bloc-level "
+        "tie only; other ties' gains are their defence)",
+        "Grieco 1988 (the V of U = V - k(W - V))",
+        _own_gain,
     ),
     Term(
         "relative_gains",
-        "-s * rivalry_weight * R * (force_floor + (1 - force_floor) * F): the partner's gains "
-        "count against me in proportion to our rivalry and its ability to use force",
-        "Grieco 1988; Powell 1991; Snidal 1991",
+        "-s * rivalry_weight * gap: a rival in the counterpart gains more from the tie than I "
+        "do (gap = phi(R) * max(0, g_rival - g_me)), and the gap counts where force is at issue",
+        "Grieco 1988; Powell 1991",
         _relative_gains,
+    ),
+    Term(
+        "balance_of_threat",
+        "-s * threat_weight * sigma * theta * (1 - 2 omega): a tie that strengthens or binds me "
+        "to the state that threatens me (power, proximity, forces, intentions) is resisted, "
+        "unless I am weak, isolated and next to it (bandwagoning, omega)",
+        "Walt 1987",
+        _balance_of_threat,
+    ),
+    Term(
+        "alliance_security",
+        "s * security_weight * sigma * Q * (1 - N) * X * H: defence the tie gives against the "
+        "greatest threat outside it, discounted by the ally's past failures to answer",
+        "Walt 1987; Snyder 1984",
+        _alliance_security,
+    ),
+    Term(
+        "autonomy_cost",
+        "-s * autonomy_weight * B * D * (a0 + (1 - a0) * div) * (1 - U): binding myself to a "
+        "stronger partner costs autonomy, the more so where our interests diverge, and none "
+        "that a union with it has already pooled",
+        "Morrow 1991",
+        _autonomy_cost,
     ),
     Term(
         "influence",
@@ -123,24 +190,11 @@ TERMS = (
         "ffi-2007 (zero-sum contest for Central Asia); kucera-2010; Cooley 2012",
         _influence,
     ),
-    Term(
-        "alliance_security",
-        "s * security_weight * Q * X * H: defence the tie gives against rivals outside it",
-        "Walt 1987; Snyder 1984",
-        _alliance_security,
-    ),
-    Term(
-        "autonomy_cost",
-        "-s * autonomy_weight * B * D: binding myself to a partner led by a stronger power costs "
-        "autonomy",
-        "Morrow 1991; Waltz 1979",
-        _autonomy_cost,
-    ),
 )
 
 REALIST = TermLens(
     name="realist",
-    description="relative gains, balance of threat and the zero-sum contest for influence",
+    description="relative gains, balance of threat, alliance security and autonomy, influence",
     params=RealistParams(),
     terms=TERMS,
 )

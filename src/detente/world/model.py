@@ -71,10 +71,6 @@ class World:
         entries = [_entry(r, counter) for r in records]
         return _build(entries, header or WorldHeader(name="unnamed world"))
 
-    def __repr__(self) -> str:
-        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
-        return f"<World {self.header.name!r}: {counts}>"
-
     def frame(self, kind: str, on: dt.date | None = None) -> pd.DataFrame:
         """The records of ``kind`` as a tidy :class:`pandas.DataFrame`, one row per record with
         its sources (see :mod:`detente.world.views` for the kinds and columns).
