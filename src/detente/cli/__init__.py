@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from detente import __version__
-from detente.cli import cite, explain, forecast, panel, world
+from detente.cli import cite, explain, forecast, panel, report, world
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 
@@ -49,6 +49,7 @@ forecast.register(app)
 explain.register(app)
 panel.register(app)
 cite.register(app)
+report.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
