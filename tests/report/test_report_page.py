@@ -60,26 +60,6 @@ def test_page_is_self_contained_and_complete(page: Path) -> None:
     assert [p.name for p in page.parent.iterdir()] == ["report.html"]
 
 
-def test_same_seed_same_page(page: Path, tmp_path: Path) -> None:
-    done = run_cli(
-        "report",
-        "--out",
-        tmp_path,
-        "--runs",
-        "20",
-        "--dpi",
-        "40",
-        "--seed",
-        "3",
-        "--title",
-        "Test <report>",
-    )
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "report.html").read_text(encoding="utf-8") == page.read_text(
-        encoding="utf-8"
-    )
-
-
 def test_refuses_to_overwrite_a_folder(tmp_path: Path) -> None:
     (tmp_path / "report.html").mkdir()
     done = run_cli("report", "--out", tmp_path, "--runs", "5")
