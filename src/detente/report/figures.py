@@ -251,9 +251,9 @@ def terms_figure(frame: pd.DataFrame, *, title: str, width: float) -> Figure:
         ax.axvline(0, color="0.3", lw=0.8)
         ax.invert_yaxis()
         ax.set_title(f"{lens} lens", fontsize=9)
-        ax.set_xlabel("summed utility margin U(yes) − U(no) (utility units)")
         ax.grid(alpha=0.3, axis="x")
     fig.suptitle(title, fontsize=10)
+    fig.supxlabel("term summed over the deciders: U(yes) − U(no) (utility units)", fontsize=9)
     return fig
 
 
