@@ -78,6 +78,7 @@ COMMANDS: dict[str, str] = {
     "cite": "cite",
     "sweep": "run",
     "show": "run",
+    "report": "report",
 }
 _registered: set[str] = set()
 

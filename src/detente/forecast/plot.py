@@ -38,6 +38,11 @@ _NO_DATE: dict[str, dict[str, None]] = {
     "eps": {"CreationDate": None},
 }
 
+MAX_NAMES = 3
+"""Names written in one end-of-line label; the rest are counted."""
+MAX_CHARS = 14
+"""Longer names are cut (with an ellipsis) in the end-of-line labels."""
+
 _FAN = ((0.05, 0.95, 0.18, "5-95 %"), (0.25, 0.75, 0.35, "25-75 %"))
 
 
@@ -89,10 +94,11 @@ def forecast_figure(
     lo, hi = (float(v) for v in np.asarray(result.table.bounds)[dim])
     pad = 0.02 * (hi - lo)
     ax.set_ylim(lo - pad, hi + pad)
-    ax.set_xlim(0, max(int(x_mc[-1]), int(x_base[-1]), 1))
+    right, cut = x_extent(result)
+    ax.set_xlim(0, right)
     if anchors:
         ax.set_yticks(sorted(float(k) for k in anchors))
-    ax.set_xlabel(step_name)
+    ax.set_xlabel(step_name if not cut else f"{step_name} ({cut}, not shown)")
     dims = list(getattr(result.table, "dimensions", []) or [])
     ax.set_ylabel(_literal(str(dims[dim]) if dim < len(dims) else "position"))
     ax.set_title(_literal(title or str(getattr(result.table, "name", "forecast"))))
@@ -106,6 +112,27 @@ def _literal(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+def x_extent(result: MonteCarloResult, share: float = 0.99) -> tuple[int, str]:
+    """The last round or turn the figure shows, and a note on the replicates that ran longer.
+
+    A few replicates that hit the turn cap (100 for the SMP) would otherwise stretch the x axis
+    so far that the bargaining, over in a handful of turns, fills a sliver of the width. The axis
+    ends where ``share`` of the replicates and the unperturbed run have stopped.
+    """
+    turns = np.asarray(result.turns)
+    longest = max(int(turns.max(initial=0)), int(result.base.length) - 1, 1)
+    right = max(
+        int(np.quantile(turns, share, method="lower")) if turns.size else 0,
+        int(result.base.length) - 1,
+        1,
+    )
+    if right >= longest:
+        return longest, ""
+    n = int(np.sum(turns > right))
+    step = "rounds" if result.model == "eum" else "turns"
+    return right, f"{n} of {result.runs} replicates ran past {right} {step}, up to {longest}"
+
+
 def _actor_lines(ax: object, result: MonteCarloResult, dim: int, labels: Mapping[str, str]) -> None:
     """One thin grey line per actor; actors ending at the same place share one label."""
     paths = result.base.positions[0, :, :, dim]  # (T+1, n)
@@ -115,7 +142,7 @@ def _actor_lines(ax: object, result: MonteCarloResult, dim: int, labels: Mapping
     lo, hi = (float(v) for v in np.asarray(result.table.bounds)[dim])
     for y, names in _label_groups(paths[-1], result.table.actors, labels, 0.03 * (hi - lo)):
         ax.annotate(  # type: ignore[attr-defined]
-            _literal(", ".join(names)),
+            _literal(group_label(names)),
             (x[-1], y),
             xytext=(3, 0),
             textcoords="offset points",
@@ -138,6 +165,19 @@ def _label_groups(
         else:
             groups.append((float(final[a]), [name]))
     return groups
+
+
+def group_label(names: list[str], shown: int = MAX_NAMES) -> str:
+    """A group's label: at most ``shown`` names, then how many more share the place.
+
+    Thirty actors ending at one position would otherwise make a label wider than the axes, and
+    the constrained layout would shrink the plot to make room for it (or give up). Names longer
+    than ``MAX_CHARS`` are cut.
+    """
+    short = [n if len(n) <= MAX_CHARS else n[: MAX_CHARS - 1] + "…" for n in names]
+    if len(short) <= shown:
+        return ", ".join(short)
+    return f"{', '.join(short[:shown])} +{len(short) - shown} more"
 
 
 def plot_format(path: str | os.PathLike[str]) -> str:

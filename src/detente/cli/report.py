@@ -1,0 +1,58 @@
+"""CLI command: ``detente report`` (one self-contained HTML page with every part's figures)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli.common import WorldOption, console, open_world
+
+__all__ = ["register", "report_command"]
+
+
+def report_command(
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for report.html (created if missing).")
+    ] = Path("report"),
+    world: WorldOption = None,
+    title: Annotated[str | None, typer.Option(help="Title of the page.")] = None,
+    dpi: Annotated[int, typer.Option(min=30, max=600, help="Resolution of the figures.")] = 110,
+    width: Annotated[
+        float, typer.Option(min=3.0, max=30.0, help="Width of the figures in inches.")
+    ] = 8.0,
+    seed: Annotated[int, typer.Option(help="Seed of every random draw in the report.")] = 1,
+    runs: Annotated[
+        int, typer.Option(min=1, help="Monte Carlo replicates per forecast question.")
+    ] = 200,
+    highlight: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--highlight",
+            help="Actor drawn in colour and labelled (repeatable; default: RUS, USA and the "
+            "Central Asian, Armenian and Belarusian states); the rest are grouped as 'others'.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write one HTML page (no network needed): memberships, capabilities, forecasts,
+    explanations, backtest and bibliography."""
+    from detente.report import ReportOptions, write_report
+
+    the_world = open_world(world)
+    options = ReportOptions(dpi=dpi, width=width, seed=seed, runs=runs)
+    if title is not None:
+        options = replace(options, title=title)
+    if highlight:
+        for actor in highlight:
+            the_world.require_actor(actor)
+        options = replace(options, highlight=tuple(highlight))
+    path = write_report(the_world, options, out)
+    console.print(f"report written to {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` to the root app."""
+    app.command("report")(report_command)

@@ -1,0 +1,119 @@
+"""``detente report`` through the real entry point, and the page opened in a headless browser.
+
+The browser is Debian's chromium driven by Selenium (``.ci/run`` installs both; nothing is
+downloaded at run time). Without a chromium binary the browser test skips and says why; CI
+installs it, so there it runs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from tests.cli import run_cli
+
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+CHROMEDRIVER = shutil.which("chromedriver")
+SECTIONS = ("network", "capabilities", "forecasts", "explanations", "backtest", "bibliography")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    done = run_cli(
+        "report",
+        "--out",
+        out,
+        "--runs",
+        "20",
+        "--dpi",
+        "40",
+        "--seed",
+        "3",
+        "--title",
+        "Test <report>",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "report written to" in done.stdout
+    return out / "report.html"
+
+
+def test_page_is_self_contained_and_complete(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert "<title>Test &lt;report&gt;</title>" in text  # the title is escaped, not injected
+    for section in SECTIONS:
+        assert f'id="{section}"' in text
+    # no external resources: every image is inline, no script or stylesheet is fetched
+    assert not re.search(r'(src|href)="(https?:)?//', text)
+    assert "<script" not in text
+    images = re.findall(r'<img class="report-figure" src="([^"]+)"', text)
+    assert len(images) >= 12
+    assert all(u.startswith("data:image/png;base64,") and len(u) > 1000 for u in images)
+    assert "Sources:" in text
+    assert text.count('<li id="src-') >= 10
+    # no file left behind but the page
+    assert [p.name for p in page.parent.iterdir()] == ["report.html"]
+
+
+def test_refuses_to_overwrite_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "report.html").mkdir()
+    done = run_cli("report", "--out", tmp_path, "--runs", "5")
+    assert done.returncode == 2
+    assert "not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert stat.S_ISDIR((tmp_path / "report.html").stat().st_mode)
+
+
+def test_unknown_highlight_actor_is_a_clear_error(tmp_path: Path) -> None:
+    done = run_cli("report", "--out", tmp_path, "--highlight", "XXX")
+    assert done.returncode == 2
+    assert "XXX" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "report.html").exists()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (CI installs Debian's chromium)")
+def test_page_in_headless_chromium(page: Path, tmp_path: Path) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    assert CHROMEDRIVER is not None, "chromium is installed but chromedriver is not"
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        driver.get(page.as_uri())
+        figures = driver.execute_script(
+            "return Array.from(document.querySelectorAll('figure')).map(f => {"
+            " const img = f.querySelector('img'); const svg = f.querySelector('svg');"
+            " if (img) return [f.id, img.complete, img.naturalWidth, img.naturalHeight];"
+            " if (svg) { const b = svg.getBBox(); return [f.id, true, b.width, b.height]; }"
+            " return [f.id, false, 0, 0]; })"
+        )
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        headings = driver.execute_script(
+            "return Array.from(document.querySelectorAll('section')).map(s => s.id)"
+        )
+    finally:
+        driver.quit()
+    assert errors == []
+    assert len(figures) >= 12
+    empty = [f[0] for f in figures if not (f[1] and f[2] > 0 and f[3] > 0)]
+    assert empty == []
+    assert tuple(headings) == SECTIONS
