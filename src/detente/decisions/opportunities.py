@@ -17,9 +17,9 @@ Y+1)``):
   to the CSTO is no exit).
 * **join**: every state that is not a full member but could be one, judged only from facts known
   on the day: it holds another status in the organisation (partner, observer, suspended, frozen),
-  it was a full member of the organisation or of its predecessor before, or it is a partner in one of the
-  organisation's partnership bodies (:data:`PARTNER_BODIES`: NATO's NACC, EAPC and PfP). Outcome
-  ``join`` if a full membership starts inside the window, otherwise ``stay-out``.
+  it was a full member of the organisation or of its predecessor before, or it is a partner in
+  one of the organisation's partnership bodies (:data:`PARTNER_BODIES`: NATO's NACC, EAPC and
+  PfP). Outcome ``join`` if a full membership starts inside the window, otherwise ``stay-out``.
 * **keep**: every foreign military presence (``bases``) on the day, as a question to its host.
   Outcome ``expel`` if the presence ends inside the window, otherwise ``keep``.
 
