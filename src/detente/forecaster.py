@@ -333,9 +333,16 @@ def fit_stack(
     points = list(grid) if grid is not None else list(range(len(GRID)))
     if not lenses:
         points = points[:1]  # the grid only moves the lenses
+    # The columns that do not depend on the grid point are built once; the lens columns per point.
+    fixed = np.array([_row(s, (), types, 0, outside) for s in train])
+    lens_p = np.array([[s.lens_p[name] for name in lenses] for s in train]).reshape(
+        len(train), len(lenses), len(GRID)
+    )
+    lens_z = logit(np.clip(lens_p, LENS_CLIP, 1 - LENS_CLIP))
+    split = 1 + len(types)
     best: tuple[float, int, FloatArray, FloatArray] | None = None
     for g in points:
-        x = np.array([_row(s, lenses, types, g, outside) for s in train])
+        x = np.concatenate([fixed[:, :split], lens_z[:, :, g], fixed[:, split:]], axis=1)
         coef, logpost, hessian = _map(x, y, mean, sd)
         if best is None or logpost > best[0] + 1e-9:
             best = (logpost, g, coef, hessian)

@@ -262,12 +262,29 @@ def _murphy_table(result: LfoResult) -> Table:
     return table
 
 
+_MAX_ROWS = 60
+
+
+def _episodes_table(result: LfoResult) -> Table:
+    names = list(result.names)
+    table = Table(title="P(yes) per episode, leave-future-out", title_justify="left")
+    for col in ("episode", "date", "y", *names):
+        table.add_column(col, justify="left" if col in ("episode", "date") else "right")
+    for f in result.forecasts:
+        table.add_row(f.episode, f.date.isoformat(), str(f.y), *(f"{f.p[n]:.3f}" for n in names))
+    return table
+
+
 def _print_backtest(result: LfoResult) -> None:
     console.print(
         f"[bold]Backtest[/] of {result.source}: leave-future-out, expanding window; each episode "
         "is forecast by forecasters fitted only on episodes dated strictly before it, from the "
         "world as known the day before."
     )
+    if len(result.forecasts) <= _MAX_ROWS:
+        console.print(_episodes_table(result))
+    else:
+        console.print(f"({len(result.forecasts)} episodes: per-episode forecasts with --json)")
     for subset in ("hand-coded", "all"):
         console.print(_scores_table(result, subset))
         console.print(_versus_table(result, subset))
@@ -304,6 +321,14 @@ def backtest_command(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write a reliability diagram to this file.")
     ] = None,
+    min_train: Annotated[
+        int | None,
+        typer.Option(
+            "--min-train",
+            min=0,
+            help="Fewest earlier episodes before one is scored (default 30 with --stack, else 0).",
+        ),
+    ] = None,
     sets: SetOption = None,
     params: ParamsOption = None,
     world: WorldOption = None,
@@ -320,7 +345,9 @@ def backtest_command(
     the_world = open_world(world)
     records: list[Episode] = load_episodes(episodes, world=the_world)
     source = str(episodes) if episodes is not None else "built-in episodes"
-    result = leave_future_out(records, the_world, lenses, stacked=stack, start=day, source=source)
+    result = leave_future_out(
+        records, the_world, lenses, stacked=stack, start=day, min_train=min_train, source=source
+    )
     if not result.forecasts:
         raise InputError(
             [Problem(source, None, "episodes", "no episode could be scored leave-future-out")]

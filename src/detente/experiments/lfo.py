@@ -6,7 +6,9 @@ and forecasts the episodes dated ``d``; nothing dated on or after ``d`` enters t
 removes those episodes and checks that the forecast is unchanged). The lens inputs themselves come
 from ``world.at(d)`` (facts dated before ``d``). An episode is scored only if its training set has
 at least ``min_train`` episodes with both outcomes (else it is *burn-in*, listed and left out of
-every score), and, with ``start``, only if it is dated on or after ``start``.
+every score; without ``stacked`` nothing is fitted, the default ``min_train`` is 0 and the
+both-outcomes condition is dropped), and, with ``start``, only if it is dated on or after
+``start``.
 
 Forecasters
 
@@ -70,7 +72,8 @@ __all__ = [
 
 BASELINES = ("base-rate", "status-quo", "persistence")
 MIN_TRAIN = 30
-"""Fewest past episodes a fitted forecaster is trained on before its forecasts are scored."""
+"""Fewest past episodes the fitted forecasters are trained on before an episode is scored (the
+default with ``stacked``; without it nothing is fitted and the default is 0)."""
 STATUS_QUO_P = 0.95
 SUBSETS = ("hand-coded", "all")
 STACK = "stack"
@@ -174,7 +177,8 @@ def lfo_forecasts(
         today = [s for s in ordered if s.date == d]
         train = [s for s in ordered if s.date < d]
         ys = {t.y for t in train}
-        if len(train) < min_train or len(ys) < 2:
+        # A fitted forecaster needs both outcomes in its past; baselines and raw lenses do not.
+        if len(train) < min_train or (stacked and len(ys) < 2):
             burn.extend(s.episode for s in today)
             continue
         models: dict[str, Callable[[EpisodeSignals], float]] = {}
@@ -265,12 +269,17 @@ def leave_future_out(
     *,
     stacked: bool = True,
     start: dt.date | None = None,
-    min_train: int = MIN_TRAIN,
+    min_train: int | None = None,
     n_boot: int = 2000,
     seed: int = 0,
     source: str = "",
 ) -> LfoResult:
-    """Forecast every episode leave-future-out and score the forecasts (module docstring)."""
+    """Forecast every episode leave-future-out and score the forecasts (module docstring).
+
+    ``min_train`` defaults to :data:`MIN_TRAIN` with ``stacked`` and to 0 without.
+    """
+    if min_train is None:
+        min_train = MIN_TRAIN if stacked else 0
     names = [lens.name for lens in lenses]
     if stacked:  # every episode trains the fitted forecasters: each needs its lens inputs
         signals, skipped = episode_signals(episodes, world, lenses)
