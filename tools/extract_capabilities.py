@@ -6,7 +6,8 @@ per actor and measure, yearly from 1992 to 2024 where the source has a value.
 
 - ``milex``: sipri_owid.csv ``military_expenditure``; USD bn, constant 2019 US$;
   source ``sipri-milex-2022``.
-- ``gdp``: maddison2020.csv ``GDP``; USD bn, 2011 international $ PPP; source ``maddison-2020``.
+- ``gdp``: maddison2020.csv ``GDP``; billions of 2011 international dollars at purchasing-power
+  parity (unit ``2011 int.$ bn (PPP)``, not US dollars); source ``maddison-2020``.
 - ``population``: armed_owid.csv World Bank total population; million persons;
   source ``iiss-wdi-2017``.
 - ``personnel``: armed_owid.csv armed forces personnel (active plus paramilitary); persons;
@@ -14,7 +15,18 @@ per actor and measure, yearly from 1992 to 2024 where the source has a value.
 
 Values are rounded to four significant digits (the sources are not more precise than that for
 cross-country comparison; SIPRI itself warns that its series suit comparisons over time better
-than across countries). Missing years are omitted, never written as null.
+than across countries). Missing years are omitted, never written as null. A value of 0 is read as
+"not reported", never as a measurement, and omitted too: the only zeros in these files for the
+world's states are SIPRI's Iceland entries (Iceland has no armed forces; SIPRI does not measure
+the coast guard and host-nation outlays that stand in for them). The script names every value it
+drops that way on standard error.
+
+The years kept are the world's covered period (1992-2024). Earlier rows are left out on purpose:
+in the OWID files some entity names stand for predecessor states before 1992 (``Russia`` 1988-1990
+is the USSR's series, ``Germany`` before 1991 the Federal Republic's).
+
+Known breaks and gaps in a series are stated in that series' ``note`` (``NOTES``), so that a reader
+of the world sees them next to the figures.
 
 Usage::
 
@@ -34,12 +46,49 @@ import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO.parent / "shared" / "data"
+# ../shared/data beside a checkout, or two levels up from a worktree under wt/
+DEFAULT_DATA = next(
+    (p / "shared" / "data" for p in REPO.parents if (p / "shared" / "data").is_dir()),
+    REPO.parent / "shared" / "data",
+)
 DEFAULT_OUT = REPO / "src" / "detente" / "data" / "world" / "capabilities.yaml"
 FIRST_YEAR, LAST_YEAR = 1992, 2024
 SIGNIFICANT = 4
 
 ENTITIES: dict[str, str] = {
+    # NATO's 32 members (by accession)
+    "BEL": "Belgium",
+    "CAN": "Canada",
+    "DNK": "Denmark",
+    "FRA": "France",
+    "ISL": "Iceland",
+    "ITA": "Italy",
+    "LUX": "Luxembourg",
+    "NLD": "Netherlands",
+    "NOR": "Norway",
+    "PRT": "Portugal",
+    "GBR": "United Kingdom",
+    "USA": "United States",
+    "GRC": "Greece",
+    "TUR": "Turkey",
+    "DEU": "Germany",
+    "ESP": "Spain",
+    "CZE": "Czechia",
+    "HUN": "Hungary",
+    "POL": "Poland",
+    "BGR": "Bulgaria",
+    "EST": "Estonia",
+    "LVA": "Latvia",
+    "LTU": "Lithuania",
+    "ROU": "Romania",
+    "SVK": "Slovakia",
+    "SVN": "Slovenia",
+    "ALB": "Albania",
+    "HRV": "Croatia",
+    "MNE": "Montenegro",
+    "MKD": "North Macedonia",
+    "FIN": "Finland",
+    "SWE": "Sweden",
     # every state that was ever in the CST or the CSTO
     "ARM": "Armenia",
     "AZE": "Azerbaijan",
@@ -50,16 +99,16 @@ ENTITIES: dict[str, str] = {
     "RUS": "Russia",
     "TJK": "Tajikistan",
     "UZB": "Uzbekistan",
-    # NATO members the seed episodes need
-    "USA": "United States",
-    "GBR": "United Kingdom",
-    "FRA": "France",
-    "DEU": "Germany",
-    "TUR": "Turkey",
-    "POL": "Poland",
-    # others named by the episodes and organisations
+    # the other states of states.yaml (SCO members and observers, neighbours, episode actors)
     "AFG": "Afghanistan",
     "CHN": "China",
+    "IND": "India",
+    "PAK": "Pakistan",
+    "IRN": "Iran",
+    "MNG": "Mongolia",
+    "MDA": "Moldova",
+    "UKR": "Ukraine",
+    "TKM": "Turkmenistan",
 }
 """ISO3 id of the world -> entity name in the OWID files."""
 
@@ -92,7 +141,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         "maddison2020.csv",
         "GDP",
         1e-9,
-        "USD bn",
+        "2011 int.$ bn (PPP)",
         "2011 international $, PPP (Maddison Project Database 2020, via OWID)",
         "maddison-2020",
     ),
@@ -117,6 +166,49 @@ MEASURES: tuple[MeasureSpec, ...] = (
 )
 
 
+NOTES: dict[tuple[str, str], str] = {
+    ("UZB", "milex"): (
+        "SIPRI has no Uzbekistan figures before 1994, for 1998, for 2004-2017 or after 2018; those "
+        "years are unknown, not zero (a model must not carry the 2003 value across the gap)."
+    ),
+    (
+        "TJK",
+        "milex",
+    ): "SIPRI has no Tajikistan figures for 2005-2007 or 2013; those years are unknown.",
+    ("ARM", "milex"): "SIPRI has no Armenia figure for 1994 (the last year of the Karabakh war).",
+    ("TKM", "milex"): (
+        "SIPRI has Turkmenistan figures only for 1994-1999; every later year is unknown."
+    ),
+    ("ISL", "milex"): (
+        "Iceland has no armed forces. SIPRI via OWID gives 0 for every year, which is not a "
+        "measurement of its coast-guard and host-nation defence outlays; the values are left out "
+        "as unknown."
+    ),
+    ("DEU", "milex"): (
+        "2005 (33.3) is 17 per cent below 2004 and 15 per cent below 2006 in this release while "
+        "German defence budgets were about flat; treat it as a possible series artefact and check "
+        "it against the SIPRI workbook before relying on it."
+    ),
+    ("BLR", "personnel"): (
+        "Series break: 91,100 in 2000 and 192,900 in 2001, when paramilitary forces enter the "
+        "count; do not read it as a mobilisation."
+    ),
+    ("DEU", "personnel"): (
+        "2000 (221,100) lies between 331,000 (1999) and 308,400 (2001): a break in the IISS "
+        "count, not a change of force size."
+    ),
+    ("KAZ", "personnel"): (
+        "1993-1994 (15,000 and 18,000) count only the forces then formed; 1995 (74,500) counts "
+        "the whole establishment. The jump is a break in coverage."
+    ),
+    ("RUS", "personnel"): (
+        "2015 (1,490,000) is 16 per cent above 2014; it may be a break in what the IISS count "
+        "includes rather than growth of the forces: compare years across it with care."
+    ),
+}
+"""Breaks and gaps stated on a series (actor, measure -> note), from the review of the data."""
+
+
 def round_significant(value: float, digits: int = SIGNIFICANT) -> float:
     """``value`` rounded to ``digits`` significant digits (0 stays 0)."""
     if value == 0 or not math.isfinite(value):
@@ -131,13 +223,22 @@ def format_number(value: float) -> str:
     return str(np.format_float_positional(value, trim="-"))
 
 
-def series(frame: pd.DataFrame, entity: str, spec: MeasureSpec) -> dict[int, float]:
-    """Year -> rounded, scaled value of one measure for one entity, missing years left out."""
+def series(
+    frame: pd.DataFrame, entity: str, spec: MeasureSpec, dropped: list[str] | None = None
+) -> dict[int, float]:
+    """Year -> rounded, scaled value of one measure for one entity, unknown years left out.
+
+    Missing, negative and zero values are unknown; each zero is named in ``dropped``.
+    """
     rows = frame[(frame["Entity"] == entity) & frame["Year"].between(FIRST_YEAR, LAST_YEAR)]
     out: dict[int, float] = {}
     for year, raw in zip(rows["Year"], rows[spec.column], strict=True):
         value = pd.to_numeric(raw, errors="coerce")
         if pd.isna(value) or value < 0:
+            continue
+        if value == 0:
+            if dropped is not None:
+                dropped.append(f"{entity} {spec.measure} {int(year)}")
             continue
         out[int(year)] = round_significant(float(value) * spec.scale)
     return dict(sorted(out.items()))
@@ -150,16 +251,20 @@ def render_values(values: Mapping[int, float], indent: str = "      ", per_line:
     return "{" + (",\n" + indent + " ").join(chunks) + "}"
 
 
-def render_series(actor: str, spec: MeasureSpec, values: Mapping[int, float]) -> str:
-    """One capability record as YAML text."""
-    return (
+def render_series(
+    actor: str, spec: MeasureSpec, values: Mapping[int, float], note: str | None = None
+) -> str:
+    """One capability record as YAML text (``note`` states a break or gap in the series)."""
+    text = (
         f"  - actor: {actor}\n"
         f"    measure: {spec.measure}\n"
-        f"    unit: {spec.unit}\n"
+        f'    unit: "{spec.unit}"\n'
         f'    basis: "{spec.basis}"\n'
         f"    sources: [{spec.source}]\n"
-        f"    values: {render_values(values)}\n"
     )
+    if note:
+        text += f'    note: "{note}"\n'
+    return text + f"    values: {render_values(values)}\n"
 
 
 HEADER = """\
@@ -167,21 +272,22 @@ HEADER = """\
 # Written by tools/extract_capabilities.py from the shared reference data (SIPRI via OWID,
 # Maddison Project Database 2020, IISS/World Bank WDI 2017). Regenerate with:
 #     .venv/bin/python tools/extract_capabilities.py
-# Values are rounded to {digits} significant digits; years without a value are omitted.
+# Values are rounded to {digits} significant digits; years without a value (and zeros, which these
+# sources use for "not reported") are omitted: an unknown value is absent, never 0.
 
 capabilities:
 """
 
 
-def build(data: Path, actors: Iterable[str] = ENTITIES) -> str:
-    """The whole capabilities.yaml text for ``actors``."""
+def build(data: Path, actors: Iterable[str] = ENTITIES, dropped: list[str] | None = None) -> str:
+    """The whole capabilities.yaml text for ``actors`` (zeros left out are named in ``dropped``)."""
     frames = {spec.file: pd.read_csv(data / spec.file) for spec in MEASURES}
     parts = [HEADER.format(digits=SIGNIFICANT)]
     for actor in actors:
         for spec in MEASURES:
-            values = series(frames[spec.file], ENTITIES[actor], spec)
+            values = series(frames[spec.file], ENTITIES[actor], spec, dropped)
             if values:
-                parts.append(render_series(actor, spec, values))
+                parts.append(render_series(actor, spec, values, NOTES.get((actor, spec.measure))))
     return "".join(parts)
 
 
@@ -195,7 +301,13 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"missing in {args.data}: {', '.join(sorted(set(missing)))}", file=sys.stderr)
         return 2
-    text = build(args.data)
+    dropped: list[str] = []
+    text = build(args.data, dropped=dropped)
+    if dropped:
+        print(
+            f"left out {len(dropped)} zero values as unknown: " + "; ".join(dropped),
+            file=sys.stderr,
+        )
     from detente.fileio import atomic_write  # imported late: the script also runs from a checkout
 
     with atomic_write(args.out) as handle:

@@ -114,6 +114,8 @@ class Explanation:
     term_totals: tuple[tuple[str, float], ...]
     dominant_term: str
     counterfactuals: tuple[Counterfactual, ...]
+    filled: tuple[str, ...] = ()
+    """Input values the sources do not give and how the lens filled them (one line each)."""
 
     @property
     def decisive_term(self) -> Counterfactual | None:
@@ -319,6 +321,7 @@ def explain(
         counterfactuals=tuple(
             _counterfactuals(prefs, sides, question, lens, pivots, p_yes, others)
         ),
+        filled=prefs.notes,
     )
 
 
@@ -349,6 +352,8 @@ def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
         )
     total = dict(expl.term_totals)[expl.dominant_term] if expl.term_totals else 0.0
     lines.append(f"Largest term summed over all deciders: {expl.dominant_term} ({total:+.2f}).")
+    if expl.filled:
+        lines.append("Filled inputs (the sources give no figure): " + "; ".join(expl.filled) + ".")
     return lines
 
 

@@ -98,6 +98,8 @@ def test_backtest_users_file_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "my-manas" in out and "persistence" in out and "Brier" in out
     assert "skipped" in out and "my-too-early" in out
+    # the scores say they leave the skipped episode out
+    assert "1 of 4 episodes skipped" in out
 
 
 def _subset_file(tmp_path: Path, count: int) -> Path:

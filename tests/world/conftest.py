@@ -34,7 +34,7 @@ capabilities:
     values: {2008: 55.0, 2009: 58.5}
     sources: [src-b]
 relations:
-  - {a: USA, b: RUS, kind: rivalry, start: 2008-08-07, intensity: 0.6, sources: [src-b]}
+  - {a: USA, b: RUS, kind: rivalry, start: 2008-08-07, intensity: 0.6, sources: [src-a]}
 """
 """Line numbers matter: tests of validation refer to them."""
 

@@ -391,18 +391,82 @@ def test_capabilities_match_published_figures(records: dict[str, list[BaseModel]
         assert value == pytest.approx(expected, rel=0.01), (actor, measure, year)
 
 
-def test_capability_coverage(records: dict[str, list[BaseModel]]) -> None:
+# Years 1992-2024 for which the SIPRI 2022 release (via OWID, sipri_owid.csv) has a military
+# expenditure figure, typed in from that file: state -> (first year, last year, missing years).
+# Every other state of the world has 1992-2020 complete.
+SIPRI_YEARS: dict[str, tuple[int, int, set[int]]] = {
+    "CZE": (1993, 2020, set()),
+    "LVA": (1993, 2020, set()),
+    "LTU": (1993, 2020, set()),
+    "SVK": (1993, 2020, set()),
+    "MNE": (2005, 2020, set()),
+    "MKD": (1996, 2020, set()),
+    "ARM": (1992, 2020, {1994}),
+    "GEO": (1996, 2020, set()),
+    "KAZ": (1993, 2020, set()),
+    "TJK": (1992, 2020, {2005, 2006, 2007, 2013}),
+    "UZB": (1994, 2018, {1998, *range(2004, 2018)}),
+    "AFG": (2004, 2020, set()),
+    "MDA": (1993, 2020, set()),
+    "UKR": (1993, 2020, set()),
+    "TKM": (1994, 1999, set()),
+}
+NO_MILEX = {"ISL"}  # no armed forces; SIPRI's zeros are "not reported", not a measurement
+
+
+def _episode_states(states: set[str]) -> set[str]:
+    """Every state id named anywhere in the built-in episodes and questions."""
+    data = WORLD.parent
+    named: set[str] = set()
+    for path in [*(data / "episodes").glob("*.yaml"), *(data / "questions").glob("*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        named |= {token for token in states if f" {token}" in text or f"[{token}" in text}
+    return named
+
+
+def test_every_state_has_military_expenditure_for_every_year_sipri_has(
+    records: dict[str, list[BaseModel]],
+) -> None:
     series = {(c.actor, c.measure): c for c in _of(records, "capabilities", CapabilitySeries)}
-    actors = {"ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
-    actors |= {"USA", "GBR", "FRA", "DEU", "TUR", "POL"}
-    for actor in actors:
-        for measure in ("milex", "gdp", "population", "personnel"):
-            record = series[(actor, measure)]
-            assert record.values, (actor, measure)
-            assert all(1992 <= y <= 2024 for y in record.values)
-    # facts.md §4.1: SIPRI has no Uzbekistan series 2004-2017 and no Tajikistan 2005-2007
-    assert not set(range(2004, 2018)) & set(series[("UZB", "milex")].values)
-    assert not set(range(2005, 2008)) & set(series[("TJK", "milex")].values)
+    states = {s.id for s in _of(records, "states", State)}
+    assert len(states) >= 50
+    assert {"USA", "RUS", "KGZ", "UZB", "DEU", "POL"} <= _episode_states(states)
+    for state in sorted(states - NO_MILEX):
+        first, last, gaps = SIPRI_YEARS.get(state, (1992, 2020, set()))
+        expected = set(range(first, last + 1)) - gaps
+        assert set(series[(state, "milex")].values) == expected, state
+        for measure in ("gdp", "population"):
+            assert set(range(1992, 2016)) <= set(series[(state, measure)].values), (state, measure)
+    assert ("ISL", "milex") not in series
+
+
+def test_every_nato_member_has_capabilities(records: dict[str, list[BaseModel]]) -> None:
+    series = {(c.actor, c.measure) for c in _of(records, "capabilities", CapabilitySeries)}
+    nato = {m.actor for m in _memberships(records) if m.org == "NATO"}
+    assert len(nato) == 32
+    for state in nato - NO_MILEX:
+        assert (state, "milex") in series and (state, "gdp") in series, state
+
+
+def test_no_capability_value_is_zero_or_out_of_range(records: dict[str, list[BaseModel]]) -> None:
+    for c in _of(records, "capabilities", CapabilitySeries):
+        assert all(1992 <= y <= 2024 for y in c.values), (c.actor, c.measure)
+        zeros = [y for y, v in c.values.items() if not v]
+        assert not zeros, f"{c.actor} {c.measure}: 0 standing for unknown in {zeros}"
+
+
+def test_capability_units_name_their_basis(records: dict[str, list[BaseModel]]) -> None:
+    units = {(c.measure, c.unit) for c in _of(records, "capabilities", CapabilitySeries)}
+    # Maddison GDP is in 2011 international dollars at PPP, not US dollars (review C6)
+    assert {u for m, u in units if m == "gdp"} == {"2011 int.$ bn (PPP)"}
+    assert {u for m, u in units if m == "milex"} == {"USD bn"}
+    notes = {
+        (c.actor, c.measure): c.note or "" for c in _of(records, "capabilities", CapabilitySeries)
+    }
+    # the gaps and breaks the review lists (C2, C4, C5) are stated on their series
+    assert "2004-2017" in notes[("UZB", "milex")]
+    for actor in ("BLR", "DEU", "KAZ", "RUS"):
+        assert "break" in notes[(actor, "personnel")].lower(), actor
 
 
 def test_capabilities_file_says_it_is_generated() -> None:

@@ -97,7 +97,7 @@ def test_extending_the_builtin_world(tmp_path: Path) -> None:
     (tmp_path / "ext.yaml").write_text(
         "world: {name: extended, extends: builtin}\n"
         "sources:\n  - {id: my-notes, kind: document, title: My notes}\n"
-        "states:\n  - {id: MNG, name: Mongolia, cow: 712, sources: [my-notes]}\n"
+        "states:\n  - {id: MNG, name: Mongolia, cow: 712, sources: [my-notes], replace: true}\n"
         "memberships:\n  - {actor: MNG, org: CSTO, start: 2030-01-01, status: observer, "
         "sources: [my-notes]}\n",
         encoding="utf-8",

@@ -40,7 +40,8 @@ def _write_data(folder: Path) -> None:
         "Russia,1991,1.0e10,,\n"
         "Russia,2005,35163421000.0,3.33,\n"
         "Russia,2006,,,\n"
-        "Kyrgyzstan,2009,69453000.0,1.43,\n",
+        "Kyrgyzstan,2009,69453000.0,1.43,\n"
+        "Iceland,2009,0.0,,0.0\n",
         encoding="utf-8",
     )
     (folder / "maddison2020.csv").write_text(
@@ -69,6 +70,8 @@ def test_extracts_valid_series_and_omits_gaps(tool: ModuleType, tmp_path: Path) 
     assert got[("RUS", "milex")].unit == "USD bn"
     assert got[("KGZ", "milex")].values == {2009: 0.06945}
     assert got[("RUS", "gdp")].values == {2005: 2321.0}
+    assert got[("RUS", "gdp")].unit == "2011 int.$ bn (PPP)"  # Maddison: PPP, not US dollars
+    assert ("ISL", "milex") not in got  # a zero means "not reported": no record, never a 0
     assert got[("RUS", "population")].values == {2005: 143.5, 2016: 144.3}
     assert got[("RUS", "personnel")].values == {2005: 1452000}
     assert ("USA", "milex") not in got  # no rows, no record

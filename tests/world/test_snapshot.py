@@ -107,6 +107,8 @@ def test_an_organisation_inherits_its_predecessors_clauses(tmp_path: Path) -> No
         csto, csto.replace("    sources", "    predecessor: CST\n    sources")
     )
     text = text.replace("memberships:\n", CST_AND_TREATY + "memberships:\n", 1) + TREATY
+    # the clause's obligation grade is a judgement: its source must be out before 1999
+    text = text.replace("title: Source A, year: 2007", "title: Source A, year: 1992")
     (tmp_path / "w.yaml").write_text(text, encoding="utf-8")
     world = load_world(tmp_path)
     assert [c.clause for c in world.on(D(1999, 1, 1)).clauses(org="CST")] == ["art-4"]

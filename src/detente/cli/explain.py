@@ -299,6 +299,12 @@ def _print_backtest(result: LfoResult) -> None:
         + (f"; scored from {result.start.isoformat()}" if result.start else "")
         + ". No score here is in-sample."
     )
+    if result.skipped:
+        total = len(result.forecasts) + len(result.burn_in) + len(result.skipped)
+        console.print(
+            f"{len(result.skipped)} of {total} episodes skipped (they cannot be evaluated in this "
+            "world) and left out of every score:"
+        )
     for ident, reason in result.skipped:
         console.print(f"[yellow]skipped[/] {ident}: {reason}")
 

@@ -20,8 +20,9 @@ from detente.cli.common import (
 )
 from detente.errors import InputError
 from detente.fileio import atomic_write
-from detente.world import Snapshot, World, check_world, world_json_schema
+from detente.world import Snapshot, World, inspect_world, load_world, world_json_schema
 from detente.world.records import Membership, MembershipStatus
+from detente.world.views import view_rows
 
 __all__ = ["register"]
 
@@ -225,16 +226,58 @@ def _fmt(value: float | None) -> str:
 
 @world_app.command("check")
 def check(
-    path: Annotated[Path, typer.Argument(help="World YAML file or folder.")],
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="World YAML file or folder (default: the built-in world)."),
+    ] = None,
     extend_builtin: Annotated[
         bool, typer.Option("--extend-builtin", help="Check it as an extension of the built-in.")
     ] = False,
+    episodes: Annotated[
+        str | None,
+        typer.Option(
+            "--episodes",
+            help=(
+                "Episode file or folder for the knowledge-time checks, 'builtin', or 'none' "
+                "(default: the built-in episodes if the world holds their actors)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Validate a world; print every problem with its file, line and field (exit 2 if any)."""
-    problems = check_world(path, extend_builtin=extend_builtin)
+    """Validate a world; print every problem with its file, line and field (exit 2 if any).
+
+    Besides the structure, it checks when each coded judgement could be known: undated or
+    after-the-fact evidence, and periods coded from, or cut at, an episode's outcome. For an
+    extension of the built-in world it prints per record kind what it added, replaced, removed
+    and kept, and checks only the extension's own records.
+    """
+    from detente.decisions import load_episodes
+
+    w = load_world(path, extend_builtin=extend_builtin)
+    chosen = None
+    note = ""
+    if episodes != "none":
+        where = None if episodes in (None, "builtin") else Path(episodes)
+        try:
+            chosen = load_episodes(where, world=w)
+        except InputError:
+            if episodes is not None:
+                raise
+            note = "episode checks not run: the built-in episodes name actors this world lacks"
+    w, problems = inspect_world(path, extend_builtin=extend_builtin, episodes=chosen)
+    if w.extension is not None:
+        table = Table("kind", "added", "replaced", "removed", "kept", title="extension of builtin")
+        for row in w.extension.rows():
+            table.add_row(*(str(v) for v in row.values()))
+        console.print(table)
+    if note:
+        err_console.print(f"note: {note} (give --episodes)")
     if problems:
         raise InputError(problems)
-    console.print(f"ok: {path} is a valid world")
+    what = "the built-in world" if path is None else str(path)
+    checked = f", knowledge time checked against {len(chosen)} episodes" if chosen else ""
+    console.print(f"ok: {what} is a valid world{checked}")
 
 
 @world_app.command("schema")
@@ -277,3 +320,54 @@ def _reference(s: Any) -> str:
     when = str(s.date or s.year or "n.d.")
     parts = [p for p in (s.author, f"({when})", s.title, s.publisher, s.url) if p]
     return ". ".join(parts)
+
+
+# -- record views -----------------------------------------------------------------------------
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+_VIEW_HELP = {
+    "states": "Every state, with its Correlates of War code and sources.",
+    "bases": "Foreign military presences (host, user, dates), with sources.",
+    "relations": "Dyadic relations by period (rivalries, disputes), with intensity and evidence.",
+    "threats": "Transnational threats by period: origin, exposed actors, severity, evidence.",
+    "officials": "Office holders (secretaries-general and others) with their dates.",
+    "agreements": "Treaties, charters and acts: dates, parties, clauses, sources.",
+}
+
+
+def _view(kind: str) -> Any:
+    def command(
+        on: OnOption = None, world: WorldOption = None, as_json: JsonOption = False
+    ) -> None:
+        w = open_world(world)
+        day = parse_date(on, "--on") if on is not None else None
+        rows = view_rows(w, kind, day)
+        if as_json:
+            print_json(rows)
+            return
+        title = f"{kind} on {day} (as known then)" if day else f"{kind}: every record"
+        columns = [c for c in (rows[0] if rows else {}) if c != "known_after"]
+        table = Table(*columns, title=title)
+        for row in rows:
+            table.add_row(*(_cell(row[c]) for c in columns))
+        console.print(table)
+        if not rows:
+            err_console.print(f"note: no {kind} {'on ' + str(day) if day else 'in this world'}")
+
+    command.__doc__ = (
+        _VIEW_HELP[kind] + " Without --on every record; with --on those holding at the end of "
+        "that day, as known then (ends hidden, unpublished judgements withheld)."
+    )
+    return command
+
+
+for _kind in _VIEW_HELP:
+    world_app.command(_kind, short_help=_VIEW_HELP[_kind])(_view(_kind))

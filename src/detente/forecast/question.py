@@ -361,7 +361,7 @@ def _capability(
         value.year,
         value.unit,
         tuple(value.sources),
-        None,
+        value.fill,  # says so when the figure was carried forward (Snapshot.capability)
     )
 
 

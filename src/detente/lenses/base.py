@@ -198,6 +198,9 @@ class Preferences:
         (relative to the no outcome, whose column is 0). Read-only.
     yes_index:
         Column of the yes outcome in ``outcomes``.
+    notes:
+        How input values the sources do not give were filled (e.g. a carried-forward military
+        expenditure), one line each; explanations show them.
     """
 
     actors: tuple[str, ...]
@@ -205,6 +208,7 @@ class Preferences:
     terms: tuple[str, ...]
     breakdown: FloatArray
     yes_index: int
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         arr = np.array(self.breakdown, dtype=np.float64)
@@ -273,12 +277,13 @@ def preferences_from_margins(
     yes_index: int,
     terms: Sequence[str],
     term_margins: FloatArray,
+    notes: Sequence[str] = (),
 ) -> Preferences:
     """Build :class:`Preferences` from ``(k, n)`` term margins (``U(no) = 0``)."""
     tm = np.asarray(term_margins, dtype=np.float64)
     b = np.zeros((len(terms), len(actors), 2))
     b[:, :, yes_index] = tm
-    return Preferences(tuple(actors), outcomes, tuple(terms), b, yes_index)
+    return Preferences(tuple(actors), outcomes, tuple(terms), b, yes_index, tuple(notes))
 
 
 class Lens(Protocol):
@@ -319,7 +324,8 @@ class TermLens:
         """Every stakeholder's term values for the question's yes outcome, as of ``snapshot``."""
         from detente.lenses.features import question_features
 
-        feats = question_features(snapshot, question, self.params)
+        notes: list[str] = []
+        feats = question_features(snapshot, question, self.params, notes)
         actors = tuple(f.actor for f in feats)
         values = np.array(
             [[term.function(f, self.params) for f in feats] for term in self.terms],
@@ -327,7 +333,7 @@ class TermLens:
         ).reshape(len(self.terms), len(actors))
         yes_index = list(question.outcomes).index(question.yes_outcome)
         return preferences_from_margins(
-            actors, tuple(question.outcomes), yes_index, [t.name for t in self.terms], values
+            actors, tuple(question.outcomes), yes_index, [t.name for t in self.terms], values, notes
         )
 
     def with_params(self, overrides: Mapping[str, object]) -> TermLens:

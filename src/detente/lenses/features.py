@@ -25,7 +25,10 @@ organisation, takes the target's side). A party is a state or an organisation; a
 *members* are its full members on the day, its *leader* the member with the largest military
 expenditure, and ``share(x, O)`` a member's share of the members' expenditure (Olson &
 Zeckhauser 1966: the burdens and stakes of an alliance fall on its members in proportion to their
-size). Military expenditure is the world's ``milex`` series (SIPRI); unknown counts as 0.
+size). Military expenditure is the world's ``milex`` series (SIPRI), read through the world's one
+fill rule (:func:`detente.world.fill_capability`): a figure carried forward at most
+:data:`~detente.world.CARRY_YEARS` years, else the smallest known figure; never 0 for an unknown.
+Every filled value is listed in :attr:`WorldView.fills` and shown by explanations.
 
 Features (symbols used in the term formulas of the lenses)
 -----------------------------------------------------------
@@ -72,6 +75,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from detente.decisions.kinds import deciding_sides
+from detente.world.snapshot import fill_capability
 
 if TYPE_CHECKING:
     from detente.decisions.question import Question
@@ -143,6 +147,8 @@ class WorldView:
             if m.status == "member":
                 self.full[m.org].append(m.actor)
         self._cap: dict[str, float] = {}
+        self.fills: dict[str, str] = {}
+        """Actor -> how its capability was filled, for every filled value the features read."""
         self.relations = [r for r in snap.relations() if r.kind in _RIVAL_KINDS]
         self.threats = snap.threats()
         self.bases = snap.bases()
@@ -163,8 +169,12 @@ class WorldView:
             if self.is_org(actor):
                 value = sum(self.cap(m) for m in self.members(actor))
             else:
-                cv = self.snap.capability(actor, "milex")
-                value = cv.value if cv is not None else 0.0
+                cv = fill_capability(self.snap, actor, "milex")
+                value = cv.value if cv is not None else 0.0  # 0 only if no figure is known at all
+                if cv is None:
+                    self.fills[actor] = "milex unknown and no figure known to fill it: 0"
+                elif cv.fill is not None:
+                    self.fills[actor] = f"milex {cv.fill}"
             self._cap[actor] = value
         return self._cap[actor]
 
@@ -442,13 +452,21 @@ def stakeholders(view: WorldView, question: Question) -> tuple[list[str], set[st
     return deciders + others, set(deciders)
 
 
-def question_features(snap: Snapshot, question: Question, params: Any) -> list[Features]:
-    """Features of every stakeholder of ``question`` as of ``snap``: deciders first."""
+def question_features(
+    snap: Snapshot, question: Question, params: Any, notes: list[str] | None = None
+) -> list[Features]:
+    """Features of every stakeholder of ``question`` as of ``snap``: deciders first.
+
+    ``notes``, if given, receives one line per filled input value the features read.
+    """
     view = WorldView(snap)
     tie = question_tie(question)
     actors, deciders = stakeholders(view, question)
     invoked = view.invoked(question.clause) if tie.kind == "assistance" else None
-    return [
+    feats = [
         actor_features(view, a, tie, decider=a in deciders, params=params, invoked=invoked)
         for a in actors
     ]
+    if notes is not None:
+        notes.extend(f"{a}: {how}" for a, how in sorted(view.fills.items()))
+    return feats

@@ -7,8 +7,9 @@ parties) becomes one row of a :class:`~detente.forecast.table.StakeholderTable` 
 * **position** = ``100 * p_accept(margin, scale)``: the actor's preferred point, from its utility
   margin through the same logit as the decision rules (a strongly negative margin sits at the no
   end, indifference at 50);
-* **capability** = military expenditure (the world's ``milex``, SIPRI), floored at
-  ``MIN_CAPABILITY`` so an actor without data still takes part;
+* **capability** = military expenditure (the world's ``milex``, SIPRI) through the world's fill
+  rule (:func:`detente.world.fill_capability`; a filled value is named in the row's note), floored
+  at ``MIN_CAPABILITY`` so an actor still takes part when nobody's figure is known;
 * **salience** = ``1 - exp(-stake / stake_scale)``, ``stake`` the sum of the absolute term values:
   how much the actor has riding on the question (the same salience as the silence procedure).
 
@@ -30,7 +31,7 @@ from detente.forecast.table import MIN_ACTORS, StakeholderTable
 from detente.institutions import p_accept
 from detente.lenses.base import Lens
 from detente.lenses.registry import get_lens
-from detente.world import Snapshot, World, builtin_world
+from detente.world import Snapshot, World, builtin_world, fill_capability
 
 __all__ = [
     "MIN_CAPABILITY",
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 MIN_CAPABILITY = 0.01
-"""Capability (USD bn) given to an actor whose military expenditure is unknown."""
+"""Smallest capability (USD bn) an actor is given (when no military expenditure is known at all)."""
 MIN_SALIENCE = 0.01
 """Actors with less salience than this are dropped from the table."""
 
@@ -53,7 +54,7 @@ def stakeholder_table(snapshot: Snapshot, question: Question, lens: Lens) -> Sta
     margins, stakes = prefs.margins, prefs.stakes
     rows = []
     for i, actor in enumerate(prefs.actors):
-        cv = snapshot.capability(actor, "milex")
+        cv = fill_capability(snapshot, actor, "milex")  # the world's one fill rule
         capability = max(cv.value if cv is not None else 0.0, MIN_CAPABILITY)
         position = 100.0 * float(p_accept(margins[i], params.scale))
         stake = float(stakes[i])
@@ -62,6 +63,8 @@ def stakeholder_table(snapshot: Snapshot, question: Question, lens: Lens) -> Sta
         else:
             salience = 1.0 if stake > 0 else 0.0
         terms = ", ".join(f"{t} {v:+.2f}" for t, v in prefs.margin_terms(actor).items() if v)
+        if cv is not None and cv.fill is not None:
+            terms += f"; capability {cv.fill}"
         sources = cv.sources if cv is not None else ()
         rows.append((actor, capability, position, salience, f"{lens.name}: {terms}", sources))
     kept = [r for r in rows if r[3] >= MIN_SALIENCE]

@@ -6,17 +6,20 @@
 ['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK', 'UZB']
 """
 
-from detente.world.model import World, builtin_world, check_world, load_world
+from detente.world.model import World, builtin_world, check_world, inspect_world, load_world
 from detente.world.schema import world_json_schema
-from detente.world.snapshot import CapabilityValue, ClauseAt, Snapshot
+from detente.world.snapshot import CARRY_YEARS, CapabilityValue, ClauseAt, Snapshot, fill_capability
 
 __all__ = [
+    "CARRY_YEARS",
     "CapabilityValue",
     "ClauseAt",
     "Snapshot",
     "World",
     "builtin_world",
     "check_world",
+    "fill_capability",
+    "inspect_world",
     "load_world",
     "world_json_schema",
 ]

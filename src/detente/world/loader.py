@@ -27,7 +27,7 @@ from detente.yamlio import (
     yaml_files,
 )
 
-__all__ = ["Entry", "builtin_world_path", "read_entries"]
+__all__ = ["Entry", "Header", "ParsedFiles", "builtin_world_path", "read_entries"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,24 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Header:
+    """A ``world:`` header with the place it came from."""
+
+    header: WorldHeader
+    file: str
+    lines: dict[YamlPath, int]
+
+    def line_of(self, *field: str | int) -> int | None:
+        """The line of ``field`` inside the header."""
+        return line_at(self.lines, tuple(field))
+
+
+@dataclass(frozen=True)
 class ParsedFiles:
     """What the reader found: records, optional headers, and every problem."""
 
     entries: tuple[Entry, ...]
-    headers: tuple[WorldHeader, ...]
+    headers: tuple[Header, ...]
     problems: tuple[Problem, ...]
 
 
@@ -71,9 +84,9 @@ def builtin_world_path() -> Path:
 
 def _read_document(
     data: Any, lines: dict[YamlPath, int], file: str
-) -> tuple[list[Entry], list[WorldHeader], list[Problem]]:
+) -> tuple[list[Entry], list[Header], list[Problem]]:
     entries: list[Entry] = []
-    headers: list[WorldHeader] = []
+    headers: list[Header] = []
     problems: list[Problem] = []
     if data is None:
         return entries, headers, problems
@@ -83,7 +96,8 @@ def _read_document(
     for key, items in data.items():
         if key == "world":
             try:
-                headers.append(WorldHeader.model_validate(items))
+                sub = {p[1:]: n for p, n in lines.items() if p[:1] == ("world",) and len(p) > 1}
+                headers.append(Header(WorldHeader.model_validate(items), file, sub))
             except ValidationError as exc:
                 problems.extend(validation_problems(exc, file, ("world",), lines))
             continue
@@ -123,7 +137,7 @@ def _read_document(
 def read_entries(paths: Iterable[Path]) -> ParsedFiles:
     """Read and validate every record of the given files, collecting all problems."""
     entries: list[Entry] = []
-    headers: list[WorldHeader] = []
+    headers: list[Header] = []
     problems: list[Problem] = []
     for path in paths:
         file = str(path)

@@ -11,10 +11,13 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from detente.errors import InputError, Problem, UnknownIdError
+from detente.world.extension import Extension, extend, stray_directives
+from detente.world.knowledge import EpisodeLike, knowledge_problems
 from detente.world.loader import Entry, ParsedFiles, builtin_entries, read_entries
 from detente.world.records import (
     RECORD_TYPES,
@@ -34,7 +37,10 @@ from detente.world.snapshot import Snapshot, cut
 from detente.world.validation import check_entries, cited_sources
 from detente.yamlio import yaml_files
 
-__all__ = ["World", "builtin_world", "check_world", "load_world"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["World", "builtin_world", "check_world", "inspect_world", "load_world"]
 
 _BY_TYPE: dict[type[BaseModel], str] = {model: key for key, model in RECORD_TYPES.items()}
 
@@ -54,6 +60,8 @@ class World:
     relations: tuple[Relation, ...]
     threats: tuple[Threat, ...]
     officials: tuple[Official, ...]
+    extension: Extension | None = None
+    """What extending the built-in world added, replaced and kept (``None``: not an extension)."""
     _snapshots: dict[dt.date, Snapshot] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -62,6 +70,20 @@ class World:
         counter: dict[str, int] = {}
         entries = [_entry(r, counter) for r in records]
         return _build(entries, header or WorldHeader(name="unnamed world"))
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
+        return f"<World {self.header.name!r}: {counts}>"
+
+    def frame(self, kind: str, on: dt.date | None = None) -> pd.DataFrame:
+        """The records of ``kind`` as a tidy :class:`pandas.DataFrame`, one row per record with
+        its sources (see :mod:`detente.world.views` for the kinds and columns).
+
+        With ``on``, only the records holding at the end of that day, as known then.
+        """
+        from detente.world.views import frame_of, view_rows
+
+        return frame_of(view_rows(self, kind, on), kind)
 
     # -- time -----------------------------------------------------------------------------------
     def at(self, date: dt.date) -> Snapshot:
@@ -156,18 +178,15 @@ def _entry(record: BaseModel, counter: dict[str, int]) -> Entry:
     return Entry(kind, counter[kind], record, None, None, {})
 
 
-def _merge(base: Sequence[Entry], extra: Sequence[Entry]) -> list[Entry]:
-    """Extend ``base`` with ``extra``; a record of ``extra`` with an id in ``base`` replaces it."""
-    replaced = {(e.kind, getattr(e.record, "id", None)) for e in extra}
-    replaced.discard((None, None))
-    kept = [e for e in base if (e.kind, getattr(e.record, "id", None)) not in replaced]
-    return [*kept, *extra]
-
-
-def _build(entries: Sequence[Entry], header: WorldHeader) -> World:
-    problems = check_entries(entries)
+def _build(
+    entries: Sequence[Entry],
+    header: WorldHeader,
+    extension: Extension | None = None,
+    problems: Sequence[Problem] = (),
+) -> World:
+    problems = [*problems, *check_entries(entries)]
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
     by: dict[str, list[BaseModel]] = {k: [] for k in RECORD_TYPES}
     for e in entries:
         by[e.kind].append(e.record)
@@ -187,30 +206,57 @@ def _build(entries: Sequence[Entry], header: WorldHeader) -> World:
         relations=tuple(by["relations"]),  # type: ignore[arg-type]
         threats=tuple(by["threats"]),  # type: ignore[arg-type]
         officials=tuple(by["officials"]),  # type: ignore[arg-type]
+        extension=extension,
     )
 
 
 def _header(parsed: ParsedFiles, default: str) -> WorldHeader:
-    return parsed.headers[0] if parsed.headers else WorldHeader(name=default)
+    return parsed.headers[0].header if parsed.headers else WorldHeader(name=default)
 
 
-def check_world(path: str | Path, *, extend_builtin: bool = False) -> list[Problem]:
-    """Every problem of the world at ``path`` (an empty list if it is valid)."""
+def check_world(
+    path: str | Path | None = None,
+    *,
+    extend_builtin: bool = False,
+    episodes: Sequence[EpisodeLike] | None = None,
+) -> list[Problem]:
+    """Every problem of the world at ``path`` (an empty list if it is valid).
+
+    Beyond what :func:`load_world` rejects, the knowledge-time checks of
+    :mod:`detente.world.knowledge` run on the world's judgements (for an extension, on the
+    extension's own records), with the episode checks when ``episodes`` are given.
+    """
     try:
-        load_world(path, extend_builtin=extend_builtin)
+        return inspect_world(path, extend_builtin=extend_builtin, episodes=episodes)[1]
     except InputError as exc:
         return list(exc.problems)
-    return []
 
 
-def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) -> World:
-    """Load a world from a YAML file or folder (``None``: the built-in world).
+def inspect_world(
+    path: str | Path | None = None,
+    *,
+    extend_builtin: bool = False,
+    episodes: Sequence[EpisodeLike] | None = None,
+) -> tuple[World, list[Problem]]:
+    """Load a world as :func:`load_world` does (raising :class:`InputError` if it is invalid),
+    and return it with its knowledge-time problems (see :func:`check_world`)."""
+    entries, header, report, problems = _read(path, extend_builtin)
+    world = _build(entries, header, report, problems)
+    own = entries
+    if path is not None and report is not None:
+        builtin = {id(e) for e in builtin_entries().entries}
+        own = [e for e in entries if id(e) not in builtin]
+    return world, knowledge_problems(own, world.sources, episodes or ())
 
-    A world whose header says ``extends: builtin`` (or ``extend_builtin=True``) is added to the
-    built-in world; its records with an id already there replace the built-in ones.
-    """
+
+def _read(
+    path: str | Path | None, extend_builtin: bool
+) -> tuple[Sequence[Entry], WorldHeader, Extension | None, list[Problem]]:
     if path is None:
-        return builtin_world()
+        parsed = builtin_entries()
+        if parsed.problems:
+            raise InputError(parsed.problems)
+        return parsed.entries, _header(parsed, "built-in world"), None, []
     parsed = read_entries(yaml_files(Path(path)))
     if parsed.problems:
         problems = list(parsed.problems)
@@ -218,10 +264,24 @@ def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) 
         problems += check_entries(parsed.entries)
         raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
     header = _header(parsed, Path(path).stem)
-    entries: Sequence[Entry] = parsed.entries
-    if extend_builtin or header.extends == "builtin":
-        entries = _merge(builtin_entries().entries, entries)
-    return _build(entries, header)
+    if not (extend_builtin or header.extends == "builtin"):
+        return parsed.entries, header, None, stray_directives(parsed.entries, parsed.headers)
+    entries, report, problems = extend(builtin_entries().entries, parsed.entries, parsed.headers)
+    return entries, header, report, problems
+
+
+def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) -> World:
+    """Load a world from a YAML file or folder (``None``: the built-in world).
+
+    A world whose header says ``extends: builtin`` (or ``extend_builtin=True``) is added to the
+    built-in world (see :mod:`detente.world.extension`): records with a new natural key are
+    added; a record whose key the built-in world holds replaces it only with ``replace: true`` or
+    a header ``replaces:`` entry, and is otherwise a conflict. :attr:`World.extension` then says
+    what was added, replaced and kept.
+    """
+    if path is None:
+        return builtin_world()
+    return _build(*_read(path, extend_builtin))
 
 
 @functools.cache

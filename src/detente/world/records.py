@@ -55,6 +55,7 @@ __all__ = [
     "ClauseVersion",
     "DecisionRule",
     "Dispute",
+    "Judgement",
     "Measure",
     "Membership",
     "MembershipStatus",
@@ -113,7 +114,7 @@ class _Sourced(_Record):
     disputes: list[Dispute] = Field(default_factory=list)
 
 
-class _Judgement(_Sourced):
+class Judgement(_Sourced):
     """A fact that carries an editor's coding (an intensity, a severity, an obligation grade).
 
     ``evidence`` names the sources the coding was taken from; ``sources`` may cite more (later
@@ -312,7 +313,7 @@ class Membership(_Sourced):
         return self
 
 
-class ClauseVersion(_Judgement):
+class ClauseVersion(Judgement):
     """The wording of a clause from a date on (a paraphrase, never the text itself).
 
     ``obligation`` grades how strongly members are bound, on [0, 1]: 0.25 consult only, 0.5 assist
@@ -405,7 +406,7 @@ class Base(_Sourced):
         return self
 
 
-class Relation(_Judgement):
+class Relation(Judgement):
     """A dyadic relation over a period, e.g. a rivalry, with an intensity on [0, 1]."""
 
     a: ActorId
@@ -423,7 +424,7 @@ class Relation(_Judgement):
         return self
 
 
-class Threat(_Judgement):
+class Threat(Judgement):
     """A transnational threat from an origin to exposed actors (e.g. narcotics from Afghanistan)."""
 
     id: Slug

@@ -4,12 +4,26 @@ This is the one door through which forecasts, lenses and backtests see the world
 keeps them honest: a fact dated on or after the cut-off is not merely ignored by the queries, it is
 absent from the snapshot, and an interval that ends on or after the cut-off is shown as still open
 (nobody knew then when it would end).
+
+Knowledge time
+--------------
+A fact valid before the cut-off is not enough when it carries a coded judgement (a relation's
+period and intensity, a threat's period, exposure and severity, a clause's obligation grade): the
+judgement must have been possible then. A snapshot at ``date`` admits a judgement only if some of
+its evidence (:meth:`~detente.world.records.Relation.evidence_ids`) was surely published before
+``date`` (:meth:`~detente.world.records.Source.known_before`: a source dated to a month or a year
+counts from the end of that month or year; an undated source does not hold a judgement back, and
+the validator reports it). A withheld period
+also keeps its predecessor open: the boundary between two periods is part of the later period's
+coding, so if that period cannot be known yet, the earlier one is shown as continuing. Plain dated
+events (memberships, bases, officials, signatures) are known on their day. :attr:`Snapshot.withheld`
+lists what was held back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -17,6 +31,7 @@ from detente.world.records import (
     Agreement,
     Base,
     CapabilitySeries,
+    ClauseVersion,
     Measure,
     Membership,
     MembershipStatus,
@@ -28,14 +43,19 @@ from detente.world.records import (
     Threat,
 )
 
-__all__ = ["CapabilityValue", "ClauseAt", "Snapshot", "cut"]
+__all__ = ["CARRY_YEARS", "CapabilityValue", "ClauseAt", "Snapshot", "cut", "fill_capability"]
 
-_Dated = TypeVar("_Dated", Membership, Base, Relation, Threat, Official)
+_Dated = TypeVar("_Dated", Membership, Base, Official)
 
 
 @dataclass(frozen=True)
 class CapabilityValue:
-    """One year's value of one measure for one actor, with its unit, basis and sources."""
+    """One year's value of one measure for one actor, with its unit, basis and sources.
+
+    ``year`` is the year the figure is for; ``wanted`` the year that was asked for. The two differ
+    only for a *filled* value (:attr:`filled`), whose ``fill`` says how it was filled (see
+    :data:`CARRY_YEARS` and :func:`fill_capability`).
+    """
 
     actor: str
     measure: Measure
@@ -44,6 +64,21 @@ class CapabilityValue:
     unit: str
     basis: str
     sources: tuple[str, ...]
+    wanted: int | None = None
+    fill: str | None = None
+
+    @property
+    def filled(self) -> bool:
+        """Whether the value is not the source's figure for the year wanted."""
+        return self.fill is not None
+
+
+CARRY_YEARS = 2
+"""How many years a capability figure may be carried forward to a year the sources do not cover.
+
+Two years cover the lag of the yearly releases (SIPRI publishes year Y's figures in April of
+Y + 1) plus one missing year; an older figure is not carried forward at all: the value is unknown.
+"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +105,85 @@ def _known(records: Iterable[_Dated], date: dt.date) -> tuple[_Dated, ...]:
             record = record.model_copy(update={"end": None})
         out.append(record)
     return tuple(out)
+
+
+def _evidence_known(
+    record: Relation | Threat | ClauseVersion, date: dt.date, sources: Mapping[str, Source]
+) -> bool:
+    """Whether some evidence of a coded judgement was published before ``date``.
+
+    An undated source cannot be placed in time, so it does not hold a judgement back (a user's
+    world without dates keeps its facts); ``detente world check`` reports every judgement that
+    rests on undated evidence instead.
+    """
+    for ident in record.evidence_ids():
+        src = sources.get(ident)
+        if src is None:
+            continue
+        latest = src.published_latest()
+        if latest is None or latest < date:
+            return True
+    return False
+
+
+def _succession(record: Relation | Threat) -> tuple[str, ...]:
+    """Periods of one relation (pair and kind) or one threat (origin and kind) follow each other."""
+    if isinstance(record, Relation):
+        return ("relation", *sorted((record.a, record.b)), record.kind)
+    return ("threat", record.origin, record.kind)
+
+
+_Judged = TypeVar("_Judged", Relation, Threat)
+
+
+def _judged(
+    records: Sequence[_Judged], date: dt.date, sources: Mapping[str, Source]
+) -> tuple[tuple[_Judged, ...], tuple[_Judged, ...]]:
+    """(admitted, withheld) judgement periods started before ``date`` (see module docstring)."""
+    started = [r for r in records if r.start < date]
+    withheld = [r for r in started if not _evidence_known(r, date, sources)]
+    # a period whose successor is withheld has no known end yet
+    open_ends = {(_succession(r), r.start) for r in withheld}
+    admitted = []
+    for r in started:
+        if r in withheld:
+            continue
+        if r.end is not None and (r.end >= date or (_succession(r), r.end) in open_ends):
+            r = r.model_copy(update={"end": None})
+        admitted.append(r)
+    return tuple(admitted), tuple(withheld)
+
+
+def _known_agreement(
+    agreement: Agreement, date: dt.date, sources: Mapping[str, Source]
+) -> tuple[Agreement, list[str]]:
+    """``agreement`` with only the clause versions in force and knowable before ``date``."""
+    clauses = []
+    withheld = []
+    changed = False
+    for clause in agreement.clauses:
+        versions = []
+        for v in clause.versions:
+            if v.from_ >= date:
+                changed = True
+            elif not _evidence_known(v, date, sources):
+                changed = True
+                withheld.append(f"clause {agreement.id}/{clause.id} from {v.from_}")
+            else:
+                versions.append(v)
+        if versions:
+            clauses.append(clause.model_copy(update={"versions": versions}) if changed else clause)
+        else:
+            changed = True
+    if not changed:
+        return agreement, withheld
+    return agreement.model_copy(update={"clauses": clauses}), withheld
+
+
+def _describe(record: Relation | Threat) -> str:
+    if isinstance(record, Relation):
+        return f"relation {record.a}-{record.b} {record.kind} from {record.start}"
+    return f"threat {record.id}"
 
 
 def _known_org(org: Organisation, date: dt.date) -> Organisation:
@@ -126,18 +240,28 @@ def cut(date: dt.date, facts: Facts) -> Snapshot:
         values = {y: v for y, v in series.values.items() if _capability_year_known(y, date)}
         if values:
             caps.append(series.model_copy(update={"values": values}))
+    relations, held_relations = _judged(facts.relations, date, facts.sources)
+    threats, held_threats = _judged(facts.threats, date, facts.sources)
+    agreements = []
+    withheld = [*map(_describe, held_relations), *map(_describe, held_threats)]
+    for a in facts.agreements:
+        if a.signed < date:
+            known, held = _known_agreement(a, date, facts.sources)
+            agreements.append(known)
+            withheld += held
     return Snapshot(
         date=date,
         states=facts.states,
         orgs={k: _known_org(o, date) for k, o in facts.organisations.items() if o.founded < date},
         sources=facts.sources,
         memberships_=_known(facts.memberships, date),
-        agreements=tuple(a for a in facts.agreements if a.signed < date),
+        agreements=tuple(agreements),
         capability_series=tuple(caps),
         bases_=_known(facts.bases, date),
-        relations_=_known(facts.relations, date),
-        threats_=_known(facts.threats, date),
+        relations_=relations,
+        threats_=threats,
         officials_=_known(facts.officials, date),
+        withheld=tuple(withheld),
     )
 
 
@@ -156,6 +280,17 @@ class Snapshot:
     relations_: tuple[Relation, ...]
     threats_: tuple[Threat, ...]
     officials_: tuple[Official, ...]
+    withheld: tuple[str, ...] = ()
+    """Judgements dated before the cut-off but held back: none of their evidence was known."""
+
+    def __repr__(self) -> str:
+        held = f", {len(self.withheld)} judgements withheld" if self.withheld else ""
+        return (
+            f"<Snapshot on {self.day} (facts before {self.date}): {len(self.organisations())} "
+            f"organisations, {len(self.current_memberships())} memberships, "
+            f"{len(self.bases())} bases, {len(self.relations())} relations, "
+            f"{len(self.threats())} threats{held}>"
+        )
 
     @property
     def day(self) -> dt.date:
@@ -219,16 +354,34 @@ class Snapshot:
 
     # -- capabilities -------------------------------------------------------------------------
     def capability(
-        self, actor: str, measure: Measure, year: int | None = None
+        self,
+        actor: str,
+        measure: Measure,
+        year: int | None = None,
+        *,
+        carry_years: int = CARRY_YEARS,
     ) -> CapabilityValue | None:
-        """The latest known value of ``measure`` for ``actor`` (in ``year`` or before)."""
+        """The value of ``measure`` for ``actor`` in ``year``, or ``None`` if it is unknown.
+
+        ``year`` defaults to the last year whose figures are known at the cut-off (the year before
+        the snapshot's date). A year the sources do not cover takes the latest earlier figure if
+        it is at most ``carry_years`` older, marked as filled (:attr:`CapabilityValue.fill`);
+        otherwise the value is unknown. Unknown is never 0.
+        """
+        wanted = self.date.year - 1 if year is None else year
         for series in self.capability_series:
             if series.actor != actor or series.measure != measure:
                 continue
-            years = [y for y in series.values if year is None or y <= year]
+            years = [y for y in series.values if y <= wanted]
             if not years:
                 return None
             latest = max(years)
+            gap = wanted - latest
+            if gap > carry_years:
+                return None
+            fill = None
+            if gap:
+                fill = f"{latest} figure carried forward {gap} year{'s' if gap > 1 else ''}"
             return CapabilityValue(
                 actor,
                 measure,
@@ -237,6 +390,8 @@ class Snapshot:
                 series.unit,
                 series.basis,
                 tuple(series.sources),
+                wanted,
+                fill,
             )
         return None
 
@@ -264,10 +419,8 @@ class Snapshot:
             for clause in agreement.clauses:
                 if kind is not None and clause.kind != kind:
                     continue
-                versions = [v for v in clause.versions if v.from_ < self.date]
-                if not versions:
-                    continue
-                v = versions[-1]
+                # the cut already dropped versions not in force or not knowable
+                v = clause.versions[-1]
                 out.append(
                     ClauseAt(
                         agreement.id,
@@ -319,3 +472,47 @@ class Snapshot:
             if o.org == org and o.office == office and _holds(o.start, o.end, self.day):
                 return o
         return None
+
+
+def fill_capability(
+    snap: Snapshot, actor: str, measure: Measure, *, carry_years: int = CARRY_YEARS
+) -> CapabilityValue | None:
+    """The one fill rule for models that cannot work with an unknown capability.
+
+    The actor's own figure if known (carried forward at most ``carry_years``, see
+    :meth:`Snapshot.capability`); else the *smallest* figure of the same measure among the actors
+    the sources do cover that year, marked as filled: an actor the sources miss is taken to be as
+    small as the smallest one they cover, never absent (0). ``None`` only if nobody's figure is
+    known. The result's ``fill`` says which rule applied, so explanations can show it.
+    """
+    own = snap.capability(actor, measure, carry_years=carry_years)
+    if own is not None:
+        return own
+    known = [
+        v
+        for v in (
+            snap.capability(s.actor, measure, carry_years=carry_years)
+            for s in snap.capability_series
+            if s.measure == measure and s.actor != actor
+        )
+        if v is not None
+    ]
+    if not known:
+        return None
+    # figures in another unit than most are not comparable, so they cannot set the floor
+    units = [v.unit for v in known]
+    unit = max(set(units), key=lambda u: (units.count(u), u))
+    floor = min((v for v in known if v.unit == unit), key=lambda v: (v.value, v.actor))
+    wanted = snap.date.year - 1
+    return CapabilityValue(
+        actor,
+        measure,
+        floor.year,
+        floor.value,
+        floor.unit,
+        floor.basis,
+        floor.sources,
+        wanted,
+        f"unknown for {wanted}: filled with the smallest known {measure} ({floor.actor}, "
+        f"{floor.value:g} {floor.unit})",
+    )

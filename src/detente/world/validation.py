@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from detente.errors import Problem
 from detente.world.loader import Entry
 from detente.world.records import (
+    NATURAL_KEYS,
     Agreement,
     Base,
     CapabilitySeries,
@@ -23,12 +24,11 @@ from detente.world.records import (
     Organisation,
     Relation,
     Threat,
+    natural_key,
 )
 from detente.yamlio import field_name
 
 __all__ = ["check_entries", "cited_sources"]
-
-_ID_KINDS = ("sources", "states", "organisations", "agreements", "bases", "threats")
 
 
 def _problem(entry: Entry, field: tuple[str | int, ...], message: str) -> Problem:
@@ -46,19 +46,24 @@ def _label(entry: Entry) -> str:
 
 
 def _duplicates(entries: Sequence[Entry]) -> Iterator[Problem]:
-    seen: dict[tuple[str, str], Entry] = {}
+    """No two records of a kind share a natural key; no id names both a state and an org."""
+    seen: dict[tuple[str, tuple[object, ...]], Entry] = {}
     actor_kind: dict[str, str] = {}
     for entry in entries:
-        if entry.kind not in _ID_KINDS:
-            continue
-        ident = str(getattr(entry.record, "id"))  # noqa: B009 - every _ID_KINDS record has an id
-        first = seen.get((entry.kind, ident))
+        key = natural_key(entry.kind, entry.record)
+        first = seen.get((entry.kind, key))
         if first is not None:
-            place = f"{first.file}:{first.line}" if first.file else "another record"
-            yield _problem(entry, ("id",), f"duplicate id {ident!r} (first defined at {place})")
+            fields = NATURAL_KEYS[entry.kind]
+            what = (
+                f"duplicate id {key[0]!r}"
+                if fields == ("id",)
+                else f"a second record with {', '.join(fields)} = " + "/".join(str(v) for v in key)
+            )
+            yield _problem(entry, (fields[0],), f"{what} (first defined at {first.place})")
             continue
-        seen[(entry.kind, ident)] = entry
+        seen[(entry.kind, key)] = entry
         if entry.kind in ("states", "organisations"):
+            ident = str(key[0])
             other = actor_kind.setdefault(ident, entry.kind)
             if other != entry.kind:
                 yield _problem(entry, ("id",), f"id {ident!r} names both a state and an org")
@@ -159,16 +164,6 @@ def _before_founding(entries: Sequence[Entry], founded: dict[str, dt.date]) -> I
             )
 
 
-def _duplicate_series(entries: Sequence[Entry]) -> Iterator[Problem]:
-    seen: set[tuple[str, str]] = set()
-    for entry in entries:
-        if isinstance(entry.record, CapabilitySeries):
-            key = (entry.record.actor, entry.record.measure)
-            if key in seen:
-                yield _problem(entry, ("measure",), f"second {key[1]} series for {key[0]}")
-            seen.add(key)
-
-
 def _ids(entries: Iterable[Entry], kind: str) -> set[str]:
     return {str(getattr(e.record, "id")) for e in entries if e.kind == kind}  # noqa: B009
 
@@ -183,6 +178,5 @@ def check_entries(entries: Sequence[Entry]) -> list[Problem]:
         *_unknown_actors(entries, states, orgs),
         *_overlaps(entries),
         *_before_founding(entries, founded),
-        *_duplicate_series(entries),
     ]
     return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.field or ""))
