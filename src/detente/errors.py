@@ -6,10 +6,11 @@ can print it plainly and exit with status 2, without a traceback.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["DetenteError", "InputError", "Problem", "UnknownIdError"]
+__all__ = ["DetenteError", "InputError", "Problem", "UnknownIdError", "match_id", "suggest"]
 
 
 @dataclass(frozen=True, order=True)
@@ -66,17 +67,45 @@ class InputError(DetenteError, ValueError):
         return str(self.args[0])
 
 
+def match_id(ident: str, known: Iterable[str]) -> str | None:
+    """``ident`` itself if known, else the one known id equal to it ignoring case, else ``None``.
+
+    Ids are case-sensitive in data files, but a user typing ``kaz`` or ``NATO-CSTO-2009`` means
+    the one id that differs only in case.
+    """
+    pool = list(known)
+    if ident in pool:
+        return ident
+    folded = [k for k in pool if k.casefold() == ident.casefold()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def suggest(ident: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """The known ids closest to ``ident`` (difflib ratio >= 0.6, case ignored), best first."""
+    pool = list(known)
+    lowered = {k.casefold(): k for k in pool}
+    close = difflib.get_close_matches(ident.casefold(), list(lowered), n=n, cutoff=0.6)
+    return [lowered[c] for c in close]
+
+
 class UnknownIdError(DetenteError, KeyError):
-    """An id (actor, organisation, question, episode, lens, ...) that is not known."""
+    """An id (actor, organisation, question, episode, lens, ...) that is not known.
+
+    The message suggests the nearest known ids ("did you mean ...?", by :func:`suggest`) before
+    listing the known ones.
+    """
 
     def __init__(self, kind: str, ident: str, known: Iterable[str] = ()) -> None:
         self.kind = kind
         self.ident = ident
         known = sorted(known)
         hint = ""
+        close = suggest(ident, known)
+        if close:
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?"
         if known:
             shown = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
-            hint = f" (known: {shown})"
+            hint += f" (known: {shown})"
         self.message = f"unknown {kind} {ident!r}{hint}"
         super().__init__(self.message)
 

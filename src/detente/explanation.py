@@ -3,11 +3,8 @@
 For a question (or episode), a snapshot and a lens, :func:`explain` computes
 
 * each stakeholder's utility margin ``U(yes) - U(no)``, split into the lens's named terms;
-* each decider's probability of accepting: the logit of
-  :func:`detente.institutions.acceptance.p_accept` (``scale``), tempered by the silence procedure
-  of :class:`detente.lenses.base.AcceptanceParams` (``stake_scale``);
-* the probability of the yes outcome under the deciding sides' rules
-  (:func:`detente.decisions.sides_probability`: every side must agree);
+* each decider's probability of accepting and the probability of the yes outcome under the
+  deciding sides' rules (the decision process of :mod:`detente.decision`);
 * the pivotal members (:func:`detente.institutions.pivotal_members`), with the term that drives
   each one;
 * counterfactuals: each top pivot made indifferent (every term 0), each term removed, and the
@@ -25,9 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from detente.decisions import Question, Side, deciding_sides, sides_probability
-from detente.institutions import Pivot, p_accept, pivotal_members
-from detente.lenses.base import AcceptanceParams, Lens, ParamInfo, Preferences, param_info
+from detente.decision import acceptance, decide, lens_probability, probability
+from detente.decisions import Question, Side
+from detente.institutions import Pivot, pivotal_members
+from detente.lenses.base import Lens, ParamInfo, Preferences, param_info
 from detente.lenses.registry import LENSES, lens_overrides
 from detente.world import Snapshot
 
@@ -39,6 +37,7 @@ __all__ = [
     "acceptance",
     "explain",
     "explanation_json",
+    "lens_probability",
     "probability",
     "why",
 ]
@@ -126,41 +125,6 @@ class Explanation:
         """
         no_term = [c for c in self.counterfactuals if c.kind == "no-term"]
         return max(no_term, key=lambda c: abs(c.change)) if no_term else None
-
-
-def _defaults(sides: Sequence[Side], question: Question) -> dict[str, float]:
-    """What a member with nothing at stake does: go along in a body, keep the status quo alone."""
-    alone = 1.0 if question.status_quo == question.yes_outcome else 0.0
-    out: dict[str, float] = {}
-    for side in sides:
-        for a in side.actors:
-            out.setdefault(a, 1.0 if len(side.actors) > 1 else alone)
-    return out
-
-
-def acceptance(
-    prefs: Preferences, sides: Sequence[Side], question: Question, params: AcceptanceParams
-) -> dict[str, float]:
-    """Each decider's probability of accepting (logit tempered by the silence procedure)."""
-    defaults = _defaults(sides, question)
-    margins, stakes = prefs.margins, prefs.stakes
-    out = {}
-    for actor, d in defaults.items():
-        i = prefs.index(actor)
-        p = float(p_accept(margins[i], params.scale))
-        if params.stake_scale > 0:
-            salience = 1.0 - math.exp(-float(stakes[i]) / params.stake_scale)
-            p = salience * p + (1.0 - salience) * d
-        out[actor] = p
-    return out
-
-
-def probability(
-    prefs: Preferences, sides: Sequence[Side], question: Question, params: AcceptanceParams
-) -> float:
-    """Probability of the yes outcome given the preferences."""
-    acc = acceptance(prefs, sides, question, params)
-    return float(sides_probability(tuple(sides), acc))
 
 
 def _side_results(sides: Sequence[Side], acc: Mapping[str, float]) -> list[SideResult]:
@@ -257,17 +221,6 @@ def _counterfactuals(
     return out
 
 
-def _evaluate(lens: Lens, snap: Snapshot, question: Question) -> tuple[Preferences, float]:
-    sides = deciding_sides(question, snap)
-    prefs = lens.preferences(snap, question)
-    return prefs, probability(prefs, sides, question, lens.params)
-
-
-def lens_probability(lens: Lens, snap: Snapshot, question: Question) -> float:
-    """``P(yes outcome)`` of ``question`` under ``lens`` as of ``snap``."""
-    return _evaluate(lens, snap, question)[1]
-
-
 def explain(
     question: Question,
     snap: Snapshot,
@@ -282,11 +235,9 @@ def explain(
     registered lens, with the ``settings`` that apply to it, see
     :func:`detente.lenses.registry.lens_overrides`).
     """
-    sides = deciding_sides(question, snap)
-    prefs = lens.preferences(snap, question)
-    acc = acceptance(prefs, sides, question, lens.params)
+    decision = decide(lens, snap, question)
+    sides, prefs, acc, p_yes = decision.sides, decision.prefs, decision.acceptance, decision.p_yes
     side_results = _side_results(sides, acc)
-    p_yes = float(sides_probability(tuple(sides), acc))
     stakes = {a: float(z) for a, z in zip(prefs.actors, prefs.stakes, strict=True)}
     pivots = _pivots(sides, side_results, acc, stakes)
     if compare is None:

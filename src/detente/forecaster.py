@@ -53,9 +53,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit, logit
 
+from detente.decision import acceptance
 from detente.decisions import Episode, deciding_sides, sides_probability
 from detente.errors import DetenteError
-from detente.explanation import acceptance
 from detente.lenses.base import Lens
 from detente.world import World
 

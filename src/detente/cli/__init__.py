@@ -6,6 +6,7 @@ the user's input (``DetenteError``) are printed without a traceback and exit wit
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Annotated
 
@@ -13,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from detente import __version__
-from detente.cli import explain, forecast, world
+from detente.cli import explain, forecast, run, world
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 
@@ -24,7 +25,7 @@ app = typer.Typer(
     help="Model, forecast and explain security cooperation between states and alliances.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -40,13 +41,35 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log messages (-vv: debug).")
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only errors: no warnings, no progress bar.")
+    ] = False,
 ) -> None:
     """Model, forecast and explain security cooperation between states and alliances."""
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    _configure_logging(level)
+
+
+def _configure_logging(level: int) -> None:
+    """Log records of the ``detente`` loggers go to stderr (never stdout, which --json owns)."""
+    logger = logging.getLogger("detente")
+    logger.setLevel(level)
+    if not any(getattr(h, "_detente", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler._detente = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
 world.register(app)
 forecast.register(app)
 explain.register(app)
+run.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

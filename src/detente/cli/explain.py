@@ -27,7 +27,7 @@ from detente.cli.common import (
     print_json,
 )
 from detente.decisions import Episode, Question, load_episodes
-from detente.errors import InputError, Problem, UnknownIdError
+from detente.errors import InputError, Problem, UnknownIdError, match_id
 from detente.experiments.lfo import ForecasterScore, LfoResult, leave_future_out, lfo_json
 from detente.explanation import Explanation, explain, explanation_json, why
 from detente.lenses import LENSES, Lens, get_lens, lens_overrides
@@ -47,10 +47,12 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON.")]
 # -- argument resolution ----------------------------------------------------------------------
 def select_lenses(names: list[str] | None, settings: Mapping[str, object]) -> list[Lens]:
     """The lenses named (default: all registered), each with the settings that apply to it."""
-    chosen = names or list(LENSES)
-    for name in chosen:
-        if name not in LENSES:
+    chosen = []
+    for name in names or list(LENSES):
+        ident = match_id(name, LENSES)  # lens names are matched ignoring case
+        if ident is None:
             raise UnknownIdError("lens", name, LENSES)
+        chosen.append(ident)
     # Report every bad setting at once: unknown keys first, then bad values of every lens.
     problems: list[Problem] = []
     try:

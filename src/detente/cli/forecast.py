@@ -10,13 +10,9 @@ render the report (:func:`print_report`).
 from __future__ import annotations
 
 import enum
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -24,29 +20,30 @@ from detente.cli.common import (
     ParamsOption,
     SetOption,
     console,
-    open_world,
     parse_settings,
     print_json,
 )
-from detente.errors import InputError, Problem, UnknownIdError
-from detente.forecast.engine import Model
-from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
-from detente.forecast.question import (
-    ForecastQuestion,
-    builtin_questions,
-    is_question_file,
-    load_question,
+from detente.cli.run import (
+    JobsOption,
+    SaveOption,
+    SchedulerOption,
+    check_output_paths,
+    make_executor,
 )
-from detente.forecast.sensitivity import SensitivityResult, analyse_sensitivity
-from detente.forecast.table import StakeholderTable, read_table
-from detente.lenses import lens_overrides
-from detente.lenses.table import forecast_table_for
-from detente.rng import as_generator, spawn_generators
+from detente.errors import InputError
+from detente.experiments.forecast import (
+    LENS_THRESHOLD,
+    QUANTILES,
+    Subject,
+    build_report,
+    resolve_subject,
+)
+from detente.forecast.montecarlo import MonteCarloResult, Perturbation
+from detente.forecast.question import builtin_questions, load_question
 
 __all__ = ["Subject", "build_report", "print_report", "register", "resolve_subject"]
 
-SensitivityName = Literal["morris", "sobol", "none"]
-_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+_QUANTILES = QUANTILES
 _MAX_TRAJECTORY_ROWS = 12
 _TOP_ACTORS = 5
 
@@ -64,204 +61,6 @@ class SensitivityMethod(enum.StrEnum):
     morris = "morris"
     sobol = "sobol"
     none = "none"
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What is being forecast: a table, and the question it comes from (if any)."""
-
-    table: StakeholderTable
-    question: ForecastQuestion | None
-    label: str
-
-
-def resolve_subject(
-    argument: str,
-    *,
-    world_path: Path | None = None,
-    lens: str | None = None,
-    settings: Mapping[str, object] | None = None,
-) -> Subject:
-    """Turn the command's argument into a stakeholder table.
-
-    A built-in question id (``nato-csto-2009``), a question file (YAML with ``date`` and ``scale``)
-    or a table file (plain or KTAB CSV, table YAML). Questions are resolved against the world at
-    ``world_path`` (default: the built-in world). With ``lens``, the argument is an episode id or
-    file instead, and the lens derives the table from the world the day before the episode
-    (:func:`detente.lenses.table.forecast_table_for`); ``settings`` override lens parameters.
-    """
-    if lens is not None:
-        overrides = lens_overrides(settings or {}, lens, [lens])
-        table = forecast_table_for(argument, lens, open_world(world_path), overrides)
-        return Subject(table, None, f"{argument} ({lens} lens)")
-    path = Path(argument)
-    if path.exists():
-        if path.is_dir():
-            raise InputError(f"{argument}: is a folder; expected a table or question file")
-        if is_question_file(path):
-            return Subject(*_question(path, world_path))
-        return Subject(read_table(path), None, str(path))
-    if argument in builtin_questions():
-        return Subject(*_question(argument, world_path))
-    if path.suffix.lower() in (".csv", ".yaml", ".yml"):
-        raise InputError(f"{argument}: no such file")
-    raise UnknownIdError("question or table file", argument, builtin_questions())
-
-
-def _question(
-    ident: str | Path, world_path: Path | None
-) -> tuple[StakeholderTable, ForecastQuestion, str]:
-    question = load_question(ident, open_world(world_path))
-    return question.table, question, question.id
-
-
-# --------------------------------------------------------------------------------------------
-# Running
-
-
-def build_report(
-    subject: Subject,
-    *,
-    model: Model,
-    rounds: int | None,
-    runs: int,
-    seed: int,
-    perturbation: Perturbation,
-    sensitivity: SensitivityName = "morris",
-    level: float = 0.9,
-    threshold: float | None = None,
-    dim: int = 0,
-) -> tuple[dict[str, Any], MonteCarloResult]:
-    """Run the forecast and summarise it as a JSON-ready dict (and the raw Monte Carlo result)."""
-    table = subject.table
-    if not 0 <= dim < table.d:
-        raise InputError(f"--dim {dim} is out of range: the table has {table.d} dimension(s)")
-    if threshold is not None and not math.isfinite(threshold):
-        raise InputError(f"--threshold must be a finite number, got {threshold}")
-    if model == "smp":
-        _check_smp_capabilities(subject)
-    mc_rng, sa_rng = spawn_generators(as_generator(seed), 2)
-    result = run_monte_carlo(table, model, runs, perturbation, rounds, mc_rng)
-    if threshold is None and subject.question is not None:
-        threshold = subject.question.threshold
-    sens = None
-    if sensitivity != "none":
-        sens = analyse_sensitivity(
-            table,
-            model,
-            method=sensitivity,
-            rounds=result.rounds,
-            dim=dim,
-            rng=sa_rng,
-        )
-    report: dict[str, Any] = {
-        "subject": _subject_json(subject),
-        "model": model,
-        "rounds": result.rounds,
-        "runs": runs,
-        "seed": seed,
-        "perturbation": perturbation.describe(),
-        "dimensions": [_dimension_json(result, k, level, threshold) for k in range(table.d)],
-        "trajectory": _trajectory_json(result, dim),
-        "actors": _actors_json(subject, result, dim),
-        "sensitivity": _sensitivity_json(sens),
-    }
-    return report, result
-
-
-def _check_smp_capabilities(subject: Subject) -> None:
-    """The SMP needs every capability above 0 (KTAB rejects zero vote weights); name who has 0."""
-    source = subject.question.path if subject.question is not None else subject.label
-    problems = [
-        Problem(str(source), None, f"actor {actor!r}, capability", "the SMP needs a capability > 0")
-        for actor, cap in zip(subject.table.actors, subject.table.capability, strict=True)
-        if not cap > 0.0
-    ]
-    if problems:
-        raise InputError(problems)
-
-
-def _subject_json(subject: Subject) -> dict[str, Any]:
-    table = subject.table
-    out: dict[str, Any] = {"kind": "table", "name": table.name, "source": subject.label}
-    if subject.question is not None:
-        out = {"kind": "question"} | subject.question.summary()
-    out["description"] = table.description
-    return out
-
-
-def _dimension_json(
-    result: MonteCarloResult, k: int, level: float, threshold: float | None
-) -> dict[str, Any]:
-    low, high = result.interval(level)
-    quantiles = result.quantiles(list(_QUANTILES))
-    counts, edges = result.histogram(bins=20, dim=k)
-    out: dict[str, Any] = {
-        "name": result.table.dimensions[k],
-        "bounds": [float(v) for v in result.table.bounds[k]],
-        "forecast": float(result.forecast[k]),
-        "median": float(np.median(result.outcomes[:, k])),
-        "mean": float(np.mean(result.outcomes[:, k])),
-        "interval": {"level": level, "low": float(low[k]), "high": float(high[k])},
-        "quantiles": {f"{q:g}": float(quantiles[i, k]) for i, q in enumerate(_QUANTILES)},
-        "histogram": {"edges": edges.tolist(), "counts": counts.tolist()},
-        "p_exceeds": None,
-    }
-    if threshold is not None:
-        out["p_exceeds"] = {"threshold": threshold, "probability": result.p_exceeds(threshold, k)}
-    return out
-
-
-def _trajectory_json(result: MonteCarloResult, dim: int) -> dict[str, Any]:
-    bands = result.bands(list(_QUANTILES))[:, :, dim]  # (q, T+1)
-    base = result.base.outcome[0, :, dim]
-    rows = []
-    for t in range(bands.shape[1]):
-        row = {"step": t, "forecast": float(base[min(t, base.size - 1)])}
-        row |= {f"q{q:g}": float(bands[i, t]) for i, q in enumerate(_QUANTILES)}
-        rows.append(row)
-    return {
-        "step": "round" if result.model == "eum" else "turn",
-        "dimension": result.table.dimensions[dim],
-        "turns": int(result.base.turns[0]),
-        "mean_turns": float(result.turns.mean()),
-        "at_cap": int(np.count_nonzero(result.turns >= result.rounds))
-        if result.model == "smp"
-        else 0,
-        "rows": rows,
-    }
-
-
-def _actors_json(subject: Subject, result: MonteCarloResult, dim: int) -> list[dict[str, Any]]:
-    table = subject.table
-    names = subject.question.names if subject.question else {}
-    final = result.base.positions[0, -1, :, dim]
-    dropped = result.dropout_rate()
-    return [
-        {
-            "id": actor,
-            "name": names.get(actor, actor),
-            "capability": float(table.capability[a]),
-            "position": float(table.position[a, dim]),
-            "salience": float(table.salience[a, dim]),
-            "final_position": float(final[a]),
-            "dropout_rate": float(dropped[a]),
-            "note": table.notes[a],
-            "sources": list(table.sources[a]),
-        }
-        for a, actor in enumerate(table.actors)
-    ]
-
-
-def _sensitivity_json(sens: SensitivityResult | None) -> dict[str, Any] | None:
-    if sens is None:
-        return None
-    return {
-        "method": sens.method,
-        "evaluations": sens.evaluations,
-        "by_actor": [{"actor": a, "influence": v} for a, v in sens.by_actor()],
-        "factors": sens.to_records(),
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,6 +87,10 @@ def print_report(report: dict[str, Any]) -> None:
         console.print("[bold]Scale[/]: " + "; ".join(f"{k} = {v}" for k, v in anchors.items()))
     if report.get("plot"):
         console.print(f"plot written to {report['plot']}")
+    if report.get("csv"):
+        console.print(f"positions per {traj['step']} written to {report['csv']}")
+    if report.get("saved"):
+        console.print(f"results set written to {report['saved']} (read it with `detente show`)")
 
 
 def _print_header(report: dict[str, Any]) -> None:
@@ -316,7 +119,7 @@ def _forecast_table(report: dict[str, Any]) -> Table:
             f"{dim['forecast']:.2f}",
             f"{dim['median']:.2f}",
             f"{iv['low']:.2f} – {iv['high']:.2f} ({iv['level']:.0%})",
-            "–" if p is None else f"{p['probability']:.3f} (> {p['threshold']:g})",
+            "–" if p is None else f"{p['probability']:.3f} ± {p['se']:.3f} (> {p['threshold']:g})",
         )
     return table
 
@@ -372,46 +175,66 @@ def forecast_command(
             show_default=False,
         ),
     ] = None,
-    model: Annotated[ModelName, typer.Option(help="Bargaining model.")] = ModelName.eum,
+    model: Annotated[
+        ModelName, typer.Option(case_sensitive=False, help="Bargaining model.")
+    ] = ModelName.eum,
     rounds: Annotated[
         int | None,
-        typer.Option(min=1, help="EUM rounds (default 10) or SMP turn cap (default 100)."),
+        typer.Option(
+            min=1, metavar="N", help="EUM rounds (default 10) or SMP turn cap (default 100)."
+        ),
     ] = None,
-    runs: Annotated[int, typer.Option(min=1, help="Monte Carlo replicates.")] = 1000,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same result).")] = 0,
+    runs: Annotated[int, typer.Option(min=1, metavar="N", help="Monte Carlo replicates.")] = 1000,
+    seed: Annotated[
+        int, typer.Option(min=0, metavar="SEED", help="Random seed (same seed, same result).")
+    ] = 0,
     json_output: Annotated[bool, typer.Option("--json", help="Print only JSON.")] = False,
     plot: Annotated[
-        Path | None, typer.Option(help="Write a trajectory plot with the Monte Carlo fan.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Write a trajectory plot with the Monte Carlo fan."),
     ] = None,
     world: Annotated[
-        Path | None, typer.Option(help="World folder or file for questions (default: built-in).")
+        Path | None,
+        typer.Option(
+            metavar="PATH", help="World folder or file for questions (default: built-in)."
+        ),
     ] = None,
     list_questions: Annotated[
         bool, typer.Option("--list", help="List the built-in questions and exit.")
     ] = False,
     sensitivity: Annotated[
-        SensitivityMethod, typer.Option(help="Which actors' inputs drive the forecast.")
+        SensitivityMethod,
+        typer.Option(case_sensitive=False, help="Which actors' inputs drive the forecast."),
     ] = SensitivityMethod.morris,
-    level: Annotated[float, typer.Option(min=0.01, max=0.99, help="Interval level.")] = 0.9,
+    level: Annotated[
+        float, typer.Option(min=0.01, max=0.99, metavar="P", help="Interval level.")
+    ] = 0.9,
     threshold: Annotated[
-        float | None, typer.Option(help="Report P(outcome > threshold); default: the question's.")
+        float | None,
+        typer.Option(metavar="X", help="Report P(outcome > X); default: the question's."),
     ] = None,
     dim: Annotated[
-        int, typer.Option(min=0, help="Dimension for trajectory, plot, sensitivity.")
+        int, typer.Option(min=0, metavar="K", help="Dimension for trajectory, plot, sensitivity.")
     ] = 0,
     dropout: Annotated[
-        float, typer.Option(min=0.0, max=0.99, help="Actor dropout probability.")
+        float, typer.Option(min=0.0, max=0.99, metavar="P", help="Actor dropout probability.")
     ] = 0.05,
     position_sd: Annotated[
-        float | None, typer.Option(min=0.0, help="Position noise sd (default 5% of the scale).")
+        float | None,
+        typer.Option(min=0.0, metavar="SD", help="Position noise sd (default 5% of the scale)."),
     ] = None,
-    salience_sd: Annotated[float, typer.Option(min=0.0, help="Salience noise sd.")] = 0.05,
+    salience_sd: Annotated[
+        float, typer.Option(min=0.0, metavar="SD", help="Salience noise sd.")
+    ] = 0.05,
     capability_sigma: Annotated[
-        float, typer.Option(min=0.0, help="Lognormal sigma of capability noise.")
+        float, typer.Option(min=0.0, metavar="SIGMA", help="Lognormal sigma of capability noise.")
     ] = 0.2,
     lens: Annotated[
         str | None,
         typer.Option(
+            "--lens",
+            "-l",
+            metavar="LENS",
             help="Forecast an episode (id or file) on the stakeholder table this theory lens "
             "derives from the world the day before it (e.g. realist, liberal).",
             show_default=False,
@@ -419,6 +242,17 @@ def forecast_command(
     ] = None,
     sets: SetOption = None,
     params: ParamsOption = None,
+    jobs: JobsOption = 1,
+    scheduler: SchedulerOption = None,
+    save: SaveOption = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Write each actor's position per round or turn (unperturbed run) as CSV.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Forecast a question or stakeholder table with a bargaining model, with uncertainty."""
     if list_questions:
@@ -433,9 +267,10 @@ def forecast_command(
         from detente.forecast.plot import plot_format
 
         plot_format(plot)  # a bad plot path fails now, not after the runs
+    check_output_paths(save=save, csv=csv)
     resolved = resolve_subject(subject, world_path=world, lens=lens, settings=settings)
     if lens is not None and threshold is None:
-        threshold = 50.0  # a lens table runs from the no outcome (0) to the yes outcome (100)
+        threshold = LENS_THRESHOLD
     perturbation = Perturbation(position_sd, salience_sd, capability_sigma, dropout)
     report, result = build_report(
         resolved,
@@ -448,8 +283,19 @@ def forecast_command(
         level=level,
         threshold=threshold,
         dim=dim,
+        executor=make_executor(jobs, scheduler),
+        progress=None,
+        keep_inputs=save is not None,
     )
     report["plot"] = _write_plot(plot, result, resolved, report, dim) if plot else None
+    report["csv"] = _write_csv(csv, result, dim) if csv else None
+    report["saved"] = None
+    if save is not None:
+        from detente.experiments.forecast import forecast_results
+        from detente.experiments.results import save as save_results
+
+        saved = save_results(forecast_results(report, result, resolved, world), save)
+        report["saved"] = str(saved)
     if json_output:
         print_json(report)
     else:
@@ -473,6 +319,22 @@ def _write_plot(
         threshold=threshold["threshold"] if threshold else None,
         anchors=anchors,
     )
+    return str(path)
+
+
+def _write_csv(path: Path, result: MonteCarloResult, dim: int) -> str:
+    import csv as csv_module
+
+    from detente.experiments.forecast import position_rows
+    from detente.fileio import atomic_path
+
+    rows = position_rows(result, dim)
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv_module.DictWriter(
+            handle, fieldnames=["step", "actor", "dimension", "position"]
+        )
+        writer.writeheader()
+        writer.writerows(rows)
     return str(path)
 
 

@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from detente.decision import lens_probability
 from detente.decisions import Episode
 from detente.errors import DetenteError
-from detente.explanation import lens_probability
 from detente.lenses.base import Lens
 from detente.world import World
 

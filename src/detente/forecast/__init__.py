@@ -40,3 +40,8 @@ __all__ = [
     "run_monte_carlo",
     "table_from_mapping",
 ]
+
+# `detente.world(...)` / `detente.forecast(...)`: the notebook API functions (see detente._callable)
+from detente._callable import make_callable
+
+make_callable(__name__)

@@ -16,13 +16,16 @@ holds its last state), so that replicates can be stacked and compared round by r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import InputError
 from detente.forecast import eum
+
+if TYPE_CHECKING:
+    from detente.forecast.smp import SMPParams
 
 __all__ = ["DEFAULT_ROUNDS", "MODELS", "Model", "Trajectory", "run_model"]
 
@@ -85,6 +88,7 @@ def run_model(
     bounds: FloatArray,
     rounds: int | None = None,
     rng: np.random.Generator | None = None,
+    options: eum.EUMOptions | SMPParams | None = None,
 ) -> Trajectory:
     """Run ``model`` on ``m`` replicates of one stakeholder table.
 
@@ -104,15 +108,22 @@ def run_model(
         EUM rounds, or the SMP's cap on turns; ``None`` takes :data:`DEFAULT_ROUNDS`.
     rng:
         Only the SMP's stochastic options draw from it; the default engines are deterministic.
+    options:
+        The model variant: :class:`~detente.forecast.eum.EUMOptions` for the EUM,
+        :class:`~detente.forecast.smp.SMPParams` for the SMP; ``None`` takes the defaults.
     """
     cap, pos, sal, lo_hi = _as_batch(capability, position, salience, bounds)
     n_rounds = DEFAULT_ROUNDS[model] if rounds is None else int(rounds)
     if n_rounds < 1:
         raise ValueError(f"rounds must be at least 1, got {n_rounds}")
     if model == "eum":
-        return _run_eum(cap, pos, sal, lo_hi, n_rounds)
+        if options is not None and not isinstance(options, eum.EUMOptions):
+            raise TypeError(f"the EUM takes EUMOptions, not {type(options).__name__}")
+        return _run_eum(cap, pos, sal, lo_hi, n_rounds, options or eum.EUMOptions())
     if model == "smp":
-        return _run_smp(cap, pos, sal, lo_hi, n_rounds, rng)
+        if isinstance(options, eum.EUMOptions):
+            raise TypeError("the SMP takes SMPParams, not EUMOptions")
+        return _run_smp(cap, pos, sal, lo_hi, n_rounds, rng, options)
     raise ValueError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
 
 
@@ -135,7 +146,12 @@ def _as_batch(
 
 
 def _run_eum(
-    cap: FloatArray, pos: FloatArray, sal: FloatArray, lo_hi: FloatArray, rounds: int
+    cap: FloatArray,
+    pos: FloatArray,
+    sal: FloatArray,
+    lo_hi: FloatArray,
+    rounds: int,
+    options: eum.EUMOptions,
 ) -> Trajectory:
     """One EUM game per dimension; the forecast is the weighted median each round."""
     m, n, d = pos.shape
@@ -148,6 +164,7 @@ def _run_eum(
             np.ascontiguousarray(pos[:, :, j]),
             np.ascontiguousarray(sal[:, :, j]),
             rounds=rounds,
+            options=options,
             bounds=(float(lo_hi[j, 0]), float(lo_hi[j, 1])),
         )
         stored = run.positions.shape[1]
@@ -168,6 +185,7 @@ def _run_smp(
     lo_hi: FloatArray,
     rounds: int,
     rng: np.random.Generator | None,
+    params: SMPParams | None = None,
 ) -> Trajectory:
     """The SMP on the unit cube, rescaled back to the table's scale."""
     from detente.forecast import smp  # imported on first use: EUM-only work never loads it
@@ -179,7 +197,14 @@ def _run_smp(
     width = lo_hi[:, 1] - lo
     unit = np.clip((pos - lo) / width, 0.0, 1.0)
     try:
-        run = smp.simulate(cap, unit, _smp_salience(sal), max_turns=rounds, rng=rng)
+        run = smp.simulate(
+            cap,
+            unit,
+            _smp_salience(sal),
+            params=params or smp.SMPParams(),
+            max_turns=rounds,
+            rng=rng,
+        )
     except ValueError as exc:  # the SMP's input checks (e.g. a zero capability)
         raise InputError(f"SMP: {exc}") from None
     turns = np.asarray(run.turns, dtype=np.int64).reshape(-1)

@@ -51,6 +51,7 @@ __all__ = [
     "EUMOptions",
     "EUMRun",
     "expected_utilities",
+    "offer_types",
     "risk_exponents",
     "simulate",
     "weighted_mean",
@@ -545,6 +546,32 @@ def expected_utilities(
     else:
         r = np.broadcast_to(np.asarray(risk, dtype=np.float64), batch.position.shape)
     return _challenge_values(batch, batch.position, r, options, max_bytes, width=batch.width)
+
+
+def offer_types(
+    capability: ArrayLike,
+    position: ArrayLike,
+    salience: ArrayLike,
+    *,
+    bounds: tuple[float, float] | None = None,
+    options: EUMOptions = EUMOptions(),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[dict[str, BoolArray], FloatArray, FloatArray, FloatArray]:
+    """The offers of one round: which ``j`` offers ``i`` a conflict, compromise or capitulation.
+
+    Returns ``(masks, a, b, target)``: ``masks`` maps ``"conflict"``, ``"compromise"`` and
+    ``"capitulation"`` to boolean ``(m, n, n)`` arrays (``[.., i, j]``: ``j``'s offer to ``i``),
+    ``a``, ``b`` are :func:`expected_utilities` with the round's risk exponents, and ``target`` the
+    position ``i`` is asked to take. These are the offers :func:`simulate` chooses among.
+    """
+    batch = _as_batch(capability, position, salience, bounds)
+    r, _ = _round_risk(batch, batch.position, options, max_bytes, batch.width)
+    a, b = _challenge_values(batch, batch.position, r, options, max_bytes, width=batch.width)
+    conflict, compromise, capitulation, towards = _offers(a, b, batch.position, options)
+    xj = np.broadcast_to(batch.position[:, None, :], a.shape)
+    target = np.where(compromise, towards, xj)
+    masks = {"conflict": conflict, "compromise": compromise, "capitulation": capitulation}
+    return masks, a, b, np.asarray(target, dtype=np.float64)
 
 
 def _block_size(m: int, n: int, max_bytes: int) -> int:

@@ -20,8 +20,10 @@ Distributions (all independent across actors, dimensions and replicates):
 
 Seeds: all random draws come from child generators spawned up front from the caller's generator,
 one per fixed block of :data:`DRAW_BLOCK` replicates, so the numbers drawn — and therefore the
-forecast — do not depend on how the computation is chunked for memory. The same generator state
-gives the same result bit for bit.
+forecast — do not depend on how the computation is chunked for memory. The replicates are run as
+tasks of :data:`TASK_BLOCKS` blocks, each with its own engine generator (also spawned up front),
+so the result does not depend on the executor either (serial, local processes or Dask; see
+:mod:`detente.experiments.runner`). The same generator state gives the same result bit for bit.
 """
 
 from __future__ import annotations
@@ -39,11 +41,15 @@ from detente.forecast.engine import DEFAULT_ROUNDS, Model, Trajectory, run_model
 from detente.rng import spawn_generators
 
 if TYPE_CHECKING:
+    from detente.experiments.runner import Executor
+    from detente.forecast.eum import EUMOptions
+    from detente.forecast.smp import SMPParams
     from detente.forecast.table import StakeholderTable
 
 __all__ = [
     "DRAW_BLOCK",
     "MIN_KEPT",
+    "TASK_BLOCKS",
     "MonteCarloResult",
     "Perturbation",
     "PerturbedInputs",
@@ -55,6 +61,8 @@ FloatArray = NDArray[np.float64]
 
 #: Replicates drawn from one spawned child generator (fixed, so results ignore chunking).
 DRAW_BLOCK = 256
+#: Draw blocks per task (fixed, so results ignore the executor and its number of workers).
+TASK_BLOCKS = 16
 #: Every replicate keeps at least this many actors.
 MIN_KEPT = 3
 #: Memory budget for one engine call's replicate batch (the engines chunk further inside).
@@ -175,6 +183,10 @@ class MonteCarloResult:
         ``(runs,)``: rounds or turns each replicate ran.
     kept:
         ``(runs, n)``: which actors took part in each replicate.
+    inputs:
+        Every replicate's perturbed inputs (``None`` if the run did not keep them).
+    options:
+        The model variant run (``None``: the defaults).
     """
 
     table: StakeholderTable
@@ -186,6 +198,14 @@ class MonteCarloResult:
     trajectories: FloatArray
     turns: NDArray[np.int64]
     kept: NDArray[np.bool_]
+    inputs: PerturbedInputs | None = None
+    options: EUMOptions | SMPParams | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<MonteCarloResult {self.model.upper()} {self.table.name!r}: {self.runs} runs, "
+            f"forecast {np.array2string(self.forecast, precision=2)}>"
+        )
 
     @property
     def runs(self) -> int:
@@ -219,6 +239,16 @@ class MonteCarloResult:
         """Share of replicates whose final forecast on ``dim`` is strictly above ``threshold``."""
         return float(np.mean(self.outcomes[:, dim] > threshold))
 
+    def p_exceeds_se(self, threshold: float, dim: int = 0) -> float:
+        """Monte Carlo standard error of :meth:`p_exceeds`: ``sqrt(p (1 - p) / runs)``."""
+        p = self.p_exceeds(threshold, dim)
+        return math.sqrt(p * (1.0 - p) / self.runs)
+
+    def mean_se(self) -> FloatArray:
+        """``(d,)``: Monte Carlo standard error of the mean final forecast, ``sd / sqrt(runs)``."""
+        ddof = 1 if self.runs > 1 else 0
+        return np.asarray(self.outcomes.std(axis=0, ddof=ddof) / math.sqrt(self.runs))
+
     def bands(self, q: Sequence[float]) -> FloatArray:
         """``(len(q), T+1, d)``: quantiles of the forecast after each round (for fan charts)."""
         return np.asarray(np.quantile(self.trajectories, q, axis=0), dtype=np.float64)
@@ -237,16 +267,56 @@ def run_monte_carlo(
     rng: np.random.Generator | None = None,
     *,
     chunk_size: int | None = None,
+    options: EUMOptions | SMPParams | None = None,
+    executor: Executor | None = None,
+    keep_inputs: bool = True,
+    progress: bool | None = False,
+    task_blocks: int = TASK_BLOCKS,
 ) -> MonteCarloResult:
     """Run ``runs`` perturbed replicates of ``table`` through ``model``.
 
     Parameters
     ----------
+    table:
+        The coded stakeholder table (its values are the centres of the perturbations).
+    model:
+        ``"eum"`` or ``"smp"``.
+    runs:
+        Number of replicates, at least 1.
+    perturbation:
+        The distributions of the perturbed inputs (default :class:`Perturbation`).
+    rounds:
+        EUM rounds or SMP turn cap (default :data:`~detente.forecast.engine.DEFAULT_ROUNDS`).
+    rng:
+        The one generator everything is spawned from (default: fresh OS entropy).
     chunk_size:
         Replicates per engine call; ``None`` picks one from a 256 MB budget. The result does not
         depend on it (the draws are made per fixed block, and every engine treats replicates
         independently).
+    options:
+        The model variant (:class:`~detente.forecast.eum.EUMOptions` or
+        :class:`~detente.forecast.smp.SMPParams`), passed to the engine.
+    executor:
+        Where the tasks of :data:`TASK_BLOCKS` draw blocks run
+        (:mod:`detente.experiments.runner`; default serial). The result is bit-identical
+        whatever the executor and its number of workers.
+    keep_inputs:
+        Keep every replicate's perturbed inputs in :attr:`MonteCarloResult.inputs` (for scenario
+        discovery); ``False`` saves memory and transfer on very large runs.
+    progress:
+        Show a progress bar on stderr (``None``: only when stderr is a terminal).
+    task_blocks:
+        Draw blocks per task (default :data:`TASK_BLOCKS`). Part of the specification: with
+        a stochastic engine variant each task has its own engine generator, so changing it
+        changes those draws; executors and worker counts never do.
+
+    Returns
+    -------
+    MonteCarloResult
+        The unperturbed run, every replicate's trajectory and (with ``keep_inputs``) inputs.
     """
+    from detente.experiments.runner import SerialExecutor, progress_bar
+
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
     perturbation = Perturbation() if perturbation is None else perturbation
@@ -255,8 +325,31 @@ def run_monte_carlo(
     bounds = np.asarray(table.bounds, dtype=np.float64)
     n_blocks = -(-runs // DRAW_BLOCK)
     *block_rngs, engine_rng = spawn_generators(rng, n_blocks + 1)
-    inputs = _draw(table, perturbation, runs, block_rngs)
-
+    if task_blocks < 1:
+        raise ValueError(f"task_blocks must be at least 1, got {task_blocks}")
+    n_tasks = -(-n_blocks // task_blocks)
+    task_rngs = spawn_generators(engine_rng, n_tasks)
+    n, d = np.asarray(table.position).shape
+    chunk = chunk_size or _default_chunk(model, n, d, n_rounds)
+    tasks = []
+    for k in range(n_tasks):
+        first = k * task_blocks
+        blocks = range(first, min(n_blocks, first + task_blocks))
+        sizes = tuple(min(DRAW_BLOCK, runs - b * DRAW_BLOCK) for b in blocks)
+        tasks.append(
+            _Task(
+                table,
+                model,
+                perturbation,
+                n_rounds,
+                options,
+                tuple(block_rngs[b] for b in blocks),
+                sizes,
+                task_rngs[k],
+                chunk,
+                keep_inputs,
+            )
+        )
     base = run_model(
         model,
         table.capability,
@@ -265,12 +358,18 @@ def run_monte_carlo(
         bounds=bounds,
         rounds=n_rounds,
         rng=engine_rng,
+        options=options,
     )
-    _, n, d = inputs.position.shape
-    chunk = chunk_size or _default_chunk(model, n, d, n_rounds)
-    traj, turns = _run_grouped(model, inputs, bounds, n_rounds, chunk, engine_rng)
+    executor = executor or SerialExecutor()
+    label = f"{model.upper()} Monte Carlo, {runs} runs ({executor.name})"
+    with progress_bar(len(tasks), label, show=progress) as advance:
+        parts = executor.map(_run_task, tasks, advance)
+    traj = np.concatenate([p.trajectories for p in parts])
+    turns = np.concatenate([p.turns for p in parts])
+    kept = np.concatenate([p.kept for p in parts])
     length = int(max(turns.max(), base.turns.max())) + 1
     traj = traj[:, : max(length, 1)]
+    inputs = _concat([p.inputs for p in parts if p.inputs is not None]) if keep_inputs else None
     return MonteCarloResult(
         table=table,
         model=model,
@@ -280,21 +379,52 @@ def run_monte_carlo(
         outcomes=np.ascontiguousarray(traj[:, -1, :]),
         trajectories=traj,
         turns=turns,
-        kept=inputs.kept,
+        kept=kept,
+        inputs=inputs,
+        options=options,
     )
 
 
-def _draw(
-    table: StakeholderTable,
-    perturbation: Perturbation,
-    runs: int,
-    block_rngs: list[np.random.Generator],
-) -> PerturbedInputs:
-    """Draw replicates block by block, each block from its own spawned generator."""
-    parts = [
-        perturb(table, perturbation, min(DRAW_BLOCK, runs - b * DRAW_BLOCK), g)
-        for b, g in enumerate(block_rngs)
-    ]
+@dataclass(frozen=True)
+class _Task:
+    """One task: a run of consecutive draw blocks, with its own generators (spawned up front)."""
+
+    table: StakeholderTable
+    model: Model
+    perturbation: Perturbation
+    rounds: int
+    options: EUMOptions | SMPParams | None
+    block_rngs: tuple[np.random.Generator, ...]
+    sizes: tuple[int, ...]
+    engine_rng: np.random.Generator
+    chunk: int
+    keep_inputs: bool
+
+
+@dataclass(frozen=True)
+class _Part:
+    trajectories: FloatArray
+    turns: NDArray[np.int64]
+    kept: NDArray[np.bool_]
+    inputs: PerturbedInputs | None
+
+
+def _run_task(task: _Task) -> _Part:
+    """Draw the task's blocks and run them (a module-level function: workers import it)."""
+    inputs = _concat(
+        [
+            perturb(task.table, task.perturbation, size, g)
+            for size, g in zip(task.sizes, task.block_rngs, strict=True)
+        ]
+    )
+    bounds = np.asarray(task.table.bounds, dtype=np.float64)
+    traj, turns = _run_grouped(
+        task.model, inputs, bounds, task.rounds, task.chunk, task.engine_rng, task.options
+    )
+    return _Part(traj, turns, inputs.kept, inputs if task.keep_inputs else None)
+
+
+def _concat(parts: Sequence[PerturbedInputs]) -> PerturbedInputs:
     return PerturbedInputs(
         capability=np.concatenate([p.capability for p in parts]),
         position=np.concatenate([p.position for p in parts]),
@@ -318,6 +448,7 @@ def _run_grouped(
     rounds: int,
     chunk: int,
     rng: np.random.Generator,
+    options: EUMOptions | SMPParams | None = None,
 ) -> tuple[FloatArray, NDArray[np.int64]]:
     """Run replicates grouped by how many actors they kept, in chunks of at most ``chunk``.
 
@@ -346,6 +477,7 @@ def _run_grouped(
                 bounds=bounds,
                 rounds=rounds,
                 rng=rng,
+                options=options,
             )
             stored = min(run.length, rounds + 1)
             traj[rows, :stored] = run.outcome[:, :stored]

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from detente.decisions import Question, load_questions
-from detente.errors import InputError, Problem, UnknownIdError
+from detente.errors import InputError, Problem, UnknownIdError, match_id
 from detente.forecast.table import MIN_ACTORS, StakeholderTable
 from detente.institutions import p_accept
 from detente.lenses.base import Lens
@@ -106,8 +106,9 @@ def resolve_question(argument: str | Path, world: World | None = None) -> Questi
             )
         return questions[0]
     known = {q.id: q for q in load_questions(None)}
-    if str(argument) in known:
-        return known[str(argument)]
+    ident = match_id(str(argument), known)  # ids are matched ignoring case
+    if ident is not None:
+        return known[ident]
     if path.suffix.lower() in (".yaml", ".yml"):
         raise InputError(Problem(str(argument), None, None, "no such file"))
     raise UnknownIdError("episode", str(argument), known)

@@ -23,3 +23,8 @@ __all__ = [
     "load_world",
     "world_json_schema",
 ]
+
+# `detente.world(...)` / `detente.forecast(...)`: the notebook API functions (see detente._callable)
+from detente._callable import make_callable
+
+make_callable(__name__)

@@ -1,0 +1,258 @@
+"""Executors: map an experiment's tasks to results, serially, in local processes or on Dask.
+
+Every experiment in :mod:`detente.experiments` has one shape: a specification that splits the
+work into independent tasks, each carrying every random generator it will use (spawned up front
+from the experiment's seed, see :mod:`detente.rng`), and a step that combines the task results in
+task order. Because no task draws from a generator it shares with another, and the split into
+tasks depends only on the specification, the combined result is bit-identical whatever executor
+runs it and however many workers it has.
+
+Executors (the same experiment runs unchanged on each):
+
+* :class:`SerialExecutor` — in this process, one task after another;
+* :class:`ProcessExecutor` — ``jobs`` local worker processes (:mod:`concurrent.futures`, started
+  by the ``forkserver`` method where the platform has it, so a worker never inherits threads);
+* :class:`DaskExecutor` — a Dask ``distributed`` cluster: a running scheduler at ``address``, or a
+  ``LocalCluster`` of ``jobs`` single-threaded workers started for the run (Rocklin 2015).
+
+:func:`make_executor` picks one from the CLI's ``--jobs`` and ``--scheduler``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeVar
+
+__all__ = [
+    "DaskExecutor",
+    "Executor",
+    "ProcessExecutor",
+    "SerialExecutor",
+    "make_executor",
+    "progress_bar",
+]
+
+log = logging.getLogger("detente.experiments")
+
+T = TypeVar("T")
+R = TypeVar("R")
+Advance = Callable[[int], None]
+
+
+class Executor(Protocol):
+    """Runs ``fn`` on every task; returns the results in task order."""
+
+    @property
+    def name(self) -> str:
+        """``serial``, ``processes`` or ``dask``."""
+
+    @property
+    def workers(self) -> int:
+        """How many tasks may run at once."""
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], advance: Advance | None = None
+    ) -> list[R]:
+        """``[fn(t) for t in tasks]``; ``advance(1)`` is called as each task finishes."""
+
+
+class SerialExecutor:
+    """Every task in this process, in order."""
+
+    name = "serial"
+    workers = 1
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], advance: Advance | None = None
+    ) -> list[R]:
+        """Run the tasks one after another."""
+        out = []
+        for task in tasks:
+            out.append(fn(task))
+            if advance is not None:
+                advance(1)
+        return out
+
+    def __repr__(self) -> str:
+        return "SerialExecutor()"
+
+
+#: Modules the fork server imports once, so that each worker starts with the engines loaded.
+PRELOAD = ["detente.forecast.montecarlo", "detente.forecast.eum"]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class ProcessExecutor:
+    """``jobs`` local worker processes; a pool is started for each :meth:`map` call.
+
+    Parameters
+    ----------
+    jobs:
+        Number of worker processes, at least 1.
+    """
+
+    name = "processes"
+
+    def __init__(self, jobs: int) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        self.workers = int(jobs)
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], advance: Advance | None = None
+    ) -> list[R]:
+        """Run the tasks in the pool; results come back in task order."""
+        if not tasks:
+            return []
+        results: list[Any] = [None] * len(tasks)
+        workers = min(self.workers, len(tasks))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if advance is not None:
+                    advance(1)
+        return results
+
+    def __repr__(self) -> str:
+        return f"ProcessExecutor(jobs={self.workers})"
+
+
+class DaskExecutor:
+    """A Dask ``distributed`` cluster: the scheduler at ``address``, or a local cluster.
+
+    Parameters
+    ----------
+    address:
+        A running scheduler (``tcp://host:8786``); ``None`` starts a ``LocalCluster`` for each
+        :meth:`map` call and closes it afterwards.
+    jobs:
+        Workers of the local cluster (each single-threaded); ignored with ``address``.
+    processes:
+        Whether the local cluster's workers are processes (``True``, the default: the engines
+        hold the GIL) or threads of this process (cheap to start; for tests).
+    client:
+        An existing ``distributed.Client`` to submit to (it is left open).
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        jobs: int = 2,
+        processes: bool = True,
+        client: Any | None = None,
+    ) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        self.address = address
+        self.jobs = int(jobs)
+        self.processes = processes
+        self.client = client
+
+    @property
+    def workers(self) -> int:
+        """Workers of the local cluster (``address``: as many as the scheduler reports)."""
+        if self.client is not None:
+            return max(1, len(self.client.scheduler_info().get("workers", {})))
+        return self.jobs
+
+    @contextmanager
+    def _client(self) -> Iterator[Any]:
+        from distributed import Client, LocalCluster  # a Dask run loads Dask, nothing else does
+
+        if self.client is not None:
+            yield self.client
+        elif self.address is not None:
+            with Client(self.address) as client:
+                yield client
+        else:
+            with (
+                LocalCluster(
+                    n_workers=self.jobs,
+                    threads_per_worker=1,
+                    processes=self.processes,
+                    dashboard_address=None,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                yield client
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], advance: Advance | None = None
+    ) -> list[R]:
+        """Submit every task (``pure=False``: each is run, none deduplicated); gather in order."""
+        if not tasks:
+            return []
+        from distributed import as_completed as dask_completed
+
+        with self._client() as client:
+            futures = client.map(fn, list(tasks), pure=False)
+            index = {f.key: i for i, f in enumerate(futures)}
+            results: list[Any] = [None] * len(tasks)
+            for future in dask_completed(futures):
+                results[index[future.key]] = future.result()
+                future.release()
+                if advance is not None:
+                    advance(1)
+        return results
+
+    def __repr__(self) -> str:
+        where = self.address if self.address is not None else f"LocalCluster(jobs={self.jobs})"
+        return f"DaskExecutor({where})"
+
+
+def make_executor(jobs: int = 1, scheduler: str | None = None) -> Executor:
+    """The executor for ``--jobs`` and ``--scheduler``.
+
+    ``scheduler`` is a Dask scheduler address, or ``"local"`` for a ``LocalCluster`` of ``jobs``
+    workers; without it, ``jobs == 1`` runs serially and ``jobs > 1`` in local processes.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if scheduler is not None:
+        if scheduler == "local":
+            return DaskExecutor(jobs=jobs)
+        return DaskExecutor(scheduler)
+    return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
+
+
+@contextmanager
+def progress_bar(total: int, label: str, *, show: bool | None = None) -> Iterator[Advance]:
+    """A ``rich`` progress bar on stderr; yields ``advance(k)``.
+
+    ``show=None`` shows it only when stderr is a terminal (so piped output and ``--json`` stay
+    clean) and logging is not quieter than warnings.
+    """
+    if show is None:
+        show = sys.stderr.isatty() and logging.getLogger("detente").getEffectiveLevel() <= 30
+    if not show or total <= 0:
+        yield lambda k: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda k: bar.advance(task, k)
