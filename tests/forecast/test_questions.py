@@ -9,7 +9,7 @@ import pytest
 
 from detente.errors import InputError, UnknownIdError
 from detente.forecast.question import builtin_questions, is_question_file, load_question
-from detente.world import World, builtin_world
+from detente.world import World, builtin_world, fill_capability
 
 BUILTIN = ["nato-csto-2005", "nato-csto-2009", "nrc-chicago-2012"]
 
@@ -51,9 +51,10 @@ def test_state_capabilities_come_from_the_world_before_the_date(ident: str, worl
     from_world = [c for c in q.capabilities if c.measure is not None]
     assert len(from_world) >= 6
     for entry in from_world:
-        known = snapshot.capability(entry.actor, "milex")
+        known = fill_capability(snapshot, entry.actor, "milex")  # the world's fill rule
         assert known is not None
         assert entry.raw == known.value and entry.year == known.year
+        assert entry.note == known.fill  # a filled value says how it was filled
         assert entry.year is not None and entry.year < q.date.year  # no look-ahead
         a = q.table.actors.index(entry.actor)
         assert q.table.capability[a] == pytest.approx(math.sqrt(known.value))

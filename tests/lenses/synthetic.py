@@ -71,7 +71,13 @@ def make_world(
         ),
         *(
             CapabilitySeries(
-                actor=a, measure="milex", unit="USD bn", basis="test", values={2000: v}, sources=SRC
+                actor=a,
+                measure="milex",
+                unit="USD bn",
+                basis="test",
+                # every year: a figure is carried forward at most CARRY_YEARS, then unknown
+                values=dict.fromkeys(range(2000, 2025), v),
+                sources=SRC,
             )
             for a, v in (("USA", 500.0), ("DEU", 40.0), ("RUS", 40.0), ("KAZ", 1.0))
         ),

@@ -123,7 +123,10 @@ def test_collective_defence_clauses_in_2009(world: World) -> None:
     assert (nato.article, csto.article, csto.org) == ("5", "4", "CST")
     (cst,) = world.on(D("1999-01-01")).clauses(kind="collective-defence", org="CST")
     assert cst.article == "4"
-    amended = world.on(D("2011-06-01")).clauses(kind="collective-defence", org="CSTO")
+    # the amending protocol of 10 Dec 2010 entered into force on 19 Dec 2012 (review A1)
+    before = world.on(D("2012-06-01")).clauses(kind="collective-defence", org="CSTO")
+    assert "other forms of armed attack" not in before[0].summary
+    amended = world.on(D("2013-06-01")).clauses(kind="collective-defence", org="CSTO")
     assert "other forms of armed attack" in amended[0].summary
 
 
@@ -144,7 +147,107 @@ def test_capability_known_after_the_year(world: World) -> None:
     assert early is not None and early.year == 2008
 
 
+# Dyads issue 8 (section 3) and the review (R2) require in 1999; each is coded from a document of
+# its time (relations.yaml): the Kosovo air campaign, the Karabakh ceasefire, the Turkish border
+# closure, the Budapest Memorandum, the Drozdy eviction, the 1999 CST exits.
+DYADS_1999 = [
+    ("USA", "RUS"),
+    ("ARM", "AZE"),
+    ("ARM", "TUR"),
+    ("RUS", "UKR"),
+    ("BLR", "USA"),
+    ("RUS", "GEO"),
+    ("RUS", "UZB"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), DYADS_1999)
+def test_the_dyads_of_april_1999(world: World, a: str, b: str) -> None:
+    snap = world.at(D("1999-04-01"))
+    strongest = max(
+        snap.relation_intensity(a, b, kind) for kind in ("rivalry", "territorial-dispute")
+    )
+    assert strongest > 0, (a, b)
+
+
+def test_kosovo_and_later_dyads(world: World) -> None:
+    kosovo = world.at(D("1999-04-01")).relation_intensity("USA", "RUS")
+    before = world.at(D("1999-03-01")).relation_intensity("USA", "RUS")
+    assert kosovo > before > 0
+    assert world.at(D("2021-06-01")).relation_intensity("KGZ", "TJK", "territorial-dispute") > 0
+    assert world.at(D("2006-01-01")).relation_intensity("UZB", "USA") > 0
+    assert world.at(D("1992-06-01")).relation_intensity("RUS", "UKR") == 0  # not coded before 1994
+
+
+def test_threats_beyond_afghanistan(world: World) -> None:
+    imu = [t for t in world.at(D("1999-10-01")).threats() if t.kind == "insurgency"]
+    assert {"KGZ", "UZB"} <= set(imu[0].exposed)
+    kinds = {t.kind for t in world.at(D("2010-01-01")).threats()}
+    assert "proliferation" in kinds
+    usa_1999 = [t for t in world.at(D("2000-01-01")).threats() if "USA" in t.exposed]
+    assert usa_1999 and usa_1999[0].kind == "terrorism"  # review T1: al-Qaeda before 2001
+    nato_2001 = [t for t in world.at(D("2001-09-14")).threats() if "NATO" in t.exposed]
+    assert nato_2001  # exposed from the Art. 5 decision of 12 Sep 2001, not from 7 Oct
+
+
 def test_usa_russia_rivalry_rises_after_2014(world: World) -> None:
     reset = world.on(D("2010-01-01")).relation_intensity("USA", "RUS")
     crimea = world.on(D("2015-01-01")).relation_intensity("RUS", "USA")
     assert 0 < reset < crimea
+
+
+def test_bilateral_alliances(world: World) -> None:
+    # Russia-Armenia treaty of 29 Aug 1997 (RFE/RL of that day); Russia-Uzbekistan of 14 Nov 2005
+    before = {c.agreement for c in world.at(D("1997-08-29")).clauses(kind="collective-defence")}
+    after = {c.agreement for c in world.at(D("1997-09-01")).clauses(kind="collective-defence")}
+    assert "rus-arm-treaty-1997" in after - before
+    uzb = {c.agreement for c in world.at(D("2006-01-01")).clauses(kind="collective-defence")}
+    assert "rus-uzb-alliance-2005" in uzb
+    # the SCO's Astana request (5 Jul 2005) is known before the K2 notice of 29 Jul 2005
+    sco = world.at(D("2005-07-29")).clauses(kind="basing-consent", org="SCO")
+    assert [c.agreement for c in sco] == ["sco-astana-declaration-2005"]
+
+
+def test_new_organisations(world: World) -> None:
+    assert world.on(D("2001-01-01")).members("UNION-STATE") == ["BLR", "RUS"]
+    assert world.on(D("1998-01-01")).members("BLR-RUS-UN") == ["BLR", "RUS"]
+    assert "UZB" in world.on(D("2000-01-01")).members("GUAM")
+    assert world.on(D("2003-01-01")).status("UZB", "GUAM") == "observer"
+    assert world.on(D("2006-01-01")).status("UZB", "GUAM") is None
+    assert world.on(D("2015-03-01")).members("EAEU") == ["ARM", "BLR", "KAZ", "RUS"]
+    assert "KGZ" in world.on(D("2015-09-01")).members("EAEU")
+
+
+def test_presences_added_for_the_review(world: World) -> None:
+    # B1/B2: Russian forces in Tajikistan before 2004 and at Gyumri before 1995
+    assert world.on(D("1999-01-01")).bases(host="TJK", user="RUS")
+    assert world.on(D("1994-01-01")).bases(host="ARM", user="RUS")
+    # B4: Georgia (Istanbul commitments), Azerbaijan (Gabala), Moldova, Kazakhstan
+    assert len(world.on(D("1999-04-01")).bases(host="GEO", user="RUS")) == 4
+    assert len(world.on(D("2003-01-01")).bases(host="GEO", user="RUS")) == 2
+    assert not world.on(D("2008-01-01")).bases(host="GEO", user="RUS")
+    assert world.on(D("2011-01-01")).bases(host="GEO", user="RUS")  # Abkhazia, from Feb 2010
+    assert world.on(D("2005-01-01")).bases(host="AZE", user="RUS")
+    assert not world.on(D("2013-01-01")).bases(host="AZE", user="RUS")
+    assert world.on(D("2005-01-01")).bases(host="MDA", user="RUS")
+    assert world.on(D("2005-01-01")).bases(host="KAZ", user="RUS")
+
+
+def test_membership_corrections(world: World) -> None:
+    # M1 Georgia's CST accession 9 Dec 1993 (Gibler 2009); M2 West Germany 6 May 1955 (NATO)
+    assert world.on(D("1993-12-08")).status("GEO", "CST") is None
+    assert world.on(D("1993-12-09")).status("GEO", "CST") == "member"
+    assert "DEU" in world.on(D("1955-05-06")).members("NATO")
+    # M4/M5: Azerbaijan and Moldova not CIS members before ratification
+    assert world.on(D("1993-01-01")).status("AZE", "CIS") == "observer"
+    assert world.on(D("1994-01-01")).status("AZE", "CIS") == "member"
+    assert world.on(D("1994-01-01")).status("MDA", "CIS") == "observer"
+    # M8: Uzbekistan suspended, not left, EurAsEC in 2008
+    assert world.on(D("2010-01-01")).status("UZB", "EAEC") == "suspended"
+    # M10: NATO's members sit on NATO's side of PfP; Poland a partner until 1999
+    assert "USA" in world.on(D("1995-01-01")).members("PFP")
+    assert world.on(D("1995-01-01")).status("POL", "PFP") == "partner"
+    assert world.on(D("2000-01-01")).status("POL", "PFP") == "member"
+    # M11: Russia's PJC freeze over Kosovo
+    assert world.on(D("1999-06-01")).is_suspended("PJC")
+    assert not world.on(D("2000-06-01")).is_suspended("PJC")

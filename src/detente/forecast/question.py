@@ -35,13 +35,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 import yaml
 
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.forecast.table import StakeholderTable, table_from_mapping
 from detente.world.records import Measure
+from detente.world.snapshot import fill_capability
 from detente.yamlio import item_lines, package_data, parse_yaml
 
 if TYPE_CHECKING:
@@ -65,7 +66,8 @@ class CapabilityEntry:
     """Where one actor's capability came from.
 
     ``raw`` is the world's value (or the explicit number) before the transform; ``value`` is what
-    the table holds. ``year`` and ``measure`` are set for world values, ``note`` for explicit ones.
+    the table holds. ``year`` and ``measure`` are set for world values, ``note`` for explicit ones
+    and for world values the world had to fill (:func:`detente.world.fill_capability`).
     """
 
     actor: str
@@ -344,7 +346,8 @@ def _capability(
         return None
     if snapshot is None:
         return None
-    value = snapshot.capability(actor, measure)
+    # the world's one fill rule; a filled value says how in the entry's note
+    value = fill_capability(snapshot, actor, cast(Measure, measure))
     if value is None:
         out.add(
             line,
@@ -361,7 +364,7 @@ def _capability(
         value.year,
         value.unit,
         tuple(value.sources),
-        value.fill,  # says so when the figure was carried forward (Snapshot.capability)
+        value.fill,  # says so when the figure was filled (carried forward or the floor)
     )
 
 

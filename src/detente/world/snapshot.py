@@ -482,12 +482,12 @@ def fill_capability(
     The actor's own figure if known (carried forward at most ``carry_years``, see
     :meth:`Snapshot.capability`); else the *smallest* figure of the same measure among the actors
     the sources do cover that year, marked as filled: an actor the sources miss is taken to be as
-    small as the smallest one they cover, never absent (0). ``None`` only if nobody's figure is
-    known. The result's ``fill`` says which rule applied, so explanations can show it.
+    small as the smallest one they cover, never absent (0). ``None`` if nobody's figure is known
+    or ``actor`` is not one of the world's states. The result's ``fill`` says which rule applied, so explanations can show it.
     """
     own = snap.capability(actor, measure, carry_years=carry_years)
-    if own is not None:
-        return own
+    if own is not None or actor not in snap.states:
+        return own  # an organisation or an id the world does not know is not filled
     known = [
         v
         for v in (
