@@ -483,7 +483,8 @@ def fill_capability(
     :meth:`Snapshot.capability`); else the *smallest* figure of the same measure among the actors
     the sources do cover that year, marked as filled: an actor the sources miss is taken to be as
     small as the smallest one they cover, never absent (0). ``None`` if nobody's figure is known
-    or ``actor`` is not one of the world's states. The result's ``fill`` says which rule applied, so explanations can show it.
+    or ``actor`` is not one of the world's states. The result's ``fill`` says which rule applied,
+    so explanations can show it.
     """
     own = snap.capability(actor, measure, carry_years=carry_years)
     if own is not None or actor not in snap.states:
