@@ -79,23 +79,64 @@ def test_bad_input_exits_2_without_traceback(
 
 
 def test_backtest_builtin_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["backtest", "--lens", "realist", "--lens", "liberal", "--json"], capsys)
+    args = ["backtest", "--lens", "realist", "--lens", "liberal", "--from", "2021-06-01", "--json"]
+    code, out, _ = run(args, capsys)
     assert code == 0
     data = json.loads(out)
+    assert data["protocol"].startswith("leave-future-out")
     assert {s["name"] for s in data["scores"]} == {
         "realist",
         "liberal",
         "base-rate",
-        "nothing-changes",
+        "status-quo",
+        "persistence",
     }
+    assert {s["subset"] for s in data["scores"]} == {"hand-coded", "all"}
     ids = {f["episode"] for f in data["forecasts"]}
-    assert {"nato-csto-2005", "nato-csto-2009", "nrc-chicago-2012"} <= ids
+    assert {"arm-csto-2022", "kaz-csto-2022", "rus-nato-2021"} <= ids
+    assert all(f["date"] >= "2021-06-01" for f in data["forecasts"])
 
 
 def test_backtest_users_file_text(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["backtest", str(DATA / "episodes.yaml"), "--lens", "realist"], capsys)
     assert code == 0
-    assert "my-manas" in out and "nothing-changes" in out and "Brier" in out
+    assert "my-manas" in out and "persistence" in out and "Brier" in out
     assert "skipped" in out and "my-too-early" in out
     # the scores say they leave the skipped episode out
     assert "1 of 4 episodes skipped" in out
+
+
+def _subset_file(tmp_path: Path, count: int) -> Path:
+    import yaml
+
+    from detente.decisions import builtin_episodes
+
+    chosen = sorted(builtin_episodes(), key=lambda e: (e.date, e.id))[:count]
+    records = [e.model_dump(mode="json", exclude_none=True) for e in chosen]
+    path = tmp_path / "subset.yaml"
+    path.write_text(yaml.safe_dump({"episodes": records}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_backtest_stack_with_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _subset_file(tmp_path, 45)
+    plot = tmp_path / "reliability.png"
+    args = ["backtest", str(path), "--lens", "realist", "--stack", "--min-train", "20"]
+    code, out, _ = run([*args, "--plot", str(plot), "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    names = {s["name"] for s in data["scores"]}
+    assert {"stack", "realist (calibrated)", "outside view", "base-rate"} <= names
+    row = next(f for f in data["forecasts"] if "stack" in f)
+    stack = row["stack"]
+    low, high = stack["interval_90"]
+    assert low <= stack["p"] <= high
+    assert plot.stat().st_size > 0 and data["min_train"] == 20
+    assert all(f["n_train"] >= 20 for f in data["forecasts"])
+
+
+def test_backtest_bad_from_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["backtest", "--from", "2009-13-01"], capsys)
+    assert code == 2 and "--from" in err
+    code, _, err = run(["backtest", "--plot", str(tmp_path / "x.nope")], capsys)
+    assert code == 2 and "cannot write a plot" in err

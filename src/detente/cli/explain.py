@@ -1,5 +1,6 @@
 """CLI commands: ``detente explain`` (why a question comes out as it does, per lens) and
-``detente backtest`` (lenses and baselines scored against recorded episodes).
+``detente backtest`` (lenses, the stacked forecaster and baselines scored leave-future-out
+against recorded episodes).
 
 Both read lens parameters from ``--params FILE`` (YAML) and ``--set PARAM=VALUE`` (repeatable;
 ``realist.rivalry_weight=0.5`` for one lens, ``rivalry_weight=0.5`` for every lens that has the
@@ -8,6 +9,7 @@ parameter); ``--set`` wins over the file.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
@@ -27,7 +29,7 @@ from detente.cli.common import (
 )
 from detente.decisions import Episode, Question, load_episodes
 from detente.errors import InputError, Problem, UnknownIdError, match_id
-from detente.experiments.backtest import BacktestResult, backtest, backtest_json
+from detente.experiments.lfo import ForecasterScore, LfoResult, leave_future_out, lfo_json
 from detente.explanation import Explanation, explain, explanation_json, why
 from detente.lenses import LENSES, Lens, get_lens, lens_overrides
 from detente.lenses.table import resolve_question
@@ -196,65 +198,121 @@ def explain_command(
 
 
 # -- backtest -------------------------------------------------------------------------------
-def _print_backtest(result: BacktestResult) -> None:
-    names = [*result.lenses, "base-rate", "nothing-changes"]
-    table = Table(title=f"Backtest: P(yes) per episode ({result.source})", title_justify="left")
-    short = {"base-rate": "base", "nothing-changes": "no change"}
-    columns = ["episode", "date", "recorded", "y", *names]
-    if result.skipped:
-        columns.append("note")  # a skipped episode stays in the table, with its reason
-    for col in columns:
-        table.add_column(
-            short.get(col, col),
-            justify="right" if col in names or col == "y" else "left",
-            no_wrap=col not in ("episode", "note"),
-            overflow="fold",
-        )
-    table.caption = "base = base rate of yes in the file; no change = the status quo at 0.95"
-    for f in result.forecasts:
-        extra = [""] if result.skipped else []
-        table.add_row(
-            f.episode,
-            f.date,
-            f.recorded_outcome,
-            str(f.y),
-            *(f"{f.p[n]:.3f}" for n in names),
-            *extra,
-        )
-    for ident, reason in result.skipped:
-        table.add_row(ident, "", "", "", *("–" for _ in names), f"[yellow]skipped[/]: {reason}")
-    console.print(table)
-    if result.skipped:
-        n, total = len(result.forecasts), len(result.forecasts) + len(result.skipped)
-        console.print(
-            f"[yellow]{len(result.skipped)} of {total} episodes skipped[/]: the scores below "
-            f"cover {n} (reasons in the table's note column)"
-        )
-    scores = Table(title="Scores (lower is better)", title_justify="left")
-    for col in ("forecaster", "kind", "n", "Brier", "log"):
-        scores.add_column(col, justify="left" if col in ("forecaster", "kind") else "right")
-    for s in result.scores:
-        scores.add_row(s.name, s.kind, str(s.n), f"{s.brier:.4f}", f"{s.log:.4f}")
-    console.print(scores)
-    console.print(_by_type_table(result, names))
-    console.print(
-        f"base rate of yes: {result.base_rate:.3f}; log scores clip lens probabilities to "
-        "[0.001, 0.999]; 'nothing changes' gives the status quo 0.95."
+def _interval(lo: float, hi: float) -> str:
+    return f"[{lo:.3f}, {hi:.3f}]"
+
+
+def _versus(score: ForecasterScore, baseline: str) -> str:
+    if baseline not in score.versus:
+        return "–"
+    d, lo, hi = score.versus[baseline]
+    return f"{d:+.3f} [{lo:+.3f}, {hi:+.3f}]"
+
+
+def _scores_table(result: LfoResult, subset: str) -> Table:
+    rows = [s for s in result.scores if s.subset == subset]
+    n = rows[0].n if rows else 0
+    table = Table(
+        title=f"Leave-future-out scores, {subset} episodes (n = {n})", title_justify="left"
     )
+    for col in ("forecaster", "kind", "Brier", "90% interval", "log", "AUC", "slope", "extreme"):
+        table.add_column(col, justify="left" if col in ("forecaster", "kind") else "right")
+    for s in rows:
+        table.add_row(
+            s.name,
+            s.kind,
+            f"{s.brier:.3f}",
+            _interval(s.brier_low, s.brier_high),
+            f"{s.log:.3f}",
+            f"{s.auc:.3f}",
+            f"{s.calibration_slope:.2f}",
+            f"{s.extreme_share:.0%}",
+        )
+    table.caption = (
+        "lower Brier and log are better; slope: calibration slope (1 = calibrated, < 1 "
+        "overconfident); extreme: share of forecasts outside [0.02, 0.98]"
+    )
+    return table
+
+
+def _versus_table(result: LfoResult, subset: str) -> Table:
+    rows = [s for s in result.scores if s.subset == subset and s.kind != "baseline"]
+    table = Table(
+        title=f"Brier minus each baseline's, {subset} episodes (90% paired bootstrap)",
+        title_justify="left",
+    )
+    table.add_column("forecaster")
+    for b in ("base-rate", "persistence", "status-quo"):
+        table.add_column(f"vs {b}", justify="right")
+    for s in rows:
+        table.add_row(s.name, *(_versus(s, b) for b in ("base-rate", "persistence", "status-quo")))
+    table.caption = "negative = better than the baseline"
+    return table
+
+
+def _murphy_table(result: LfoResult) -> Table:
+    table = Table(title="Murphy decomposition of the Brier score", title_justify="left")
+    for col in ("subset", "forecaster", "Brier", "reliability", "resolution", "uncertainty"):
+        table.add_column(col, justify="left" if col in ("subset", "forecaster") else "right")
+    for s in result.scores:
+        m = s.murphy
+        table.add_row(
+            s.subset,
+            s.name,
+            f"{m.brier:.3f}",
+            f"{m.reliability:.3f}",
+            f"{m.resolution:.3f}",
+            f"{m.uncertainty:.3f}",
+        )
+    table.caption = "Brier = reliability - resolution + uncertainty (+ a within-bin term)"
+    return table
+
+
+_MAX_ROWS = 60
+
+
+def _episodes_table(result: LfoResult) -> Table:
+    names = list(result.names)
+    table = Table(title="P(yes) per episode, leave-future-out", title_justify="left")
+    for col in ("episode", "date", "y", *names):
+        table.add_column(col, justify="left" if col in ("episode", "date") else "right")
+    for f in result.forecasts:
+        table.add_row(f.episode, f.date.isoformat(), str(f.y), *(f"{f.p[n]:.3f}" for n in names))
+    return table
+
+
+def _print_backtest(result: LfoResult) -> None:
+    console.print(
+        f"[bold]Backtest[/] of {result.source}: leave-future-out, expanding window; each episode "
+        "is forecast by forecasters fitted only on episodes dated strictly before it, from the "
+        "world as known the day before."
+    )
+    if len(result.forecasts) <= _MAX_ROWS:
+        console.print(_episodes_table(result))
+    else:
+        console.print(f"({len(result.forecasts)} episodes: per-episode forecasts with --json)")
+    for subset in ("hand-coded", "all"):
+        console.print(_scores_table(result, subset))
+        console.print(_versus_table(result, subset))
+    console.print(_murphy_table(result))
+    scales = sorted({(f.scale, f.rho) for f in result.forecasts if f.scale is not None})
+    if scales:
+        used = ", ".join(f"scale {s:g} rho {r:g}" for s, r in scales)
+        console.print(f"stack's lens scale and correlation chosen at the refits: {used}")
+    console.print(
+        f"{len(result.forecasts)} episodes scored; {len(result.burn_in)} burn-in episodes (fewer "
+        f"than {result.min_train} earlier episodes with both outcomes) not scored"
+        + (f"; scored from {result.start.isoformat()}" if result.start else "")
+        + ". No score here is in-sample."
+    )
+    if result.skipped:
+        total = len(result.forecasts) + len(result.burn_in) + len(result.skipped)
+        console.print(
+            f"{len(result.skipped)} of {total} episodes skipped (they cannot be evaluated in this "
+            "world) and left out of every score:"
+        )
     for ident, reason in result.skipped:
         console.print(styled(("skipped", "yellow"), f" {ident}: {reason}"))
-
-
-def _by_type_table(result: BacktestResult, names: list[str]) -> Table:
-    table = Table(title="Brier / log by decision type", title_justify="left")
-    table.add_column("type")
-    table.add_column("n", justify="right")
-    for name in names:
-        table.add_column(name, justify="right")
-    for kind, scores in result.by_type.items():
-        cells = [f"{s.brier:.3f} / {s.log:.3f}" for s in scores]
-        table.add_row(kind, str(scores[0].n), *cells)
-    return table
 
 
 def backtest_command(
@@ -265,27 +323,67 @@ def backtest_command(
         ),
     ] = None,
     lens: LensOption = None,
+    stack: Annotated[
+        bool, typer.Option("--stack", help="Also fit and score the stacked forecaster.")
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="Score only episodes dated on or after this day (YYYY-MM-DD)."),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write a reliability diagram to this file.")
+    ] = None,
+    min_train: Annotated[
+        int | None,
+        typer.Option(
+            "--min-train",
+            min=0,
+            help="Fewest earlier episodes before one is scored (default 30 with --stack, else 0).",
+        ),
+    ] = None,
     sets: SetOption = None,
     params: ParamsOption = None,
     world: WorldOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Score lenses and two baselines against recorded episodes (Brier and log scores)."""
+    """Score lenses, the stack and baselines leave-future-out (Brier, log, AUC, calibration)."""
     settings = parse_settings(sets, params)
     lenses = select_lenses(lens, settings)
+    day = _parse_day(start) if start is not None else None
+    if plot is not None:
+        from detente.forecast.plot import plot_format
+
+        plot_format(plot)  # a bad path fails now, not after the fits
     the_world = open_world(world)
     records: list[Episode] = load_episodes(episodes, world=the_world)
     source = str(episodes) if episodes is not None else "built-in episodes"
-    result = backtest(records, the_world, lenses, source=source)
+    result = leave_future_out(
+        records, the_world, lenses, stacked=stack, start=day, min_train=min_train, source=source
+    )
     if not result.forecasts:
         # no score, no base rate: nothing to print but NaN, which is not an answer
         reasons = [Problem(source, None, ident, reason) for ident, reason in result.skipped]
-        head = Problem(source, None, None, "no episode to score")
+        head = Problem(source, None, "episodes", "no episode could be scored leave-future-out")
         raise InputError([head, *reasons])
+    if plot is not None:
+        from detente.experiments.reliability_plot import plot_reliability
+
+        plot_reliability(result, plot)
     if json_output:
-        print_json(backtest_json(result))
+        print_json(lfo_json(result))
         return
     _print_backtest(result)
+    if plot is not None:
+        console.print(f"reliability diagram written to {plot}")
+
+
+def _parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            [Problem(None, None, "--from", f"{text!r} is not a date (expected YYYY-MM-DD)")]
+        ) from None
 
 
 def register(app: typer.Typer) -> None:

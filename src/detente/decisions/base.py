@@ -72,6 +72,9 @@ class Side:
         Integer votes per member for a weighted majority (``None``: one each).
     org:
         The organisation deciding, or ``None`` for a state or an ad-hoc group.
+    rho:
+        Correlation of the members' choices (one-factor copula of
+        :mod:`detente.institutions.rules`); 0 = independent.
     """
 
     label: str
@@ -80,10 +83,12 @@ class Side:
     quota: float | None = None
     weights: tuple[int, ...] | None = None
     org: str | None = None
+    rho: float = 0.0
 
     def probability(self, p: ArrayLike) -> NDArray[np.float64]:
         """Probability of this side's yes from its members' acceptance, shape ``(..., n)``."""
-        return get_rule(self.rule)(p, weights=self.weights, quota=self.quota)
+        rho = self.rho if len(self.actors) > 1 else 0.0
+        return get_rule(self.rule)(p, weights=self.weights, quota=self.quota, rho=rho)
 
 
 QuestionSides = Callable[["Question", Snapshot], tuple[Side, ...]]

@@ -18,7 +18,7 @@ intermediate anchors (e.g. ``50: working-level contacts``) are optional.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -26,7 +26,7 @@ from detente.decisions.base import Outcomes, QuestionType
 from detente.decisions.kinds import DECISION_TYPES
 from detente.institutions.rules import DecisionRuleName
 
-__all__ = ["Episode", "Question"]
+__all__ = ["Episode", "Origin", "Question"]
 
 QuestionId = Annotated[
     str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="lower-case id, e.g. nato-csto-2009")
@@ -41,6 +41,7 @@ ClauseRef = Annotated[
     ),
 ]
 OutcomeName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+Origin = Literal["hand-coded", "generated"]
 
 _PLACEHOLDER = ("yes", "no")  # stands in when the type or action is invalid (reported on its own)
 
@@ -221,9 +222,15 @@ class Episode(Question):
     ----------
     recorded_outcome:
         One of ``outcomes``: the outcome the sources record.
+    origin:
+        ``hand-coded`` (an editor chose and coded the decision from its sources, the default) or
+        ``generated`` (a decision opportunity drawn from the world by the documented, seeded rule
+        of :mod:`detente.decisions.opportunities`). Scores are reported on both subsets, because
+        generated non-events are easy to forecast.
     """
 
     recorded_outcome: str
+    origin: Origin = "hand-coded"
 
     @field_validator("recorded_outcome")
     @classmethod

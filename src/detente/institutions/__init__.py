@@ -4,7 +4,7 @@ Pure functions over NumPy arrays:
 
 * :mod:`~detente.institutions.acceptance` — logit probability that an actor accepts;
 * :mod:`~detente.institutions.rules` — consensus, simple, qualified and weighted majority, joint
-  decisions of several bodies;
+  decisions of several bodies, correlated members (``rho``), leader-follower, agenda;
 * :mod:`~detente.institutions.pivotal` — who is pivotal (blockers, decisive supporters);
 * :mod:`~detente.institutions.power` — Shapley-Shubik and Banzhaf indices, veto players.
 
@@ -23,12 +23,15 @@ if TYPE_CHECKING:
     from detente.institutions.power import banzhaf, shapley_shubik, veto_players
     from detente.institutions.rules import (
         DEFAULT_QUALIFIED_QUOTA,
+        MAX_RHO,
         RULES,
         DecisionRuleName,
         Rule,
+        agenda,
         consensus,
         get_rule,
         joint,
+        leader_follower,
         qualified_majority,
         simple_majority,
         threshold_probability,
@@ -45,12 +48,15 @@ __getattr__, __dir__ = attach(
         ".power": ["banzhaf", "shapley_shubik", "veto_players"],
         ".rules": [
             "DEFAULT_QUALIFIED_QUOTA",
+            "MAX_RHO",
             "RULES",
             "DecisionRuleName",
             "Rule",
+            "agenda",
             "consensus",
             "get_rule",
             "joint",
+            "leader_follower",
             "qualified_majority",
             "simple_majority",
             "threshold_probability",
@@ -63,14 +69,17 @@ __getattr__, __dir__ = attach(
 __all__ = [
     "DEFAULT_QUALIFIED_QUOTA",
     "DEFAULT_SCALE",
+    "MAX_RHO",
     "RULES",
     "DecisionRuleName",
     "Pivot",
     "Rule",
+    "agenda",
     "banzhaf",
     "consensus",
     "get_rule",
     "joint",
+    "leader_follower",
     "p_accept",
     "pivotal_members",
     "qualified_majority",

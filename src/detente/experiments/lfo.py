@@ -1,0 +1,379 @@
+"""Leave-future-out (LFO) evaluation: every forecast is made by a model fitted only on the past.
+
+Protocol (expanding window, refit at each date). Episodes are sorted by date. For each date ``d``,
+every forecaster that learns anything is fitted on the episodes dated **strictly before** ``d``
+and forecasts the episodes dated ``d``; nothing dated on or after ``d`` enters the fit (a test
+removes those episodes and checks that the forecast is unchanged). The lens inputs themselves come
+from ``world.at(d)`` (facts dated before ``d``). An episode is scored only if its training set has
+at least ``min_train`` episodes with both outcomes (else it is *burn-in*, listed and left out of
+every score; without ``stacked`` nothing is fitted, the default ``min_train`` is 0 and the
+both-outcomes condition is dropped), and, with ``start``, only if it is dated on or after
+``start``.
+
+Forecasters
+
+* each lens ``L`` as it stands (its default parameters: logit scale 0.1, independent members);
+* with ``stack``: ``L (calibrated)``, the stack with ``L`` alone and no outside-view terms (a
+  fitted temperature, correlation and intercepts); ``outside view``, the stack with no lens;
+  ``stack``, every lens plus the outside-view terms (:mod:`detente.forecaster`);
+* baselines, computed the same way: ``base-rate``, the share of yes outcomes among past episodes
+  (``(k + 1) / (n + 2)``); ``status-quo``, the status quo at 0.95; ``persistence``, the past share
+  of yes among episodes of the same decision type whose yes outcome is (or is not) the status quo.
+
+Scores (:mod:`detente.experiments.scores`) are reported for the hand-coded episodes alone and for
+all, each with a 90 % paired-bootstrap interval of the Brier score and of its difference from
+every baseline, the log score, AUC, calibration slope and Murphy decomposition.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from detente.decisions import Episode
+from detente.experiments.scores import (
+    Murphy,
+    auc,
+    bootstrap_brier,
+    brier,
+    calibration_slope,
+    log_score,
+    murphy,
+    reliability_bins,
+)
+from detente.forecaster import (
+    EpisodeSignals,
+    StackedForecast,
+    StackedModel,
+    episode_signals,
+    fit_stack,
+)
+from detente.lenses.base import Lens
+from detente.world import World
+
+__all__ = [
+    "BASELINES",
+    "MIN_TRAIN",
+    "STATUS_QUO_P",
+    "ForecasterScore",
+    "LfoForecast",
+    "LfoResult",
+    "leave_future_out",
+    "lfo_forecasts",
+    "lfo_json",
+    "score_forecasts",
+]
+
+BASELINES = ("base-rate", "status-quo", "persistence")
+MIN_TRAIN = 30
+"""Fewest past episodes the fitted forecasters are trained on before an episode is scored (the
+default with ``stacked``; without it nothing is fitted and the default is 0)."""
+STATUS_QUO_P = 0.95
+SUBSETS = ("hand-coded", "all")
+STACK = "stack"
+OUTSIDE = "outside view"
+
+
+def calibrated(lens: str) -> str:
+    """Name of the calibrated version of ``lens``."""
+    return f"{lens} (calibrated)"
+
+
+@dataclass(frozen=True)
+class LfoForecast:
+    """One episode's LFO forecasts: ``p[name]`` per forecaster, the stack's detail if fitted."""
+
+    episode: str
+    date: dt.date
+    type: str
+    origin: str
+    y: int
+    n_train: int
+    p: dict[str, float]
+    stack: StackedForecast | None = None
+    scale: float | None = None
+    rho: float | None = None
+
+
+@dataclass(frozen=True)
+class ForecasterScore:
+    """Scores of one forecaster on one subset of episodes (``subset``: hand-coded or all)."""
+
+    name: str
+    kind: str
+    subset: str
+    n: int
+    brier: float
+    brier_low: float
+    brier_high: float
+    log: float
+    auc: float
+    calibration_slope: float
+    murphy: Murphy
+    extreme_share: float
+    versus: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LfoResult:
+    """The LFO forecasts, their scores and what was left out."""
+
+    source: str
+    lenses: tuple[str, ...]
+    stacked: bool
+    start: dt.date | None
+    min_train: int
+    forecasts: tuple[LfoForecast, ...]
+    scores: tuple[ForecasterScore, ...]
+    burn_in: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]
+    names: tuple[str, ...]
+
+    def score(self, name: str, subset: str = "all") -> ForecasterScore:
+        """The score of forecaster ``name`` on ``subset``."""
+        return next(s for s in self.scores if s.name == name and s.subset == subset)
+
+
+def _rate(ys: Sequence[int]) -> float:
+    return (sum(ys) + 1.0) / (len(ys) + 2.0)
+
+
+def _baselines(s: EpisodeSignals, train: Sequence[EpisodeSignals]) -> dict[str, float]:
+    sq = s.terms["status_quo"]
+    same = [t.y for t in train if t.type == s.type and t.terms["status_quo"] == sq]
+    return {
+        "base-rate": _rate([t.y for t in train]),
+        "status-quo": STATUS_QUO_P if sq > 0 else 1.0 - STATUS_QUO_P,
+        "persistence": _rate(same),
+    }
+
+
+def _names(lenses: Sequence[str], stacked: bool) -> tuple[str, ...]:
+    extra = (*(calibrated(n) for n in lenses), OUTSIDE, STACK) if stacked else ()
+    return (*lenses, *extra, *BASELINES)
+
+
+def lfo_forecasts(
+    signals: Sequence[EpisodeSignals],
+    lenses: Sequence[str],
+    *,
+    stacked: bool = True,
+    min_train: int = MIN_TRAIN,
+    start: dt.date | None = None,
+) -> tuple[list[LfoForecast], list[str]]:
+    """Expanding-window forecasts of every episode dated on or after ``start`` (all if ``None``;
+    see the module docstring) and the burn-in ids."""
+    ordered = sorted(signals, key=lambda s: (s.date, s.episode))
+    dates = sorted({s.date for s in ordered if start is None or s.date >= start})
+    out: list[LfoForecast] = []
+    burn: list[str] = []
+    for d in dates:
+        today = [s for s in ordered if s.date == d]
+        train = [s for s in ordered if s.date < d]
+        ys = {t.y for t in train}
+        # A fitted forecaster needs both outcomes in its past; baselines and raw lenses do not.
+        if len(train) < min_train or (stacked and len(ys) < 2):
+            burn.extend(s.episode for s in today)
+            continue
+        models: dict[str, Callable[[EpisodeSignals], float]] = {}
+        stack_model = None
+        if stacked:
+            fitted = {calibrated(n): fit_stack(train, [n], outside=False) for n in lenses}
+            fitted[OUTSIDE] = fit_stack(train, [])
+            models = {k: _predictor(m) for k, m in fitted.items()}
+            stack_model = fit_stack(train, list(lenses))
+        for s in today:
+            p = {name: s.lens_p[name][0] for name in lenses}  # default scale 0.1, rho 0
+            p.update({k: f(s) for k, f in models.items()})
+            detail = None
+            if stack_model is not None:
+                detail = stack_model.forecast(s)
+                p[STACK] = detail.p
+            p.update(_baselines(s, train))
+            out.append(
+                LfoForecast(
+                    s.episode,
+                    s.date,
+                    s.type,
+                    s.origin,
+                    s.y,
+                    len(train),
+                    p,
+                    detail,
+                    stack_model.scale if stack_model else None,
+                    stack_model.rho if stack_model else None,
+                )
+            )
+    return out, burn
+
+
+def _predictor(model: StackedModel) -> Callable[[EpisodeSignals], float]:
+    return lambda s: model.forecast(s).p
+
+
+def _kind(name: str, lenses: Sequence[str]) -> str:
+    if name in BASELINES:
+        return "baseline"
+    if name in lenses:
+        return "lens"
+    return "fitted"
+
+
+def score_forecasts(
+    forecasts: Sequence[LfoForecast],
+    names: Sequence[str],
+    lenses: Sequence[str],
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> list[ForecasterScore]:
+    """Scores of every forecaster on the hand-coded episodes and on all (module docstring)."""
+    out = []
+    for subset in SUBSETS:
+        rows = [f for f in forecasts if subset == "all" or f.origin == subset]
+        y = np.array([f.y for f in rows], dtype=np.float64)
+        ps = {n: np.array([f.p[n] for f in rows], dtype=np.float64) for n in names}
+        intervals, diffs = bootstrap_brier(ps, y, n_boot=n_boot, seed=seed)
+        for n in names:
+            p = ps[n]
+            out.append(
+                ForecasterScore(
+                    name=n,
+                    kind=_kind(n, lenses),
+                    subset=subset,
+                    n=len(rows),
+                    brier=brier(p, y),
+                    brier_low=intervals[n][0],
+                    brier_high=intervals[n][1],
+                    log=log_score(p, y),
+                    auc=auc(p, y),
+                    calibration_slope=calibration_slope(p, y),
+                    murphy=murphy(p, y),
+                    extreme_share=float(np.mean((p < 0.02) | (p > 0.98))) if p.size else math.nan,
+                    versus={b: diffs[(n, b)] for b in BASELINES if b != n},
+                )
+            )
+    return out
+
+
+def leave_future_out(
+    episodes: Sequence[Episode],
+    world: World,
+    lenses: Sequence[Lens],
+    *,
+    stacked: bool = True,
+    start: dt.date | None = None,
+    min_train: int | None = None,
+    n_boot: int = 2000,
+    seed: int = 0,
+    source: str = "",
+) -> LfoResult:
+    """Forecast every episode leave-future-out and score the forecasts (module docstring).
+
+    ``min_train`` defaults to :data:`MIN_TRAIN` with ``stacked`` and to 0 without.
+    """
+    if min_train is None:
+        min_train = MIN_TRAIN if stacked else 0
+    names = [lens.name for lens in lenses]
+    if stacked:  # every episode trains the fitted forecasters: each needs its lens inputs
+        signals, skipped = episode_signals(episodes, world, lenses)
+    else:  # lens inputs only where a forecast is scored; the baselines need outcomes alone
+        signals, skipped = episode_signals(episodes, world, [])
+        scored = [e for e in episodes if start is None or e.date >= start]
+        lensed = {s.episode: s.lens_p for s in episode_signals(scored, world, lenses)[0]}
+        signals = [dataclasses.replace(s, lens_p=lensed.get(s.episode, {})) for s in signals]
+    forecasts, burn = lfo_forecasts(
+        signals, names, stacked=stacked, min_train=min_train, start=start
+    )
+    all_names = _names(names, stacked)
+    scores = score_forecasts(forecasts, all_names, names, n_boot=n_boot, seed=seed)
+    return LfoResult(
+        source,
+        tuple(names),
+        stacked,
+        start,
+        min_train,
+        tuple(forecasts),
+        tuple(scores),
+        tuple(burn),
+        tuple(skipped),
+        all_names,
+    )
+
+
+def lfo_json(result: LfoResult) -> dict[str, Any]:
+    """A JSON-ready mapping of ``result`` (forecasts, scores, reliability bins)."""
+
+    def number(x: float) -> float | None:
+        return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
+
+    scores = []
+    for s in result.scores:
+        scores.append(
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "subset": s.subset,
+                "n": s.n,
+                "brier": number(s.brier),
+                "brier_90": [number(s.brier_low), number(s.brier_high)],
+                "log": number(s.log),
+                "auc": number(s.auc),
+                "calibration_slope": number(s.calibration_slope),
+                "murphy": {k: number(v) for k, v in vars(s.murphy).items()},
+                "share_outside_0.02_0.98": number(s.extreme_share),
+                "versus": {
+                    b: {"brier_difference": number(d), "low_90": number(lo), "high_90": number(hi)}
+                    for b, (d, lo, hi) in s.versus.items()
+                },
+            }
+        )
+    forecasts = []
+    for f in result.forecasts:
+        row: dict[str, Any] = {
+            "episode": f.episode,
+            "date": f.date.isoformat(),
+            "type": f.type,
+            "origin": f.origin,
+            "y": f.y,
+            "n_train": f.n_train,
+            "p": f.p,
+        }
+        if f.stack is not None:
+            row["stack"] = {
+                "p": f.stack.p,
+                "interval_90": [f.stack.low, f.stack.high],
+                "logit_contributions": dict(f.stack.contributions),
+                "scale": f.scale,
+                "rho": f.rho,
+            }
+        forecasts.append(row)
+    bins = {
+        subset: {
+            n: reliability_bins(
+                [f.p[n] for f in result.forecasts if subset == "all" or f.origin == subset],
+                [f.y for f in result.forecasts if subset == "all" or f.origin == subset],
+            )
+            for n in result.names
+        }
+        for subset in SUBSETS
+    }
+    return {
+        "protocol": "leave-future-out (expanding window, refit at each date)",
+        "source": result.source,
+        "lenses": list(result.lenses),
+        "stacked": result.stacked,
+        "from": result.start.isoformat() if result.start else None,
+        "min_train": result.min_train,
+        "scores": scores,
+        "forecasts": forecasts,
+        "reliability_bins": bins,
+        "burn_in": list(result.burn_in),
+        "skipped": [{"episode": e, "reason": r} for e, r in result.skipped],
+    }
