@@ -64,4 +64,6 @@ def test_corpus_size_and_origins() -> None:
     episodes = builtin_episodes()
     hand = [e for e in episodes if e.origin == "hand-coded"]
     assert len(hand) >= 150 and len(episodes) >= 200
-    assert {e.type for e in hand} == {"engagement", "membership", "assistance", "basing"}
+    assert {e.type for e in hand} == {
+        "engagement", "membership", "assistance", "basing", "alignment", "force", "suspension"
+    }  # fmt: skip

@@ -26,6 +26,14 @@ LEAVERS_1999 = ("uzb-cst-1999", "geo-cst-1999", "aze-cst-1999")
 STAYERS_1999 = ("arm-cst-1999", "blr-cst-1999", "kaz-cst-1999", "kgz-cst-1999", "tjk-cst-1999")
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "face validity not met (issue 10, open): since the 1999 exits are dated at the decision "
+        "point, before the answer was public, the realist lens gives Uzbekistan P(leave) 0.47, "
+        "below the highest stayer's 0.72; left failing rather than tuned"
+    ),
+)
 def test_face_validity_realist_ranks_the_1999_leavers_above_the_stayers() -> None:
     leave = {e: _p(e, "realist") for e in LEAVERS_1999 + STAYERS_1999}
     assert min(leave[e] for e in LEAVERS_1999) > max(leave[e] for e in STAYERS_1999), leave

@@ -357,13 +357,22 @@ def backtest_command(
     the_world = open_world(world)
     records: list[Episode] = load_episodes(episodes, world=the_world)
     source = str(episodes) if episodes is not None else "built-in episodes"
+    if not records:
+        raise InputError(
+            [Problem(source, None, "episodes", "no episode to score (the file has none)")]
+        )
     result = leave_future_out(
         records, the_world, lenses, stacked=stack, start=day, min_train=min_train, source=source
     )
     if not result.forecasts:
         # no score, no base rate: nothing to print but NaN, which is not an answer
         reasons = [Problem(source, None, ident, reason) for ident, reason in result.skipped]
-        head = Problem(source, None, "episodes", "no episode could be scored leave-future-out")
+        head = Problem(
+            source,
+            None,
+            "episodes",
+            "no episode to score (none could be forecast leave-future-out)",
+        )
         raise InputError([head, *reasons])
     if plot is not None:
         from detente.experiments.reliability_plot import plot_reliability

@@ -64,6 +64,16 @@ class World:
     """What extending the built-in world added, replaced and kept (``None``: not an extension)."""
     _snapshots: dict[dt.date, Snapshot] = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        # one line: the default dataclass repr prints every record (about 200,000 characters)
+        covers = self.header.covers
+        span = f", {covers[0]} to {covers[1]}" if covers else ""
+        return (
+            f"<World {self.header.name!r}{span}: {len(self.states)} states, "
+            f"{len(self.organisations)} organisations, {len(self.memberships)} memberships, "
+            f"{len(self.sources)} sources>"
+        )
+
     @classmethod
     def from_records(cls, records: Iterable[BaseModel], header: WorldHeader | None = None) -> World:
         """Validate in-memory records as a whole world (raises :class:`InputError`)."""
