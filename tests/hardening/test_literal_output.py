@@ -104,3 +104,11 @@ def test_non_utf8_terminals_do_not_crash(
         assert "Détente".encode() in text  # JSON is UTF-8 whatever the locale
     else:
         assert b"D\\xe9tente" in text  # the terminal cannot show it: an escape, not a crash
+
+
+def test_the_backtest_heading_is_styled_not_printed_as_markup(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # consoles print text literally, so a heading written in rich markup would show its tags
+    code, out, _ = call_main(capsys, "backtest", "--lens", "realist", "--from", "2023-01-01")
+    assert code == 0 and out.startswith("Backtest of built-in episodes") and "[bold]" not in out

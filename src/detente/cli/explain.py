@@ -283,9 +283,12 @@ def _episodes_table(result: LfoResult) -> Table:
 
 def _print_backtest(result: LfoResult) -> None:
     console.print(
-        f"[bold]Backtest[/] of {result.source}: leave-future-out, expanding window; each episode "
-        "is forecast by forecasters fitted only on episodes dated strictly before it, from the "
-        "world as known the day before."
+        styled(
+            ("Backtest", "bold"),
+            f" of {result.source}: leave-future-out, expanding window; each episode is forecast "
+            "by forecasters fitted only on episodes dated strictly before it, from the world as "
+            "known the day before.",
+        )
     )
     if len(result.forecasts) <= _MAX_ROWS:
         console.print(_episodes_table(result))

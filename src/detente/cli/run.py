@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from detente.cli.common import console, print_json
+from detente.cli.common import console, print_json, styled
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.experiments.runner import Executor
 from detente.experiments.runner import make_executor as _make_executor
@@ -97,7 +97,9 @@ def show_command(
         return
     m = results.manifest
     inputs = m.get("inputs", {})
-    console.print(f"[bold]{m.get('kind', '?')}[/] of {inputs.get('subject', '?')} ({folder})")
+    console.print(
+        styled((str(m.get("kind", "?")), "bold"), f" of {inputs.get('subject', '?')} ({folder})")
+    )
     facts = {
         "model": m.get("model"),
         "runs": m.get("runs"),
@@ -238,9 +240,12 @@ def sweep_command(
     summary = result.summary()
     out = summary["outcome"]
     console.print(
-        f"[bold]{result.manifest['kind']}[/] of {subject}: {summary['points']} points "
-        f"({result.manifest['design']['name']}); {out['name']} mean {out['mean']:.3f}, "
-        f"range {out['min']:.3f} – {out['max']:.3f}"
+        styled(
+            (str(result.manifest["kind"]), "bold"),
+            f" of {subject}: {summary['points']} points "
+            f"({result.manifest['design']['name']}); {out['name']} mean {out['mean']:.3f}, "
+            f"range {out['min']:.3f} – {out['max']:.3f}",
+        )
     )
     if result.indices is not None:
         table = Table(title="Sobol indices (± 95% bootstrap)", title_justify="left")
