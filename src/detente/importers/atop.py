@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detente.errors import InputError, Problem
-from detente.importers.table import read_table, require_complete
+from detente.importers.table import MAX_REPORTED, read_table, require_complete
 from detente.measures.portfolio import TOP_LEVEL, atop_level
 from detente.panels.portfolios import Portfolios
 
@@ -45,7 +45,7 @@ def _check_flags(frame: pd.DataFrame, file: str) -> None:
     problems = []
     for column in OBLIGATIONS:
         bad = ~frame[column].isin([0.0, 1.0])
-        for row in bad[bad].index[:10]:
+        for row in bad[bad].index[:MAX_REPORTED]:
             problems.append(
                 Problem(file, int(row) + 2, column, f"expected 0 or 1, got {frame[column][row]}")
             )
@@ -73,6 +73,16 @@ def _build(
     return Portfolios(
         names, tuple(int(c) for c in codes), tuple(int(y) for y in years), levels, present, source
     )
+
+
+def _axes(
+    codes: list[np.ndarray], years: np.ndarray, present: pd.DataFrame | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted state codes and years of the file's mentions, and of ``present`` if given."""
+    if present is not None:
+        codes = [*codes, present["ccode"].to_numpy(np.int64)]
+        years = np.concatenate([years, present["year"].to_numpy(np.int64)])
+    return np.unique(np.concatenate(codes)), np.unique(years)
 
 
 def _present(
@@ -135,10 +145,7 @@ def read_atop_ddyr(
     sa = frame["stateA"].to_numpy(np.int64)
     sb = frame["stateB"].to_numpy(np.int64)
     yr = frame["year"].to_numpy(np.int64)
-    extra_codes = [] if present is None else [present["ccode"].to_numpy(np.int64)]
-    extra_years = [] if present is None else [present["year"].to_numpy(np.int64)]
-    codes = np.unique(np.concatenate([sa, sb, *extra_codes]))
-    years = np.unique(np.concatenate([yr, *extra_years]))
+    codes, years = _axes([sa, sb], yr, present)
     t = np.searchsorted(years, yr)
     a = np.searchsorted(codes, sa)
     b = np.searchsorted(codes, sb)
@@ -206,10 +213,7 @@ def read_atop_members(
     spells = spells[spells["year"] <= last_year]
     pairs = spells.merge(spells[["atopid", "year", "member"]], on=["atopid", "year"])
     pairs = pairs[pairs["member_x"] != pairs["member_y"]]
-    extra_codes = [] if present is None else [present["ccode"].to_numpy(np.int64)]
-    extra_years = [] if present is None else [present["year"].to_numpy(np.int64)]
-    codes = np.unique(np.concatenate([spells["member"].to_numpy(), *extra_codes]))
-    years = np.unique(np.concatenate([spells["year"].to_numpy(), *extra_years]))
+    codes, years = _axes([spells["member"].to_numpy()], spells["year"].to_numpy(), present)
     t = np.searchsorted(years, pairs["year"].to_numpy())
     a = np.searchsorted(codes, pairs["member_x"].to_numpy())
     b = np.searchsorted(codes, pairs["member_y"].to_numpy())
