@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detente.errors import InputError, Problem
-from detente.importers.table import read_table, require_complete
+from detente.importers.table import MAX_REPORTED, numeric_columns, read_table, require_complete
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,15 +58,13 @@ def read_igo_state_years(path: str | Path) -> pd.DataFrame:
     orgs = [c for c in head.columns if c not in _NOT_ORGS]
     if not orgs:
         raise InputError(Problem(file, 1, None, f"no organisation columns: expected {WHAT}"))
-    from detente.importers.table import numeric_columns
-
     frame = numeric_columns(head, ["ccode", "year", *orgs], file)
     require_complete(frame, ["ccode", "year"], file)
     values = frame[orgs].to_numpy(dtype=np.float64)
     problems: list[Problem] = []
     bad = ~np.isin(values, list(_ALLOWED)) & ~np.isnan(values)
     for r, c in zip(*np.nonzero(bad), strict=True):
-        if len(problems) >= 10:
+        if len(problems) >= MAX_REPORTED:
             break
         problems.append(
             Problem(

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.errors import InputError, Problem
-from detente.importers.table import read_table, require_complete
+from detente.importers.table import MAX_REPORTED, numeric_columns, read_table, require_complete
 from detente.measures.cinc import CINC_COMPONENTS, cinc
 
 if TYPE_CHECKING:
@@ -55,23 +55,21 @@ def read_nmc(path: str | Path) -> pd.DataFrame:
     """
     file = str(path)
     numeric = ["ccode", "year", *CINC_COMPONENTS]
-    frame = read_table(path, ["ccode", "year", *CINC_COMPONENTS], WHAT, numeric=numeric)
+    frame = read_table(path, numeric, WHAT, numeric=numeric)
     if "cinc" in frame.columns:
-        from detente.importers.table import numeric_columns
-
         frame = numeric_columns(frame, ["cinc"], file)
     require_complete(frame, ["ccode", "year"], file)
     problems = []
     for column in CINC_COMPONENTS:
         values = frame[column]
         bad = (values < 0) & (values != NMC_MISSING)
-        for row in bad[bad].index[:10]:
+        for row in bad[bad].index[:MAX_REPORTED]:
             problems.append(
                 Problem(file, int(row) + 2, column, f"expected >= 0 or -9, got {values[row]:g}")
             )
         frame[column] = values.where(values != NMC_MISSING)
     dup = frame.duplicated(["ccode", "year"], keep="first")
-    for row in dup[dup].index[:10]:
+    for row in dup[dup].index[:MAX_REPORTED]:
         problems.append(
             Problem(
                 file,
