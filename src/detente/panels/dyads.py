@@ -152,8 +152,9 @@ def _similarity(
     from threadpoolctl import threadpool_limits
 
     # Many small (states x states) products: BLAS threads cost more than they save here, and on
-    # a busy machine they collapse (benchmarks/measures.py: 195 x 195 product 25 ms threaded under
-    # load, 1.4 ms on one thread), so the products run on one thread.
+    # a busy machine they collapse (an ad-hoc timing on the shared 2-core machine, not a committed
+    # benchmark: a 195 x 195 product took 25 ms threaded under load, 1.4 ms on one thread), so the
+    # products run on one thread.
     with threadpool_limits(limits=1, user_api="blas"):
         _similarity_years(portfolios, where, names, codings, system, weights, out)
     return out
