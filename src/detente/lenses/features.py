@@ -498,12 +498,9 @@ class WorldView:
             )
         return self._obligations[key]
 
-    def bilateral_defence(self, i: str, j: str | None) -> float:
-        """Strongest collective-defence obligation binding ``i`` and ``j`` outside any one
-        organisation's treaty: a bilateral treaty (an agreement whose parties include both) or
-        another organisation both belong to in full (e.g. a union of two states)."""
-        if j is None or j == i:
-            return 0.0
+    def treaty_defence(self, i: str, j: str) -> float:
+        """Strongest collective-defence obligation, in force on the snapshot's date, of a
+        bilateral treaty (an agreement outside any organisation whose parties include both)."""
         best = 0.0
         for a in self.snap.agreements:
             if a.org is not None or not {i, j} <= set(a.parties):
@@ -516,6 +513,15 @@ class WorldView:
                 versions = [v for v in c.versions if v.from_ < self.snap.date]
                 if versions:
                     best = max(best, versions[-1].obligation)
+        return best
+
+    def bilateral_defence(self, i: str, j: str | None) -> float:
+        """Strongest collective-defence obligation binding ``i`` and ``j`` outside any one
+        organisation's treaty: a bilateral treaty (an agreement whose parties include both) or
+        another organisation both belong to in full (e.g. a union of two states)."""
+        if j is None or j == i:
+            return 0.0
+        best = self.treaty_defence(i, j)
         for org, ob in self.defence_orgs(i):
             if j in self.full.get(org, []):
                 best = max(best, ob)
@@ -526,16 +532,7 @@ class WorldView:
         treaty or another defence organisation of both, or ``GARRISON_DEFENCE`` for its forces
         based in ``m``."""
         lineage = set(self.snap.lineage(org))
-        best = 0.0
-        for a in self.snap.agreements:
-            if a.org is not None or not {lead, m} <= set(a.parties):
-                continue
-            if a.ended is not None and a.ended < self.snap.date:
-                continue
-            for c in a.clauses:
-                versions = [v for v in c.versions if v.from_ < self.snap.date]
-                if c.kind in _DEFENCE and versions:
-                    best = max(best, versions[-1].obligation)
+        best = self.treaty_defence(lead, m)
         for o, ob in self.defence_orgs(m):
             if o not in lineage and lead in self.full.get(o, []):
                 best = max(best, ob)
