@@ -152,8 +152,7 @@ def _similarity(
     from threadpoolctl import threadpool_limits
 
     # Many small (states x states) products: BLAS threads cost more than they save here, and on
-    # a busy machine they collapse (an ad-hoc timing on the shared 2-core machine, not a committed
-    # benchmark: a 195 x 195 product took 25 ms threaded under load, 1.4 ms on one thread), so the
+    # a busy machine they collapse (seen in an ad-hoc timing, not a committed benchmark), so the
     # products run on one thread.
     with threadpool_limits(limits=1, user_api="blas"):
         _similarity_years(portfolios, where, names, codings, system, weights, out)
