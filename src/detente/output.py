@@ -61,7 +61,9 @@ def _umask() -> int:
     return mask
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for messages ("a FIFO", "a folder", ...); shared with
+    :mod:`detente.yamlio`."""
     kinds = (
         (stat.S_ISDIR, "a folder"),
         (stat.S_ISFIFO, "a FIFO"),
@@ -99,7 +101,7 @@ def resolve_output(target: str | os.PathLike[str]) -> Path:
     except OSError as exc:
         raise OutputError(text, f"cannot write it: {_reason(exc)}") from None
     if not stat.S_ISREG(info.st_mode):
-        kind = _kind(info.st_mode)
+        kind = file_kind(info.st_mode)
         raise OutputError(text, f"exists and is {kind}, not a regular file; refusing to replace it")
     return real
 

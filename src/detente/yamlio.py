@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from detente.errors import InputError, Problem
+from detente.output import file_kind
 
 if TYPE_CHECKING:
     from pydantic import ValidationError  # only annotated: reading a CSV table needs no pydantic
@@ -88,11 +89,11 @@ def _stat_problem(path: Path) -> Problem | None:
             return Problem(str(path), None, None, "no such file or folder")
         return Problem(str(path), None, None, "a symbolic link to nothing (or a link loop)")
     except OSError as exc:
-        return Problem(str(path), None, None, f"cannot read it: {exc.strerror or exc}")
+        return _os_problem(str(path), exc)
     if stat.S_ISDIR(info.st_mode):
         return None
     if not stat.S_ISREG(info.st_mode):
-        return Problem(str(path), None, None, f"not a regular file ({_file_kind(info.st_mode)})")
+        return Problem(str(path), None, None, f"not a regular file ({file_kind(info.st_mode)})")
     if _is_pseudo_file(path):
         return Problem(str(path), None, None, "not a regular file (a /proc or /sys entry)")
     return None
@@ -100,17 +101,6 @@ def _stat_problem(path: Path) -> Problem | None:
 
 def _os_problem(file: str, exc: OSError) -> Problem:
     return Problem(file, None, None, f"cannot read it: {exc.strerror or exc}")
-
-
-def _file_kind(mode: int) -> str:
-    kinds = (
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISDIR, "a folder"),
-    )
-    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _is_pseudo_file(path: Path) -> bool:
@@ -136,13 +126,11 @@ def read_text_file(path: Path, *, encoding: str = "utf-8", limit: int = MAX_INPU
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise InputError(
-            Problem(file, None, None, f"cannot read it: {exc.strerror or exc}")
-        ) from None
+        raise InputError(_os_problem(file, exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = _file_kind(info.st_mode)
+            kind = file_kind(info.st_mode)
             raise InputError(Problem(file, None, None, f"not a regular file ({kind})"))
         if info.st_size > limit:
             message = f"the file is larger than the {limit // 2**20} MiB an input may have"
@@ -156,9 +144,7 @@ def read_text_file(path: Path, *, encoding: str = "utf-8", limit: int = MAX_INPU
                 raise InputError(Problem(file, None, None, message))
             chunks.append(chunk)
     except OSError as exc:
-        raise InputError(
-            Problem(file, None, None, f"cannot read it: {exc.strerror or exc}")
-        ) from None
+        raise InputError(_os_problem(file, exc)) from None
     finally:
         os.close(fd)
     try:

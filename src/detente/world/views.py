@@ -24,6 +24,7 @@ from detente.world.records import (
     State,
     Threat,
 )
+from detente.world.snapshot import _holds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -279,9 +280,7 @@ def _rows_on(snap: Snapshot, kind: str) -> list[Row]:
         ]
     if kind == "capabilities":
         return _capabilities_on(snap)
-    officials = [
-        o for o in snap.officials_ if o.start <= snap.day and (o.end is None or snap.day < o.end)
-    ]
+    officials = [o for o in snap.officials_ if _holds(o.start, o.end, snap.day)]
     return _dated_rows(kind, snap.bases(), snap.relations(), snap.threats(), officials)
 
 
