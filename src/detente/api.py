@@ -236,13 +236,9 @@ class ExplainResult:
             ax.barh(names, [v for _, v in e.term_totals])
             ax.axvline(0.0, color="black", linewidth=0.8)
             ax.set_title(f"{e.lens}: P({e.yes_outcome}) = {e.p_yes:.3f}", loc="left")
-        if path is not None:
-            from detente.fileio import atomic_path
+        from detente.forecast.plot import save_or_return
 
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=Path(path).suffix.lstrip(".") or "png")
-            return Path(path)
-        return fig
+        return save_or_return(fig, path)
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{e.lens} P(yes)={e.p_yes:.3f}" for e in self.explanations)
@@ -346,13 +342,9 @@ class BacktestReport:
         ax.barh([s.name for s in scores], [s.brier for s in scores])
         ax.set_xlabel("Brier score (lower is better)")
         ax.invert_yaxis()
-        if path is not None:
-            from detente.fileio import atomic_path
+        from detente.forecast.plot import save_or_return
 
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=Path(path).suffix.lstrip(".") or "png")
-            return Path(path)
-        return fig
+        return save_or_return(fig, path)
 
     def __repr__(self) -> str:
         best = min(self.result.scores, key=lambda s: s.brier) if self.result.scores else None

@@ -397,13 +397,9 @@ class SweepResult:
         ax.set_title(
             f"Sweep of {self.manifest['inputs']['subject']} ({self.manifest['design']['name']})"
         )
-        if path is not None:
-            from detente.fileio import atomic_path
+        from detente.forecast.plot import save_or_return
 
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=Path(path).suffix.lstrip(".") or "png")
-            return Path(path)
-        return fig
+        return save_or_return(fig, path)
 
     def __repr__(self) -> str:
         top = ""

@@ -199,6 +199,19 @@ def plot_format(path: str | os.PathLike[str]) -> str:
     return fmt
 
 
+def save_or_return(fig: Figure, path: str | os.PathLike[str] | None) -> Figure | Path:
+    """``fig`` itself when ``path`` is ``None``; otherwise ``fig`` saved to ``path`` (format from
+    the suffix, ``png`` when it has none, written atomically) and the path.
+
+    The ``plot`` methods of the result objects (:mod:`detente.api`, sweeps) share this.
+    """
+    if path is None:
+        return fig
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=Path(path).suffix.lstrip(".") or "png")
+    return Path(path)
+
+
 def plot_forecast(
     result: MonteCarloResult,
     path: str | os.PathLike[str],
