@@ -57,7 +57,9 @@ def silence_defaults(sides: Sequence[Side], question: Question) -> dict[str, flo
     """What a member with nothing at stake does: go along in a body, keep the status quo alone.
 
     A body answering an unsolicited engagement offer from outside (the CSTO's offers to NATO)
-    keeps the status quo: nothing happens unless a member takes the offer up.
+    keeps the status quo: nothing happens unless a member takes the offer up. An outside offer
+    made through a standing venue the proposer shares with every member (``Side.tabled``: a PfP
+    partner's action plan, a proposal in the NRC) is on the table, and the body's default holds.
 
     Returns each decider's default acceptance (1.0 or 0.0); an actor in several sides takes the
     default of the first.
@@ -68,6 +70,7 @@ def silence_defaults(sides: Sequence[Side], question: Question) -> dict[str, flo
         # An unsolicited offer from outside a body is never tabled unless a member takes it up:
         # its members' default is the status quo, not going along (review 2.2).
         outside = side.org is not None and question.proposer not in (side.org, *side.actors)
+        outside = outside and not side.tabled
         body = 1.0 if not (outside and question.type == "engagement") else alone
         for a in side.actors:
             out.setdefault(a, body if len(side.actors) > 1 else alone)

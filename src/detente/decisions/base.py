@@ -75,6 +75,11 @@ class Side:
     rho:
         Correlation of the members' choices (one-factor copula of
         :mod:`detente.institutions.rules`); 0 = independent.
+    tabled:
+        Whether a proposal from outside the body reaches its table by right: the proposer sits
+        with all of the body's members in a standing partnership or council (a PfP partner's
+        action plan, Russia's proposals in the NRC). An outside offer that is not tabled needs a
+        member to take it up (:func:`detente.decision.silence_defaults`).
     """
 
     label: str
@@ -84,6 +89,7 @@ class Side:
     weights: tuple[int, ...] | None = None
     org: str | None = None
     rho: float = 0.0
+    tabled: bool = False
 
     def probability(self, p: ArrayLike) -> NDArray[np.float64]:
         """Probability of this side's yes from its members' acceptance, shape ``(..., n)``."""

@@ -84,7 +84,8 @@ Features (symbols used in the term formulas of the lenses)
            meet ``i`` in a partnership, forum or regional body (EAPC, PfP, NRC, OSCE); 0 when ``C``
            is a state.
 ``breach`` use of force by ``C``'s leader against a state institutionally linked to ``i``
-           (relation at the ``FORCE_ANCHOR`` 0.8), halved every ``reciprocity_halflife`` years.
+           (relation at or above the ``FORCE_ANCHOR`` 0.8): 1 when it starts (a defection, answered
+           in full), halved every ``reciprocity_halflife`` years.
 ``N``      non-response: ``1 - prod (1 - decay)`` over ``i``'s own earlier requests for assistance
            that the organisation declined, halved every ``memory_halflife`` years.
 ``E``      1 if ``i`` had left the organisation (or its predecessor) before.
@@ -92,6 +93,11 @@ Features (symbols used in the term formulas of the lenses)
 ``U``      1 if ``i`` is in a union of two with the counterpart's leader (an organisation whose only
            full members are the two, e.g. the Union of Belarus and Russia): the autonomy such a
            state would keep by leaving the leader's alliance is already pooled.
+``A``      regime affinity with the counterpart, on [-1, 1]: ``1 - 2 |p_i - p_C| / 20`` with ``p``
+           the POLITY2 score of the last year before the date (:mod:`detente.lenses.regime`,
+           ``data/lenses/regime.yaml``); for an organisation ``p_C`` is the expenditure-weighted
+           mean over its other members whose score is known. 0 (no information) when either side's
+           score is unknown; every unknown or carried-forward score is listed in the notes.
 
 Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intentions`` with
 ``power = cap_j / (cap_i + cap_j)``; ``proximity`` 1 if the two share a land border (COW Direct
@@ -224,6 +230,7 @@ class Features:
     E: float
     M: float
     U: float
+    A: float = 0.0
 
 
 def _ratio(a: float | None, b: float | None) -> float:
@@ -269,6 +276,9 @@ class WorldView:
         self._defence_orgs: dict[str, list[tuple[str, float]]] = {}
         self._threat: dict[tuple[str, str], float] = {}
         self._obligations: dict[tuple[str, tuple[str, ...]], float] = {}
+        self._regime: dict[str, float | None] = {}
+        self.regime_notes: dict[str, str] = {}
+        """State -> how its regime score was filled, or that it is unknown."""
 
     # -- parties ------------------------------------------------------------------------------
     def is_org(self, party: str) -> bool:
@@ -561,6 +571,19 @@ class WorldView:
         ]
         return found[0] if found else None
 
+    def regime(self, state: str) -> float | None:
+        """POLITY2 of ``state`` as of the snapshot (``None`` if unknown; fills are noted)."""
+        if state not in self._regime:
+            from detente.lenses.regime import regime_score
+
+            score = regime_score(state, self.snap.date)
+            if score is None:
+                self.regime_notes[state] = "POLITY2 unknown: it enters no regime average"
+            elif score.fill is not None:
+                self.regime_notes[state] = score.fill
+            self._regime[state] = score.value if score is not None else None
+        return self._regime[state]
+
     def takes_part(self, actor: str, org: str) -> bool:
         status = self.status.get(actor, {}).get(org)
         return status is not None and status != "observer"
@@ -604,7 +627,9 @@ class WorldView:
             if not linked:
                 continue
             age = (self.snap.date - r.start).days
-            best = max(best, r.intensity * _decay(age, halflife))
+            # tit for tat answers a defection in full, not in proportion to its violence
+            # (Axelrod 1984): force used is one defection, whatever its intensity above the anchor
+            best = max(best, _decay(age, halflife))
         return best
 
 
@@ -833,6 +858,26 @@ def _market(view: WorldView, i: str, c: str) -> float:
     return _ratio(gdp(c), gdp(i))
 
 
+def _affinity(view: WorldView, i: str, c: str) -> float:
+    """``A``: regime similarity of ``i`` with ``c`` (Lai & Reiter 2000; Moravcsik 1997); 0 when
+    either side's regime is unknown or ``i`` is an organisation."""
+    from detente.lenses.regime import regime_similarity
+
+    if view.is_org(i) or c == i:
+        return 0.0
+    own = view.regime(i)
+    if view.is_org(c):
+        scored = [(view.share(m, c), view.regime(m)) for m in view.members(c) if m != i]
+        known = [(w, v) for w, v in scored if v is not None]
+        total = sum(w for w, _ in known)
+        other = sum(w * v for w, v in known) / total if known and total > 0 else None
+    else:
+        other = view.regime(c)
+    if own is None or other is None:
+        return 0.0
+    return regime_similarity(own, other)
+
+
 def _party_of(view: WorldView, i: str, tie: Tie) -> tuple[str, str]:
     if i == tie.a:
         return tie.a, tie.b
@@ -918,6 +963,8 @@ def actor_features(
         E=exited,
         M=_market(view, i, c),
         U=view.union_with(i, lead_c) if tie.kind in ("membership", "force", "alignment") else 0.0,
+        # read only by a lens that weighs regime type (its notes would mislead the others)
+        A=_affinity(view, i, c) if hasattr(params, "preference_weight") else 0.0,
     )
 
 
@@ -971,4 +1018,5 @@ def question_features(
     ]
     if notes is not None:
         notes.extend(f"{a}: {how}" for a, how in sorted(view.fills.items()))
+        notes.extend(f"{a}: {how}" for a, how in sorted(view.regime_notes.items()))
     return feats

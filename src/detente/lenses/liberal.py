@@ -9,7 +9,10 @@ Keohane 1985), and where an institution already serves the purpose a new one add
 (nested institutions; the US argued in 2009 that the EAPC was "the proper venue" for the CSTO's
 members, ``kucera-2010``). Conflict of interest still matters as the risk that a partner defects
 (Oye 1985), binding commitments carry sovereignty costs (Abbott & Snidal 2000), and an economic
-community is judged on the gains of trade, not on security (Keohane & Nye 1977).
+community is judged on the gains of trade, not on security (Keohane & Nye 1977). Preferences
+themselves come from the society and institutions a government represents (Moravcsik 1997): states
+of similar regimes ally and cooperate more readily (Siverson & Emmons 1991; Lai & Reiter 2000),
+which the lens reads from Polity5 regime scores.
 
 Terms (contribution to ``U(yes) - U(no)``; symbols from :mod:`detente.lenses.features`):
 
@@ -19,13 +22,16 @@ term                 formula                                              source
 shared_threat        ``s * threat_weight * sigma * S``                    Keohane 1984
 iterated_gains       ``s * ties_weight * sigma * S * T``                  Axelrod & Keohane 1985
 redundancy           ``-s * redundancy_weight * sigma * rho * S * (1+T)`` Keohane 1984; kucera-2010
-reciprocity          ``-s * reciprocity_weight * breach * (sigma S (1+T) + O)`` Axelrod & Keohane
-                                                                          1985
+reciprocity          ``-s * reciprocity_weight * breach * gains``          Axelrod & Keohane
+                     (``gains = sigma S (1+T) + O + preference_weight     1985
+                     * max(0, A)``)
 commitment           ``s * commitment_weight * O * (1 - N) * (1 - e E)``  Keohane 1984; Chayes &
                                                                           Chayes 1993
 market_access        ``s * market_weight * (1 - sigma) * M``              Keohane & Nye 1977
 defection_risk       ``-s * defection_weight * R``                        Oye 1985
 sovereignty_cost     ``-s * sovereignty_weight * B``                      Abbott & Snidal 2000
+regime_affinity      ``s * preference_weight * A``                        Moravcsik 1997; Lai &
+                                                                          Reiter 2000
 ==================== ==================================================== =======================
 
 ``e`` is ``exit_weight``. Defaults were set a priori (1 for the core mechanisms, 0.5 for the
@@ -109,6 +115,12 @@ class LiberalParams(AcceptanceParams):
         "weight of the sovereignty cost of binding oneself (a qualification)",
         "Abbott & Snidal 2000, Hard and Soft Law",
     )
+    preference_weight: float = param(
+        1.0,
+        "weight of the regime affinity between a state and its counterpart: domestic preferences "
+        "favour ties with similar regimes (core of Moravcsik's liberalism: 1)",
+        "Moravcsik 1997, Taking Preferences Seriously; Lai & Reiter 2000 (Polity5 scores)",
+    )
     ties_saturation: float = param(
         3.0,
         "number of shared organisations at which institutional ties count in full",
@@ -141,7 +153,8 @@ def _redundancy(f: Features, p: LiberalParams) -> float:
 def _reciprocity(f: Features, p: LiberalParams) -> float:
     # Tit for tat answers a defection by withholding the cooperative move, whatever its value
     # (Axelrod 1984): the breach suspends that share of the gains the tie would bring.
-    gains = f.sigma * f.S * (1.0 + f.T) + f.O
+    # the value withheld includes the regime affinity the tie would otherwise express
+    gains = f.sigma * f.S * (1.0 + f.T) + f.O + p.preference_weight * max(0.0, f.A)
     return -f.s * p.reciprocity_weight * min(1.0, f.breach) * gains
 
 
@@ -159,6 +172,10 @@ def _defection_risk(f: Features, p: LiberalParams) -> float:
 
 def _sovereignty_cost(f: Features, p: LiberalParams) -> float:
     return -f.s * p.sovereignty_weight * f.B
+
+
+def _regime_affinity(f: Features, p: LiberalParams) -> float:
+    return f.s * p.preference_weight * f.A
 
 
 TERMS = (
@@ -185,9 +202,9 @@ TERMS = (
     ),
     Term(
         "reciprocity",
-        "-s * reciprocity_weight * breach * (sigma * S * (1 + T) + O): the counterpart's recent "
-        "use of force against a state linked to me suspends that share of the cooperation's "
-        "gains, for a time (tit for tat)",
+        "-s * reciprocity_weight * breach * gains, gains = sigma * S * (1 + T) + O + "
+        "preference_weight * max(0, A): the counterpart's recent use of force against a state "
+        "linked to me suspends that share of the cooperation's gains, for a time (tit for tat)",
         "Axelrod & Keohane 1985",
         _reciprocity,
     ),
@@ -218,11 +235,22 @@ TERMS = (
         "Abbott & Snidal 2000",
         _sovereignty_cost,
     ),
+    Term(
+        "regime_affinity",
+        "s * preference_weight * A: a government's preferences follow the regime it represents, "
+        "so a tie with a similar regime is valued and one with a dissimilar regime resisted "
+        "(A = 1 - 2 |p_i - p_C| / 20 on Polity5 POLITY2 scores)",
+        "Moravcsik 1997; Siverson & Emmons 1991; Lai & Reiter 2000",
+        _regime_affinity,
+    ),
 )
 
 LIBERAL = TermLens(
     name="liberal",
-    description="absolute gains, iterated cooperation, reciprocity, redundancy and commitments",
+    description=(
+        "absolute gains, iterated cooperation, reciprocity, redundancy, commitments and "
+        "regime affinity"
+    ),
     params=LiberalParams(),
     terms=TERMS,
 )
