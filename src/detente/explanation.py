@@ -144,6 +144,9 @@ class Explanation:
     by_default: tuple[tuple[str, float], ...] = ()
     filled: tuple[str, ...] = ()
     """Input values the sources do not give and how the lens filled them (one line each)."""
+    facts: tuple[tuple[str, str, str], ...] = ()
+    """``(actor, term, text)``: the world facts behind the terms of the pivotal and the most
+    reluctant deciders, in words (:attr:`detente.lenses.base.Term.describe`)."""
 
     @property
     def decisive_term(self) -> Counterfactual | None:
@@ -370,7 +373,18 @@ def explain(
         n_deciders=n_deciders,
         by_default=tuple((a, defaults[a]) for a in sorted(idle)),
         filled=prefs.notes,
+        facts=_facts(prefs, pivots, reluctant),
     )
+
+
+def _facts(
+    prefs: Preferences, pivots: Sequence[Pivot], reluctant: Sequence[Reluctant]
+) -> tuple[tuple[str, str, str], ...]:
+    """The facts behind the terms of the pivots and the most reluctant deciders."""
+    wanted = [p.actor for p in pivots[:3]] + [r.actor for r in reluctant if r.actor]
+    order = {a: k for k, a in enumerate(dict.fromkeys(wanted))}
+    picked = [f for f in prefs.facts if f[0] in order]
+    return tuple(sorted(picked, key=lambda f: order[f[0]]))
 
 
 def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
@@ -406,6 +420,10 @@ def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
                 "No single member is pivotal: with so many leaning no, none of them changing its "
                 "mind alone would move the outcome."
             )
+    values_of = {a.actor: dict(a.terms) for a in expl.actors}
+    for actor, term, text in expl.facts:
+        value = values_of.get(actor, {}).get(term, 0.0)
+        lines.append(f"Behind {actor}'s {term} ({value:+.2f}): {text}.")
     for actor, default in expl.by_default:
         what = "goes along" if default >= 0.5 else "keeps the status quo"
         lines.append(f"{actor} has nothing at stake under this lens and {what} by default.")
@@ -435,5 +453,6 @@ def explanation_json(expl: Explanation) -> dict[str, Any]:
     data["term_totals"] = dict(expl.term_totals)
     data["pivot_terms"] = [{"actor": a, "term": t, "value": v} for a, t, v in expl.pivot_terms]
     data["by_default"] = [{"actor": a, "default": d} for a, d in expl.by_default]
+    data["facts"] = [{"actor": a, "term": t, "text": x} for a, t, x in expl.facts]
     data["why"] = why(expl)
     return data

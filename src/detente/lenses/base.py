@@ -173,12 +173,17 @@ class Term:
         The literature the term comes from.
     function:
         ``(features, params) -> float``: the term's contribution to ``U(yes) - U(no)``.
+    describe:
+        Optional ``(features, params) -> str | None``: the world facts behind the term's value
+        for one actor, in words (which state threatens, which union pooled autonomy), for
+        explanations; ``None`` when there is nothing to say.
     """
 
     name: str
     formula: str
     source: str
     function: Callable[[Features, Any], float]
+    describe: Callable[[Features, Any], str | None] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,6 +206,9 @@ class Preferences:
     notes:
         How input values the sources do not give were filled (e.g. a carried-forward military
         expenditure), one line each; explanations show them.
+    facts:
+        ``(actor, term, text)``: the world facts behind a term's value for a decider, in words
+        (:attr:`Term.describe`); explanations show those of the pivotal and reluctant actors.
     """
 
     actors: tuple[str, ...]
@@ -209,6 +217,7 @@ class Preferences:
     breakdown: FloatArray
     yes_index: int
     notes: tuple[str, ...] = ()
+    facts: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         arr = np.array(self.breakdown, dtype=np.float64)
@@ -332,9 +341,17 @@ class TermLens:
             dtype=np.float64,
         ).reshape(len(self.terms), len(actors))
         yes_index = list(question.outcomes).index(question.yes_outcome)
-        return preferences_from_margins(
+        prefs = preferences_from_margins(
             actors, tuple(question.outcomes), yes_index, [t.name for t in self.terms], values, notes
         )
+        facts = tuple(
+            (f.actor, term.name, text)
+            for f in feats
+            if f.decider
+            for term in self.terms
+            if term.describe is not None and (text := term.describe(f, self.params))
+        )
+        return dataclasses.replace(prefs, facts=facts)
 
     def with_params(self, overrides: Mapping[str, object]) -> TermLens:
         """A copy with validated parameter overrides (see :func:`with_overrides`)."""

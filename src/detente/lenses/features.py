@@ -231,6 +231,13 @@ class Features:
     M: float
     U: float
     A: float = 0.0
+    # who stands behind the numbers, for explanations (not read by any term)
+    X_from: str = ""
+    theta_from: str = ""
+    U_org: str = ""
+    leader: str = ""
+    p_own: float | None = None
+    p_other: float | None = None
 
 
 def _ratio(a: float | None, b: float | None) -> float:
@@ -553,13 +560,17 @@ class WorldView:
     def union_with(self, i: str, lead: str | None) -> float:
         """1 if ``i`` and ``lead`` are the only full members of an organisation (a union of two
         states such as Belarus and Russia's), else 0."""
+        return 1.0 if self.union_org(i, lead) else 0.0
+
+    def union_org(self, i: str, lead: str | None) -> str:
+        """The organisation whose only full members are ``i`` and ``lead`` (``""`` if none)."""
         if lead is None or lead == i:
-            return 0.0
-        for org, members in self.full.items():
+            return ""
+        for org, members in sorted(self.full.items()):
             kind = self.orgs[org].kind if org in self.orgs else "universal"
             if kind != "universal" and sorted(members) == sorted({i, lead}):
-                return 1.0
-        return 0.0
+                return org
+        return ""
 
     def invoked(self, ref: str | None) -> float | None:
         """Obligation of the clause ``agreement/clause`` in force on the day (``None``: unknown)."""
@@ -780,15 +791,17 @@ def _defence(view: WorldView, i: str, tie: Tie, p: str, c: str, invoked: float |
     return 0.0
 
 
-def _outside_threat(view: WorldView, i: str, c: str, params: Any) -> float:
-    """``X``: the greatest threat to ``i`` from a state outside ``c`` (Walt 1987)."""
+def _outside_threat(view: WorldView, i: str, c: str, params: Any) -> tuple[float, str]:
+    """``X``: the greatest threat to ``i`` from a state outside ``c`` (Walt 1987), and that
+    state (``""`` if none)."""
     if view.is_org(i):
-        return 0.0
+        return 0.0, ""
     inside = set(view.members(c)) | {c, i}
-    return max(
-        (view.threat(i, z, params) for z in view.threat_candidates(i) if z not in inside),
-        default=0.0,
-    )
+    scored = [
+        (view.threat(i, z, params), z) for z in sorted(view.threat_candidates(i)) if z not in inside
+    ]
+    best = max(scored, key=lambda vz: vz[0], default=(0.0, ""))
+    return best if best[0] > 0 else (0.0, "")
 
 
 def _gain(view: WorldView, x: str, partner: str) -> float:
@@ -858,6 +871,19 @@ def _market(view: WorldView, i: str, c: str) -> float:
     return _ratio(gdp(c), gdp(i))
 
 
+def _party_regime(view: WorldView, i: str, c: str) -> float | None:
+    """POLITY2 of party ``c`` as ``i`` faces it: a state's own score, or an organisation's
+    expenditure-weighted mean over its members other than ``i`` whose score is known."""
+    if c == i:
+        return None
+    if not view.is_org(c):
+        return view.regime(c)
+    scored = [(view.share(m, c), view.regime(m)) for m in view.members(c) if m != i]
+    known = [(w, v) for w, v in scored if v is not None]
+    total = sum(w for w, _ in known)
+    return sum(w * v for w, v in known) / total if known and total > 0 else None
+
+
 def _affinity(view: WorldView, i: str, c: str) -> float:
     """``A``: regime similarity of ``i`` with ``c`` (Lai & Reiter 2000; Moravcsik 1997); 0 when
     either side's regime is unknown or ``i`` is an organisation."""
@@ -865,14 +891,7 @@ def _affinity(view: WorldView, i: str, c: str) -> float:
 
     if view.is_org(i) or c == i:
         return 0.0
-    own = view.regime(i)
-    if view.is_org(c):
-        scored = [(view.share(m, c), view.regime(m)) for m in view.members(c) if m != i]
-        known = [(w, v) for w, v in scored if v is not None]
-        total = sum(w for w, _ in known)
-        other = sum(w * v for w, v in known) / total if known and total > 0 else None
-    else:
-        other = view.regime(c)
+    own, other = view.regime(i), _party_regime(view, i, c)
     if own is None or other is None:
         return 0.0
     return regime_similarity(own, other)
@@ -922,13 +941,17 @@ def actor_features(
         n = nonresponse(i, org, view, history, memory, skip)
     exited = 1.0 if tie.kind == "membership" and view.is_org(c) and view.earlier_exit(i, c) else 0.0
     theta = view.threat(i, lead_c, params) if lead_c not in (None, i) else 0.0
+    theta_from = (lead_c or "") if theta > 0 else ""
     if view.is_org(c) and lead_c not in (None, i):
         # a coalition threatens: the leader backs a member that threatens me (Walt 1987)
         for m in view.members(c):
             if m not in (i, lead_c):
                 backing = view.backing(lead_c or "", m, c)
-                if backing > 0:
-                    theta = max(theta, backing * view.threat(i, m, params))
+                if backing > 0 and backing * view.threat(i, m, params) > theta:
+                    theta = backing * view.threat(i, m, params)
+                    theta_from = f"{m} (backed by {lead_c})"
+    x_value, x_from = _outside_threat(view, i, c, params)
+    weighs_regime = hasattr(params, "preference_weight")
     rival_lead = view.direct_rivals(i).get(lead_c or "", 0.0)
     depth = _depth(view, tie, c, p)
     return Features(
@@ -951,7 +974,7 @@ def actor_features(
         B=_binding(view, i, tie, p, c),
         D=dominance,
         Q=_defence(view, i, tie, p, c, invoked),
-        X=_outside_threat(view, i, c, params),
+        X=x_value,
         V=depth * _gain(view, i, c) if tie.kind in _GAIN_TYPES and not view.is_org(i) else 0.0,
         gap=_relative_gap(view, i, p, c, depth),
         theta=theta,
@@ -964,7 +987,13 @@ def actor_features(
         M=_market(view, i, c),
         U=view.union_with(i, lead_c) if tie.kind in ("membership", "force", "alignment") else 0.0,
         # read only by a lens that weighs regime type (its notes would mislead the others)
-        A=_affinity(view, i, c) if hasattr(params, "preference_weight") else 0.0,
+        A=_affinity(view, i, c) if weighs_regime else 0.0,
+        X_from=x_from,
+        theta_from=theta_from,
+        U_org=view.union_org(i, lead_c) if tie.kind in ("membership", "force", "alignment") else "",
+        leader=lead_c or "",
+        p_own=view.regime(i) if weighs_regime and not view.is_org(i) else None,
+        p_other=_party_regime(view, i, c) if weighs_regime and not view.is_org(i) else None,
     )
 
 

@@ -178,6 +178,15 @@ def _regime_affinity(f: Features, p: LiberalParams) -> float:
     return f.s * p.preference_weight * f.A
 
 
+def _describe_regime(f: Features, p: LiberalParams) -> str | None:
+    if f.p_own is None or f.p_other is None or f.A == 0:
+        return None
+    return (
+        f"POLITY2 {f.p_own:+.0f} against {f.p_other:+.1f} for {f.counterpart} (Polity5): "
+        f"affinity {f.A:+.2f}"
+    )
+
+
 TERMS = (
     Term(
         "shared_threat",
@@ -242,6 +251,7 @@ TERMS = (
         "(A = 1 - 2 |p_i - p_C| / 20 on Polity5 POLITY2 scores)",
         "Moravcsik 1997; Siverson & Emmons 1991; Lai & Reiter 2000",
         _regime_affinity,
+        _describe_regime,
     ),
 )
 

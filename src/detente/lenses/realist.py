@@ -145,6 +145,34 @@ def _influence(f: Features, p: RealistParams) -> float:
     return f.s * p.influence_weight * (f.G_plus - f.G_minus)
 
 
+def _describe_security(f: Features, p: RealistParams) -> str | None:
+    if f.X_from == "" or f.Q == 0 or f.sigma == 0:
+        return None
+    text = (
+        f"{f.counterpart}'s defence grade {f.Q:.2f} against the greatest threat outside it, "
+        f"{f.X_from} (Walt threat {f.X:.2f}); {f.counterpart} adds {f.H:.2f} of the joint means"
+    )
+    return text + (f"; discounted by past non-response {f.N:.2f}" if f.N > 0 else "")
+
+
+def _describe_autonomy(f: Features, p: RealistParams) -> str | None:
+    if f.U and f.U_org:
+        return f"no autonomy cost: already pooled with {f.leader} in the union {f.U_org}"
+    if f.B == 0 or f.D == 0:
+        return None
+    return (
+        f"binding {f.B:.2f} to a party whose leader {f.leader} holds {f.D:.2f} of our joint "
+        f"means; divergence {max(f.div, p.exit_weight * f.E):.2f}"
+    )
+
+
+def _describe_threat(f: Features, p: RealistParams) -> str | None:
+    if f.theta == 0 or f.sigma == 0 or not f.theta_from:
+        return None
+    text = f"Walt threat {f.theta:.2f} from {f.theta_from}"
+    return text + (f"; bandwagoning propensity {f.omega:.2f}" if f.omega > 0 else "")
+
+
 TERMS = (
     Term(
         "own_gain",
@@ -167,6 +195,7 @@ TERMS = (
         "unless I am weak, isolated and next to it (bandwagoning, omega)",
         "Walt 1987",
         _balance_of_threat,
+        _describe_threat,
     ),
     Term(
         "alliance_security",
@@ -174,6 +203,7 @@ TERMS = (
         "greatest threat outside it, discounted by the ally's past failures to answer",
         "Walt 1987; Snyder 1984",
         _alliance_security,
+        _describe_security,
     ),
     Term(
         "autonomy_cost",
@@ -182,6 +212,7 @@ TERMS = (
         "that a union with it has already pooled",
         "Morrow 1991",
         _autonomy_cost,
+        _describe_autonomy,
     ),
     Term(
         "influence",
