@@ -99,6 +99,17 @@ Features (symbols used in the term formulas of the lenses)
            mean over its other members whose score is known. 0 (no information) when either side's
            score is unknown; every unknown or carried-forward score is listed in the notes.
 
+``K``      defence commitment the tie makes ``i`` take on: for membership in an organisation with
+           a collective-defence clause, that clause's grade, for a member of the organisation
+           (towards the state joining or leaving) and for that state (towards the members); else 0.
+``Y``      entrapment exposure (Snyder 1984, 1997): the greatest Walt threat that a state ``m``
+           the commitment covers (the joining state for a member; the other members for the joining
+           state) faces from a state ``z`` outside the alliance and other than ``i``, counted only
+           in the part ``i`` does not share: ``max theta(m, z) * (1 - theta(i, z))`` (entrapment
+           is being drawn into a conflict over an ally's interests one does not share, or shares
+           only partially; Snyder 1997, ch. 6). ``Y_ally``, ``Y_from`` and ``Y_threat`` name the
+           ally, the rival and ``theta(m, z)``.
+
 Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intentions`` with
 ``power = cap_j / (cap_i + cap_j)``; ``proximity`` 1 if the two share a land border (COW Direct
 Contiguity, ``data/lenses/contiguity.yaml``) or ``j`` has forces based in ``i`` or a neighbour of
@@ -231,6 +242,8 @@ class Features:
     M: float
     U: float
     A: float = 0.0
+    K: float = 0.0
+    Y: float = 0.0
     # who stands behind the numbers, for explanations (not read by any term)
     X_from: str = ""
     theta_from: str = ""
@@ -238,6 +251,9 @@ class Features:
     leader: str = ""
     p_own: float | None = None
     p_other: float | None = None
+    Y_ally: str = ""
+    Y_from: str = ""
+    Y_threat: float = 0.0
 
 
 def _ratio(a: float | None, b: float | None) -> float:
@@ -804,6 +820,43 @@ def _outside_threat(view: WorldView, i: str, c: str, params: Any) -> tuple[float
     return best if best[0] > 0 else (0.0, "")
 
 
+def _entrapment(
+    view: WorldView, i: str, tie: Tie, p: str, c: str, params: Any
+) -> tuple[float, float, str, str, float]:
+    """``(K, Y, ally, rival, theta(ally, rival))`` for ``i`` (see the module docstring): the
+    defence commitment a membership tie makes ``i`` take on, and the greatest unshared threat
+    that the states it would have to defend face from outside the alliance (Snyder 1984)."""
+    none = (0.0, 0.0, "", "", 0.0)
+    if tie.kind != "membership" or view.is_org(i):
+        return none
+    org = c if view.is_org(c) else p
+    if not view.is_org(org) or view.is_org(tie.a) or not view.security(org):
+        return none
+    k = view.obligation(org, _DEFENCE)
+    if k == 0:
+        return none
+    members = set(view.members(org))
+    if i == tie.a:
+        covered = sorted(members - {i})  # the joining (or leaving) state defends the members
+    elif i in members:
+        covered = [tie.a]  # a member defends the state it admits (or stops defending a leaver)
+    else:
+        return none
+    alliance = members | {tie.a}
+    best = none
+    for m in covered:
+        for z in sorted(view.threat_candidates(m)):
+            if z in alliance or z == i:
+                continue
+            threat = view.threat(m, z, params)
+            if threat <= 0:
+                continue
+            unshared = threat * (1.0 - view.threat(i, z, params))
+            if unshared > best[1]:
+                best = (k, unshared, m, z, threat)
+    return best
+
+
 def _gain(view: WorldView, x: str, partner: str) -> float:
     """A party's gain from a tie: what the partner's means add to its own (0.5 if unknown)."""
     return _ratio(view.known_cap(partner), view.known_cap(x))
@@ -954,6 +1007,12 @@ def actor_features(
     weighs_regime = hasattr(params, "preference_weight")
     rival_lead = view.direct_rivals(i).get(lead_c or "", 0.0)
     depth = _depth(view, tie, c, p)
+    # read only by a lens that weighs entrapment (the search over allies' rivals costs time)
+    k_commit, y_value, y_ally, y_from, y_threat = (
+        _entrapment(view, i, tie, p, c, params)
+        if hasattr(params, "entrapment_weight")
+        else (0.0, 0.0, "", "", 0.0)
+    )
     return Features(
         actor=i,
         party=p,
@@ -988,12 +1047,17 @@ def actor_features(
         U=view.union_with(i, lead_c) if tie.kind in ("membership", "force", "alignment") else 0.0,
         # read only by a lens that weighs regime type (its notes would mislead the others)
         A=_affinity(view, i, c) if weighs_regime else 0.0,
+        K=k_commit,
+        Y=y_value,
         X_from=x_from,
         theta_from=theta_from,
         U_org=view.union_org(i, lead_c) if tie.kind in ("membership", "force", "alignment") else "",
         leader=lead_c or "",
         p_own=view.regime(i) if weighs_regime and not view.is_org(i) else None,
         p_other=_party_regime(view, i, c) if weighs_regime and not view.is_org(i) else None,
+        Y_ally=y_ally,
+        Y_from=y_from,
+        Y_threat=y_threat,
     )
 
 

@@ -8,8 +8,9 @@ on whether force between the two is at issue (Powell 1991). States balance again
 power as such: a state's threat grows with its aggregate power, proximity, offensive capability
 and aggressive intentions; weak, isolated states next to a great power may bandwagon instead
 (Walt 1987). Alliances trade autonomy for security, most of all for the weak partner of an
-asymmetric alliance (Snyder 1984; Morrow 1991), and the great powers compete for influence over
-third states (``ffi-2007``; ``kucera-2010``).
+asymmetric alliance (Snyder 1984; Morrow 1991); a defence commitment also risks entrapment in an
+ally's conflicts, feared most by the partner that depends least on the other (Snyder 1984), and
+the great powers compete for influence over third states (``ffi-2007``; ``kucera-2010``).
 
 Terms (contribution to ``U(yes) - U(no)``; symbols from :mod:`detente.lenses.features`):
 
@@ -22,6 +23,7 @@ relative_gains       ``-s * rivalry_weight * gap``                           Gri
 balance_of_threat    ``-s * threat_weight * sigma * theta * (1 - 2 omega)``  Walt 1987
 alliance_security    ``s * security_weight * sigma * Q * (1 - N) * X * H``   Walt 1987; Snyder
                                                                              1984
+entrapment           ``-s * entrapment_weight * sigma * K * Y * (1 - H)``    Snyder 1984; 1997
 autonomy_cost        ``-s * autonomy_weight * B * D * (a0 + (1 - a0) div')``  Morrow 1991
                      ``* (1 - U)``
 influence            ``s * influence_weight * (G+ - G-)``                    ffi-2007; Cooley 2012
@@ -109,6 +111,13 @@ class RealistParams(AcceptanceParams):
         low=0.0,
         high=50.0,
     )
+    entrapment_weight: float = param(
+        1.0,
+        "weight of the risk of being drawn into a new ally's conflicts with states outside the "
+        "alliance (core: 1, on a par with security_weight, the gain it is weighed against: "
+        "Snyder's two horns of the alliance security dilemma)",
+        "Snyder 1984, The Security Dilemma in Alliance Politics; Snyder 1997, Alliance Politics",
+    )
     exit_weight: float = param(
         0.5,
         "divergence from an organisation's leader revealed by my earlier exit from it",
@@ -141,6 +150,12 @@ def _autonomy_cost(f: Features, p: RealistParams) -> float:
     return -f.s * p.autonomy_weight * f.B * f.D * (a0 + (1.0 - a0) * div) * (1.0 - f.U)
 
 
+def _entrapment(f: Features, p: RealistParams) -> float:
+    # the less I depend on the ally (1 - H: my means against what it adds), the more I fear
+    # being entrapped rather than abandoned (Snyder 1984: dependence sets which fear dominates)
+    return -f.s * p.entrapment_weight * f.sigma * f.K * f.Y * (1.0 - f.H)
+
+
 def _influence(f: Features, p: RealistParams) -> float:
     return f.s * p.influence_weight * (f.G_plus - f.G_minus)
 
@@ -163,6 +178,16 @@ def _describe_autonomy(f: Features, p: RealistParams) -> str | None:
     return (
         f"binding {f.B:.2f} to a party whose leader {f.leader} holds {f.D:.2f} of our joint "
         f"means; divergence {max(f.div, p.exit_weight * f.E):.2f}"
+    )
+
+
+def _describe_entrapment(f: Features, p: RealistParams) -> str | None:
+    if f.Y == 0 or f.K == 0 or f.sigma == 0:
+        return None
+    return (
+        f"defence grade {f.K:.2f} owed to {f.Y_ally}, whose greatest threat outside the "
+        f"alliance is {f.Y_from} (Walt threat {f.Y_threat:.2f}, {f.Y:.2f} not shared by "
+        f"{f.actor}); {f.actor}'s weight against the ally {1.0 - f.H:.2f}"
     )
 
 
@@ -213,6 +238,15 @@ TERMS = (
         "Morrow 1991",
         _autonomy_cost,
         _describe_autonomy,
+    ),
+    Term(
+        "entrapment",
+        "-s * entrapment_weight * sigma * K * Y * (1 - H): a defence commitment risks drawing "
+        "me into the conflicts of the state it covers with rivals outside the alliance (Y, the "
+        "part of its greatest such threat I do not share), the more so the less I depend on it",
+        "Snyder 1984; Snyder 1997",
+        _entrapment,
+        _describe_entrapment,
     ),
     Term(
         "influence",
