@@ -334,10 +334,12 @@ def test_relations_of_one_dyad_do_not_overlap(records: dict[str, list[BaseModel]
 def test_nrc_suspensions(records: dict[str, list[BaseModel]]) -> None:
     orgs = {o.id: o for o in _of(records, "organisations", Organisation)}
     spans = [(s.start, s.scope) for s in orgs["NRC"].suspensions]
-    # facts.md §1.4: NATO PR(2008)104 of 19 Aug 2008; NATO FMs 1 Apr 2014 (DW)
+    # facts.md §1.4: NATO PR(2008)104 of 19 Aug 2008; NATO FMs 1 Apr 2014 (DW); review M12:
+    # Lavrov's statement of 18 Oct 2021 closing Russia's mission to NATO from 1 Nov 2021
     assert spans == [
         (dt.date(2008, 8, 19), "meetings"),
         (dt.date(2014, 4, 1), "practical-cooperation"),
+        (dt.date(2021, 11, 1), "missions"),
     ]
 
 
