@@ -158,9 +158,7 @@ def test_every_ally_that_could_veto_is_a_stakeholder(ident: str, world: World) -
 
 
 @pytest.mark.parametrize("ident", BUILTIN)
-def test_every_coding_rests_on_evidence_published_before_the_date(
-    ident: str, world: World
-) -> None:
+def test_every_coding_rests_on_evidence_published_before_the_date(ident: str, world: World) -> None:
     q = load_question(ident, world)
     for row in _raw_actors(ident):
         evidence = row["evidence"]  # every built-in row names its evidence explicitly

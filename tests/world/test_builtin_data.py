@@ -475,8 +475,28 @@ def test_capability_units_name_their_basis(records: dict[str, list[BaseModel]]) 
 
 
 def test_capabilities_file_says_it_is_generated() -> None:
-    first = (WORLD / "capabilities.yaml").read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# GENERATED")
+    lines = (WORLD / "capabilities.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# GENERATED")
+    # the SIPRI figures keep SIPRI's terms, not the project's licence (docs/sources.md)
+    assert any("SIPRI's terms of use" in line for line in lines[:15])
+
+
+# Figures in the SIPRI release the world draws on, counted in ../shared/data/sipri_owid.csv
+# (SIPRI 2022 release via OWID: constant-dollar series, share of GDP and per capita, 1949-2020,
+# non-empty cells). SIPRI's terms allow "fair use" below 10 per cent of a published data set;
+# docs/sources.md explains the reading and the share.
+SIPRI_RELEASE_FIGURES = 20_760
+
+
+def test_the_sipri_extract_stays_within_the_documented_fair_use_share(
+    records: dict[str, list[BaseModel]],
+) -> None:
+    milex = sum(
+        len(c.values)
+        for c in _of(records, "capabilities", CapabilitySeries)
+        if c.measure == "milex"
+    )
+    assert 1_000 < milex < 0.10 * SIPRI_RELEASE_FIGURES  # 1,334 figures: 6.4 % of the release
 
 
 def _sources(records: dict[str, list[BaseModel]]) -> dict[str, Source]:
