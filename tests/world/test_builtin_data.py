@@ -559,3 +559,53 @@ def test_clause_grades_are_coded_from_dated_evidence(records: dict[str, list[Bas
                     clause.id,
                     version.from_,
                 )
+
+
+def test_chechnya_and_the_2005_regime_security_threats(
+    records: dict[str, list[BaseModel]],
+) -> None:
+    threats = {t.id: t for t in _of(records, "threats", Threat)}
+    sources = _sources(records)
+    # Washington Post 12 Dec 1994; RFE/RL 23 Sep 1999; VOA 16 Apr 2009; RFE/RL 14 May 2005
+    expected = {
+        "chechnya-1994": ("insurgency", dt.date(1994, 12, 12), dt.date(1996, 8, 31), {"RUS"}),
+        "chechnya-1999": ("insurgency", dt.date(1999, 9, 23), dt.date(2009, 4, 16), {"RUS"}),
+        "colour-revolutions-2005": ("regime-security", dt.date(2005, 5, 14), None, {"RUS", "KAZ", "UZB"}),  # noqa: E501
+        "andijan-2005": ("regime-security", dt.date(2005, 5, 14), None, {"UZB"}),
+    }  # fmt: skip
+    for ident, (kind, start, end, exposed) in expected.items():
+        threat = threats[ident]
+        assert (threat.kind, threat.start, threat.end, set(threat.exposed)) == (
+            kind,
+            start,
+            end,
+            exposed,
+        )
+        # every piece of evidence was published by the period's start (knowledge time)
+        latest = [sources[s].published_latest() for s in threat.evidence_ids()]
+        assert all(d is not None and d <= start for d in latest), ident
+
+
+def test_the_rivalry_literature_is_provenance_not_evidence(
+    records: dict[str, list[BaseModel]],
+) -> None:
+    cited = [r for r in _of(records, "relations", Relation) if "thompson-dreyer-2011" in r.sources]
+    assert {frozenset((r.a, r.b)) for r in cited} == {
+        frozenset(("ARM", "AZE")),
+        frozenset(("RUS", "GEO")),
+    }
+    for r in _of(records, "relations", Relation):
+        assert "thompson-dreyer-2011" not in r.evidence, (r.a, r.b, r.start)
+
+
+def test_nato_special_representatives_in_succession(records: dict[str, list[BaseModel]]) -> None:
+    reps = sorted(
+        (o for o in _of(records, "officials", Official) if o.office == "special-representative"),
+        key=lambda o: o.start,
+    )
+    # review O1: Trend 19 Mar 2011 (Nov 2010), SOVA 3 Sep 2021, EADaily 23 Jul 2024
+    assert [(o.person.split()[-1], o.start, o.end) for o in reps][-2:] == [
+        ("Appathurai", dt.date(2010, 11, 1), dt.date(2021, 9, 3)),
+        ("Colomina", dt.date(2021, 9, 3), dt.date(2024, 7, 23)),
+    ]
+    assert reps[-3].end == reps[-2].start  # Simmons hands over to Appathurai
