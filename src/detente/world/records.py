@@ -440,7 +440,14 @@ class Relation(Judgement):
 
 
 class Threat(Judgement):
-    """A transnational threat from an origin to exposed actors (e.g. narcotics from Afghanistan)."""
+    """A threat from an origin to exposed actors, by period (e.g. narcotics from Afghanistan).
+
+    ``kind``: ``terrorism``, ``narcotics``, ``proliferation``, ``insurgency`` (an armed movement on
+    the origin's territory: the IMU from Tajikistan, Chechnya in Russia), ``instability``, or
+    ``regime-security`` (a threat to a government's hold on power as the exposed governments saw
+    it: the 2005 "colour revolutions", Andijan). The origin is a state: for a non-state threat, the
+    state whose territory or example it came from, as the record's note says.
+    """
 
     id: Slug
     kind: Literal[
