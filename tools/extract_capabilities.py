@@ -274,6 +274,10 @@ HEADER = """\
 #     .venv/bin/python tools/extract_capabilities.py
 # Values are rounded to {digits} significant digits; years without a value (and zeros, which these
 # sources use for "not reported") are omitted: an unknown value is absent, never 0.
+# Licences: the `milex` figures are SIPRI's and stay under SIPRI's terms of use (non-commercial
+# use with attribution; a reproduction under 10 per cent of the data set), not under the
+# project's MIT licence; see docs/sources.md, "Licences of the bundled series". Maddison 2020
+# and the WDI series are CC BY 4.0.
 
 capabilities:
 """

@@ -5,7 +5,7 @@ The notebook API (:mod:`detente.api`), loaded on first use so that ``import dete
 >>> import detente as dt
 >>> dt.forecast("nato-csto-2009", runs=200).to_frame()[["forecast", "p_exceeds"]]
    forecast  p_exceeds
-0       0.0       0.08
+0       5.0      0.165
 
 ``dt.world()``, ``dt.forecast()``, ``dt.explain()``, ``dt.backtest()`` and ``dt.sweep()``
 return objects with ``.to_frame()``, ``.to_json()``, ``.plot()`` and a one-line ``repr``.

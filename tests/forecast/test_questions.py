@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
 import pytest
 
 from detente.errors import InputError, UnknownIdError
-from detente.forecast.question import builtin_questions, is_question_file, load_question
+from detente.forecast.question import (
+    builtin_questions,
+    is_question_file,
+    load_question,
+    question_problems,
+)
 from detente.world import World, builtin_world, fill_capability
 
 BUILTIN = ["nato-csto-2005", "nato-csto-2009", "nrc-chicago-2012"]
@@ -68,7 +74,11 @@ def test_the_2009_question_codes_the_us_against_and_the_csto_for(world: World) -
     pos = dict(zip(q.table.actors, q.table.position[:, 0], strict=True))
     assert pos["USA"] < 10 < 80 < pos["CSTO-SEC"]
     assert pos["USA"] < pos["NATO-SG"] < pos["RUS"]
-    assert "kucera-2010" in q.table.sources[q.table.actors.index("USA")]
+    # the cables (kucera-2010) were published in 2011: no stakeholder is coded from them
+    assert all("kucera-2010" not in s for s in q.table.sources)
+    # the allies whose objection to resuming the NRC in March 2009 is on record are among the
+    # most reluctant (baltictimes-2009-nrc, delfi-2009-nrc-lithuania-czech)
+    assert pos["LTU"] <= pos["CZE"] < pos["DEU"] < pos["ITA"]
     # Capabilities are read from the world as of 2009-09-17: the 2008 figures.
     usa = next(c for c in q.capabilities if c.actor == "USA")
     assert usa.year == 2008 and usa.unit is not None
@@ -85,7 +95,7 @@ _GOOD_ROW = """\
     position: 10
     salience: 0.5
     note: A note long enough to justify the coding of this row.
-    sources: [kucera-2010]
+    sources: [edm-2005]
 """
 
 _HEADER = """\
@@ -128,3 +138,77 @@ def test_bad_question_file_reports_every_problem_with_its_line(
     assert "unknown source id 'no-such-source'" in text
     assert "capability_note" in text  # CSTO-SEC's explicit capability is not justified
     assert "no milex value for ATL" in text
+
+
+def _raw_actors(ident: str) -> list[dict[str, object]]:
+    from detente.forecast.question import question_path
+    from detente.yamlio import parse_yaml, read_text_file
+
+    data, _ = parse_yaml(read_text_file(question_path(ident)), ident, dates_as_text=False)
+    return list(data["actors"])
+
+
+@pytest.mark.parametrize("ident", BUILTIN)
+def test_every_ally_that_could_veto_is_a_stakeholder(ident: str, world: World) -> None:
+    # NATO decides by consensus (nato-consensus): every member on the date could veto
+    q = load_question(ident, world)
+    allies = set(world.at(q.date).members("NATO"))
+    assert len(allies) in (26, 28)
+    assert allies <= set(q.table.actors)
+
+
+@pytest.mark.parametrize("ident", BUILTIN)
+def test_every_coding_rests_on_evidence_published_before_the_date(ident: str, world: World) -> None:
+    q = load_question(ident, world)
+    for row in _raw_actors(ident):
+        evidence = row["evidence"]  # every built-in row names its evidence explicitly
+        assert isinstance(evidence, list) and evidence, row["id"]
+        known = [world.sources[str(s)].known_before(q.date) for s in evidence]
+        assert any(known), (row["id"], evidence)
+
+
+@pytest.mark.parametrize("ident", BUILTIN)
+def test_each_question_is_dated_before_its_answer_was_public(ident: str, world: World) -> None:
+    q = load_question(ident, world)
+    assert q.observed is not None, ident  # every built-in question records what happened
+    for s in q.observed["sources"]:
+        assert not world.sources[str(s)].known_before(q.date), (ident, s)
+    if ident == "nrc-chicago-2012":  # the review: <= 26 Jan 2012, before Putin's answer
+        assert q.date <= dt.date(2012, 1, 27)
+
+
+def test_a_row_coded_with_hindsight_is_an_error_at_its_line(tmp_path: Path, world: World) -> None:
+    hindsight = _GOOD_ROW.replace("USA", "GBR").replace(
+        "sources: [edm-2005]", "evidence: [kucera-2010]\n    sources: [kucera-2010, edm-2005]"
+    )
+    rows = _GOOD_ROW + _GOOD_ROW.replace("USA", "RUS") + hindsight
+    path = tmp_path / "late.yaml"
+    path.write_text(_HEADER + rows, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_question(path, world)
+    (problem,) = info.value.problems
+    assert problem.line == 17 and problem.field == "actors[2], evidence"
+    assert "kucera-2010 (2011)" in problem.message and "hindsight" in problem.message
+    # without `evidence`, the row's sources are its evidence: one published in time is enough
+    path.write_text(_HEADER + rows.replace("    evidence: [kucera-2010]\n", ""), encoding="utf-8")
+    assert load_question(path, world).table.n == 3
+    # a question dated after the evidence's publication accepts the same row
+    later = _HEADER.replace("2009-09-18", "2012-01-01") + rows
+    path.write_text(later, encoding="utf-8")
+    assert load_question(path, world).table.n == 3
+    assert question_problems(path, world) == []
+
+
+def test_world_check_reports_a_hindsight_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cli import call_main
+
+    row = _GOOD_ROW.replace("sources: [edm-2005]", "sources: [kucera-2010]")
+    path = tmp_path / "late.yaml"
+    path.write_text(_HEADER + row + row.replace("USA", "RUS"), encoding="utf-8")
+    args = ("world", "check", "--episodes", "none")
+    code, _, err = call_main(capsys, *args, "--questions", str(path))
+    assert code == 2 and "late.yaml:7: actors[0], sources" in err and "hindsight" in err
+    code, out, _ = call_main(capsys, *args)  # the built-in questions by default
+    assert code == 0 and "3 questions" in " ".join(out.split())

@@ -29,6 +29,7 @@ CASES = [
     ("unknown-source", "cow: 2, sources: [src-a]", "cow: 2, sources: [src-z]", 8, "unknown source id 'src-z'"),
     ("duplicate-state", "{id: UZB, name: Uzbekistan", "{id: RUS, name: Uzbekistan", 7, "duplicate id 'RUS'"),
     ("duplicate-source", "{id: src-b,", "{id: src-a,", 4, "duplicate id 'src-a'"),
+    ("same-work-title", "title: Source B, year: 2010", "title: 'source a.', year: 2007", 4, "the same title as source 'src-a'"),
     ("bad-iso3", "{id: RUS, name: Russia", "{id: Rus, name: Russia", 6, "should match pattern"),
     ("unknown-field", "cow: 2, sources", "cow: 2, colour: red, sources", 8, "unknown field"),
     ("bad-status", "status: suspended", "status: paused", 19, "'member'"),
@@ -110,3 +111,21 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
         load_world(tmp_path / "nope")
     with pytest.raises(InputError, match=r"no \.yaml"):
         load_world(tmp_path)
+
+
+def test_one_work_has_one_id(tmp_path: Path) -> None:
+    # the same address under two ids (scheme, www. and a trailing slash do not make a new work)
+    a = "title: Source A, year: 2007, url: 'https://www.example.org/doc/'}"
+    b = "title: Source B, year: 2010, url: 'http://example.org/doc'}"
+    text = MINI_WORLD.replace("title: Source A, year: 2007}", a).replace(
+        "title: Source B, year: 2010}", b
+    )
+    (tmp_path / "world.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_world(tmp_path)
+    (problem,) = info.value.problems
+    assert problem.line == 4 and "the same address as source 'src-a'" in problem.message
+    # one title, two publication years: two editions, two works
+    text = MINI_WORLD.replace("title: Source B, year: 2010", "title: Source A, year: 2010")
+    (tmp_path / "world.yaml").write_text(text, encoding="utf-8")
+    assert len(load_world(tmp_path).sources) == 2

@@ -245,6 +245,18 @@ def check(
             show_default=False,
         ),
     ] = None,
+    questions: Annotated[
+        str | None,
+        typer.Option(
+            "--questions",
+            help=(
+                "Question file or folder whose stakeholder codings are checked for knowledge "
+                "time against this world, 'builtin', or 'none' (default: the built-in questions "
+                "when checking the built-in world or an extension of it)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate a world; print every problem with its file, line and field (exit 2 if any).
 
@@ -267,6 +279,12 @@ def check(
                 raise
             note = "episode checks not run: the built-in episodes name actors this world lacks"
     w, problems = inspect_world(path, extend_builtin=extend_builtin, episodes=chosen)
+    asked = _questions_to_check(questions, builtin_based=path is None or w.extension is not None)
+    if asked:
+        from detente.forecast.question import question_problems
+
+        for question in asked:
+            problems = [*problems, *question_problems(question, w)]
     if w.extension is not None:
         table = Table("kind", "added", "replaced", "removed", "kept", title="extension of builtin")
         for row in w.extension.rows():
@@ -277,8 +295,26 @@ def check(
     if problems:
         raise InputError(problems)
     what = "the built-in world" if path is None else str(path)
-    checked = f", knowledge time checked against {len(chosen)} episodes" if chosen else ""
+    against = [f"{len(chosen)} episodes"] if chosen else []
+    if asked:
+        against.append(f"{len(asked)} question{'s' if len(asked) != 1 else ''}")
+    checked = f", knowledge time checked against {' and '.join(against)}" if against else ""
     console.print(f"ok: {what} is a valid world{checked}")
+
+
+def _questions_to_check(option: str | None, *, builtin_based: bool) -> list[str | Path]:
+    """The questions ``world check`` loads: a file, the YAML files of a folder, or the built-in
+    ones (by default only for the built-in world and its extensions, whose actors they name)."""
+    from detente.forecast.question import builtin_questions
+
+    if option == "none" or (option is None and not builtin_based):
+        return []
+    if option in (None, "builtin"):
+        return list(builtin_questions())
+    where = Path(option)
+    if where.is_dir():
+        return sorted(p for p in where.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+    return [where]
 
 
 @world_app.command("schema")

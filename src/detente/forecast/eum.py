@@ -712,7 +712,7 @@ class EUM:
     >>> from detente.forecast.question import load_question
     >>> run = EUM(load_question("nato-csto-2009").table).run(10)
     >>> run.positions.shape[1], round(float(run.forecast[0]), 2)
-    (11, 0.0)
+    (11, 5.0)
     """
 
     def __init__(

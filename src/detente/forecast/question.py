@@ -5,6 +5,15 @@ date at which the forecast is made, a 0-100 (or other) scale with the meaning of
 points, a threshold whose crossing is the event of interest, and one row per actor with its
 position, salience, a note justifying the coding and the ids of the sources it was coded from.
 
+Knowledge time. A row's position and salience are a coded judgement: ``evidence`` names the
+sources they were coded from (default: the row's ``sources``, which may add later documents as
+provenance). Some evidence must have been published before the question date (read at the
+precision of the source's ``published`` date, as :meth:`detente.world.records.Source.known_before`
+does): a row whose dated evidence all appeared on or after the date is coded with hindsight and is
+reported as an error, by :func:`load_question` and by :func:`question_problems` (which
+``detente world check`` runs on the built-in questions). An undated source does not hold a row
+back, as in the world.
+
 Capabilities are not typed in for states: ``capability: {from_world: milex}`` (or ``gdp``,
 ``population``, ``personnel``) takes the latest value the world knows strictly before the question
 date (``world.at(date)``: the forecaster may not see later data), optionally compressed by
@@ -24,7 +33,7 @@ Shape of a question file::
     observed: {value: 0, note: ..., sources: [...]}     # optional: what happened
     capability: {from_world: milex, transform: sqrt, note: ...}
     actors:
-      - {id: USA, position: 0, salience: 0.85, note: ..., sources: [kucera-2010]}
+      - {id: USA, position: 5, salience: 0.6, note: ..., evidence: [edm-2005], sources: [...]}
       - {id: NATO-SG, name: ..., capability: 10, capability_note: ..., position: 65, ...}
 """
 
@@ -51,6 +60,7 @@ __all__ = [
     "is_question_file",
     "load_question",
     "question_path",
+    "question_problems",
 ]
 
 _TRANSFORMS = ("none", "sqrt")
@@ -172,6 +182,16 @@ def load_question(id_or_path: str | Path, world: World | None = None) -> Forecas
     return _build_question(data, path, lines, world)
 
 
+def question_problems(id_or_path: str | Path, world: World | None = None) -> list[Problem]:
+    """Every problem of a question (structure, sources, capabilities, knowledge time), as a list
+    instead of an exception: what ``detente world check`` reports for the built-in questions."""
+    try:
+        load_question(id_or_path, world)
+    except InputError as error:
+        return list(error.problems)
+    return []
+
+
 class _Problems:
     def __init__(self, file: str) -> None:
         self.file = file
@@ -209,6 +229,8 @@ def _build_question(
             out.add(line, f"actors[{i}]", "expected a mapping with id, position, salience")
             continue
         _check_coding(entry, i, line, world, out)
+        if date is not None:
+            _check_knowledge(entry, i, line, date, world, out)
         cap = _capability(entry, default_cap, transform, snapshot, i, line, out)
         if cap is not None:
             entries.append(cap)
@@ -310,6 +332,38 @@ def _check_coding(
     for s in sources:
         if known and str(s) not in known:
             out.add(line, f"{place}, sources", f"unknown source id {s!r} (not in the world)")
+    evidence = entry.get("evidence")
+    if evidence is None:
+        return
+    if not isinstance(evidence, list) or not evidence:
+        out.add(line, f"{place}, evidence", "expected a non-empty list of source ids")
+        return
+    for s in evidence:
+        if known and str(s) not in known:
+            out.add(line, f"{place}, evidence", f"unknown source id {s!r} (not in the world)")
+
+
+def _check_knowledge(
+    entry: Mapping[str, Any], i: int, line: int | None, date: dt.date, world: World, out: _Problems
+) -> None:
+    """A position and salience must rest on some evidence published before the question date."""
+    ids = entry.get("evidence", entry.get("sources"))
+    if not isinstance(ids, list):
+        return  # reported by _check_coding
+    found = [world.sources[str(s)] for s in ids if str(s) in world.sources]
+    if not found or len(found) < len(ids):
+        return  # unknown ids are reported by _check_coding
+    if any(s.published_latest() is None or s.known_before(date) for s in found):
+        return  # some evidence was known in time (an undated source does not hold a row back)
+    field = "evidence" if "evidence" in entry else "sources"
+    dated = ", ".join(f"{s.id} ({s.published or s.date or s.year})" for s in found)
+    out.add(
+        line,
+        f"actors[{i}], {field}",
+        f"{entry.get('id')}: position and salience rest only on evidence published on or after "
+        f"the question date {date.isoformat()} ({dated}): coded with hindsight; cite evidence "
+        "published before the date, or leave the actor's coding out",
+    )
 
 
 def _capability(

@@ -263,11 +263,16 @@ class Body(_Record):
 
 
 class Suspension(_Sourced):
-    """A period in which an organisation's meetings or cooperation were suspended (NRC 2008)."""
+    """A period in which an organisation's meetings or cooperation were suspended (NRC 2008).
+
+    ``scope``: ``meetings`` (sessions on hold), ``practical-cooperation`` (joint projects stopped,
+    dialogue kept), ``missions`` (the parties' permanent missions or liaison offices to each other
+    closed, while meetings may still be convened: Russia and NATO from 1 Nov 2021) or ``all``.
+    """
 
     start: dt.date
     end: dt.date | None = None
-    scope: Literal["meetings", "practical-cooperation", "all"]
+    scope: Literal["meetings", "practical-cooperation", "missions", "all"]
 
     @model_validator(mode="after")
     def _dates(self) -> Suspension:
@@ -435,10 +440,19 @@ class Relation(Judgement):
 
 
 class Threat(Judgement):
-    """A transnational threat from an origin to exposed actors (e.g. narcotics from Afghanistan)."""
+    """A threat from an origin to exposed actors, by period (e.g. narcotics from Afghanistan).
+
+    ``kind``: ``terrorism``, ``narcotics``, ``proliferation``, ``insurgency`` (an armed movement on
+    the origin's territory: the IMU from Tajikistan, Chechnya in Russia), ``instability``, or
+    ``regime-security`` (a threat to a government's hold on power as the exposed governments saw
+    it: the 2005 "colour revolutions", Andijan). The origin is a state: for a non-state threat, the
+    state whose territory or example it came from, as the record's note says.
+    """
 
     id: Slug
-    kind: Literal["terrorism", "narcotics", "proliferation", "insurgency", "instability"]
+    kind: Literal[
+        "terrorism", "narcotics", "proliferation", "insurgency", "instability", "regime-security"
+    ]
     origin: ActorId
     exposed: list[ActorId] = Field(min_length=1)
     start: dt.date

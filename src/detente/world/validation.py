@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -23,6 +24,7 @@ from detente.world.records import (
     Official,
     Organisation,
     Relation,
+    Source,
     Threat,
     natural_key,
 )
@@ -67,6 +69,52 @@ def _duplicates(entries: Sequence[Entry]) -> Iterator[Problem]:
             other = actor_kind.setdefault(ident, entry.kind)
             if other != entry.kind:
                 yield _problem(entry, ("id",), f"id {ident!r} names both a state and an org")
+
+
+def _work_title(title: str) -> str:
+    """A title reduced to its words, for comparison (case, quotes and punctuation ignored)."""
+    return " ".join(re.findall(r"\w+", title.casefold()))
+
+
+def _work_url(url: str) -> str:
+    """An address without scheme, ``www.`` or trailing slash, for comparison."""
+    bare = re.sub(r"^[a-z]+://", "", url.strip().casefold())
+    return bare.removeprefix("www.").rstrip("/")
+
+
+def _same_work(entries: Sequence[Entry]) -> Iterator[Problem]:
+    """No work is cited under two ids: two sources may not share an address, nor a title unless
+    their publication dates differ (two editions or two releases of one title are two works)."""
+    by_url: dict[str, Entry] = {}
+    by_title: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        record = entry.record
+        if not isinstance(record, Source):
+            continue
+        if record.url:
+            first = by_url.setdefault(_work_url(record.url), entry)
+            if first is not entry:
+                yield _problem(
+                    entry,
+                    ("url",),
+                    f"the same address as source {_label(first)!r} (first defined at "
+                    f"{first.place}): cite one id for one work",
+                )
+                continue
+        when = record.published or (str(record.year) if record.year else None)
+        for first in by_title[_work_title(record.title)]:
+            other = first.record
+            assert isinstance(other, Source)
+            other_when = other.published or (str(other.year) if other.year else None)
+            if when is None or other_when is None or when[:4] == other_when[:4]:
+                yield _problem(
+                    entry,
+                    ("title",),
+                    f"the same title as source {_label(first)!r} (first defined at "
+                    f"{first.place}): cite one id for one work",
+                )
+                break
+        by_title[_work_title(record.title)].append(entry)
 
 
 def cited_sources(
@@ -174,6 +222,7 @@ def check_entries(entries: Sequence[Entry]) -> list[Problem]:
     founded = {e.record.id: e.record.founded for e in entries if isinstance(e.record, Organisation)}
     problems = [
         *_duplicates(entries),
+        *_same_work(entries),
         *_unknown_sources(entries, _ids(entries, "sources")),
         *_unknown_actors(entries, states, orgs),
         *_overlaps(entries),
