@@ -29,12 +29,11 @@ STAYERS_1999 = ("arm-cst-1999", "blr-cst-1999", "kaz-cst-1999", "kgz-cst-1999", 
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "face validity not met, for want of data (issue 10, open): on 1 Feb 1999, the decision "
-        "point, the world codes no Russian hostility towards Georgia or Uzbekistan (its RUS-GEO "
-        "and RUS-UZB rivalries start on 23 Feb and 1 Mar 1999, from the exit announcements, and "
-        "the 1992-93 Abkhazia war is uncoded for want of a contemporaneous source), so Walt's "
-        "intentions are 0 and Georgia (P(leave) 0.728) and Uzbekistan (0.476) look like "
-        "Kyrgyzstan (0.727) and Kazakhstan (0.738); left failing rather than tuned"
+        "face validity not met, for want of data (issue 10, open): with the 1992-93 Abkhazia war "
+        "coded from Human Rights Watch's 1995 report, Georgia leaves with P 0.997, but on 1 Feb "
+        "1999 the world still codes no Russian hostility towards Uzbekistan (its RUS-UZB rivalry "
+        "starts on 1 Mar 1999, from the exit announcement), so Uzbekistan (P(leave) 0.548) looks "
+        "like Kyrgyzstan (0.781) and Kazakhstan (0.755); left failing rather than tuned"
     ),
 )
 def test_face_validity_realist_ranks_the_1999_leavers_above_the_stayers() -> None:
