@@ -87,3 +87,8 @@ def test_forecast_without_sensitivity_loads_no_salib_pandas_scipy(table: Path, m
     assert not heavy, heavy
     # a table file needs no world: no pydantic record models are built
     assert "detente.world.records" not in mods and "pydantic" not in packages(mods)
+    # --json prints no table (no rich); a serial run starts no process; the quantiles and
+    # medians are NumPy's floats without numpy.ma
+    idle = {"rich", "multiprocessing", "concurrent"}
+    assert packages(mods).isdisjoint(idle), packages(mods) & idle
+    assert "numpy.ma" not in mods
