@@ -478,7 +478,27 @@ def _pick(mask: BoolArray, key: FloatArray) -> tuple[BoolArray, NDArray[np.intp]
 
 
 def _choose(a: FloatArray, b: FloatArray, x: FloatArray, opts: EUMOptions) -> FloatArray:
-    """Every actor's new position after taking its best offer (all move at once)."""
+    """Every actor's new position after taking its best offer (all move at once).
+
+    Rounds past :data:`detente.forecast.kernels.AUTO_WORK` run the compiled loop
+    (``_compiled.eum_choose``): the same offers, keys and choice, one ``(i, j)`` element at a
+    time with no ``(m, n, n)`` masks or targets, and the same bits.
+    """
+    m, n = x.shape
+    if use_compiled(m * n**3):
+        from detente.forecast._compiled import OFFER_CODES
+
+        kernel = compiled_kernel("eum_choose", m * n**3)
+        return np.asarray(
+            kernel(
+                np.ascontiguousarray(a),
+                np.ascontiguousarray(b),
+                np.ascontiguousarray(x),
+                OFFER_CODES[opts.offer_choice],
+                opts.capitulation == "as_published",
+            ),
+            dtype=np.float64,
+        )
     conflict, compromise, capitulation, towards = _offers(a, b, x, opts)
     xj = np.broadcast_to(x[:, None, :], a.shape)
     target = np.where(compromise, towards, xj)
