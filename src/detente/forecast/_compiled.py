@@ -363,7 +363,7 @@ def _choose_row(a: Float, b: Float, x: Float, i: int, choice: int, capitulate: b
     conflict over a compromise over a capitulation; ``largest_eu`` (code 2) keeps the offers
     whose sender's ``b`` is the largest, then the least movement. So the result is bit-identical.
     """
-    xi = x[i]
+    xi: float = x[i]
     best_gain = _largest_gain(a, b, x, i, capitulate) if choice == 2 else -np.inf
     # the best offer of each kind so far (scalars: no allocation per row); largest_eu pools all
     # its offers in the conflict slot
