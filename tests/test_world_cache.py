@@ -171,3 +171,12 @@ def test_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.delenv("DETENTE_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.cache_dir() == tmp_path / "detente"
+
+
+def test_the_key_follows_the_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = cache._libraries()
+    assert [p.split(":")[0] for p in parts] == ["yaml", "pydantic", "pydantic_core"]
+    assert all("not found" not in p for p in parts)
+    base = cache.world_key()
+    monkeypatch.setattr(cache, "_libraries", lambda: [*parts[:2], "pydantic_core: upgraded"])
+    assert cache.world_key() != base

@@ -9,9 +9,11 @@ Keying and safety
 -----------------
 * The key is a BLAKE2b hash of the content (and relative name) of every file under the
   package's ``data/world`` folder, of the source of the code that reads, validates and defines
-  a world (``detente/world/*.py``, ``yamlio.py``, ``errors.py``), and of the versions of Détente,
-  pydantic and Python. Editing a data file or the record models therefore changes the key: the
-  stale pickle is simply not found, and the world is rebuilt from the YAML and stored anew.
+  a world (``detente/world/*.py``, ``yamlio.py``, ``errors.py``), of the versions of Détente and
+  Python, and of where PyYAML, pydantic and pydantic-core are installed (path, size and time
+  of their main files, which an upgrade changes). Editing a data file or the record models
+  therefore changes the key: the stale pickle is simply not found, and the world is rebuilt
+  from the YAML and stored anew.
 * Only the built-in world is cached. A user's world file is always read and validated.
 * The file is written to a temporary name in the cache folder and renamed into place, so a
   reader never sees half a file; a file that cannot be read back (truncated, corrupt, from
@@ -32,6 +34,7 @@ Environment
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import pickle
@@ -66,6 +69,8 @@ _SUFFIX = ".pickle"
 # The code whose change could change the validated world (its records, their models, the rules
 # that accept or refuse them), relative to the ``detente`` package.
 _CODE = ("yamlio.py", "errors.py")
+# The libraries that parse and hold the records (their versions change what is stored).
+_LIBRARIES = ("yaml", "pydantic", "pydantic_core")
 
 
 def cache_enabled() -> bool:
@@ -87,13 +92,11 @@ def cache_dir() -> Path:
 def world_key(package: Path | None = None) -> str:
     """The hex key of the built-in world as the installed package (or the ``detente`` package
     folder ``package``) defines it."""
-    import pydantic.version
-
     from detente import __version__
 
     package = package or Path(str(resources.files("detente")))
     digest = hashlib.blake2b(digest_size=20)
-    for part in (f"format {FORMAT}", __version__, pydantic.version.VERSION, sys.version):
+    for part in (f"format {FORMAT}", __version__, sys.version, *_libraries()):
         digest.update(part.encode() + b"\0")
     data = package / "data" / "world"
     code = sorted((package / "world").glob("*.py")) + [package / name for name in _CODE]
@@ -103,6 +106,22 @@ def world_key(package: Path | None = None) -> str:
         content = path.read_bytes()
         digest.update(len(content).to_bytes(8, "little") + content)
     return digest.hexdigest()
+
+
+def _libraries() -> list[str]:
+    """Where each library that reads or holds the world is installed, with its main file's size
+    and time: an upgrade changes them. (Found without importing: ``yaml`` is not needed on a
+    cache hit, and ``importlib.metadata`` costs more than the world it would key.)"""
+    out = []
+    for name in _LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            out.append(f"{name}: not found")
+            continue
+        info = os.stat(origin)
+        out.append(f"{name}: {origin} {info.st_size} {info.st_mtime_ns}")
+    return out
 
 
 def builtin_key() -> str | None:
