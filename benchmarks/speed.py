@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/speed.py                 # everything (a few minutes)
     .venv/bin/python benchmarks/speed.py --quick         # fewer repeats, smaller memory runs
     .venv/bin/python benchmarks/speed.py --ktab ~/KTAB/build/smpc   # also KTAB's smpc
+    .venv/bin/python benchmarks/speed.py --only ktab --ktab SMPC --tables A.csv B.csv
     .venv/bin/python benchmarks/speed.py --old /tmp/old/src          # also an older source tree
 
 It prints
@@ -14,15 +15,19 @@ It prints
    the EU car-emission example (typed in ``forecast_eum.py``; both with ``--runs 1 --sensitivity
    none --json``) and of ``detente world members CSTO``, against the targets (0.4, 0.4, 0.3 s);
    beside them ``python -c "import numpy"``, a gauge of how loaded the machine is, and the
-   one-minute load average. ``--ktab`` adds KTAB's ``smpc --logmin --csv`` on the same SOE table
-   to the rotation; ``--old`` adds the same commands run on another source tree (``PYTHONPATH``);
+   one-minute load average; ``--old`` adds the same commands run on another source tree
+   (``PYTHONPATH``);
 2. **SMP per turn at 80 actors** (KTAB's dummyData-a080, else a seeded random table): the NumPy
    reference and the compiled kernels, alternately in this one process, their ratio (target
    >= 4x), whether they agree within 1e-12, and the distance to the arithmetic limit: about
    ``25 n^3`` flops a turn against this machine's NumPy matmul rate, measured here;
 3. **memory**: peak RSS above the interpreter's baseline, and minor page faults per turn, of a
    320-actor SMP run (a few turns) and of 10^5 EUM replicates of the EU example (10 rounds), each
-   in a fresh child process, on the NumPy and the compiled kernels.
+   in a fresh child process, on the NumPy and the compiled kernels;
+4. with ``--ktab SMPC``: KTAB's ``smpc --logmin --csv TABLE`` (run in a temporary folder, as it
+   writes a log and a database where it runs) and ``detente forecast TABLE --model smp --runs 1
+   --sensitivity none --json``, alternately on the same tables (SOE-Pol-Comp and dummyData-a040
+   by default, ``--tables`` to choose), with each one's median wall and CPU time and the ratio.
 
 Interpreters write no bytecode when ``PYTHONDONTWRITEBYTECODE`` is set (as on the team's
 machines): the child processes here unset it and run once untimed first, so timings include
@@ -40,10 +45,14 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
-from forecast_eum import eu_table  # the EU example, typed in once (benchmarks/ is on sys.path)
+# NumPy and detente are imported by the sections that use them, not here: a child's peak RSS
+# (``ru_maxrss``) starts from this process's size (the child is a vfork of it until it execs),
+# so the parent of the whole-process runs stays a bare interpreter.
 
 # ``shared/data`` beside the checkout (or beside the folder of worktrees that holds it)
 SHARED = next(
@@ -71,10 +80,14 @@ def _child_env(pythonpath: str | None = None, **extra: str) -> dict[str, str]:
     return env | extra
 
 
-def _run(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, float, float]:
+def _run(
+    cmd: Sequence[str], env: dict[str, str], cwd: str | None = None
+) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + sys) and peak RSS (MiB) of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -85,16 +98,27 @@ def _run(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss in KiB
 
 
+_EU_CSV = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from forecast_eum import eu_table  # the EU example, typed in once
+table = eu_table()
+rows = ["Actor,Capability,Position,Salience"]
+for a, actor in enumerate(table.actors):
+    cap, pos, sal = table.capability[a], table.position[a, 0], table.salience[a, 0]
+    rows.append(f"{actor},{float(cap)!r},{float(pos)!r},{float(sal)!r}")
+Path(sys.argv[2]).write_text("\\n".join(rows) + "\\n", encoding="utf-8")
+"""
+
+
 def _write_eu_csv(path: Path) -> None:
-    table = eu_table()
-    rows = ["Actor,Capability,Position,Salience"]
-    for a, actor in enumerate(table.actors):
-        cap, pos, sal = table.capability[a], table.position[a, 0], table.salience[a, 0]
-        rows.append(f"{actor},{float(cap)!r},{float(pos)!r},{float(sal)!r}")
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    """The EU example as a CSV table, written by a child (this process imports no NumPy)."""
+    here = str(Path(__file__).resolve().parent)
+    subprocess.run([sys.executable, "-c", _EU_CSV, here, str(path)], check=True)
 
 
-def whole_process(repeats: int, ktab: Path | None, old: str | None) -> None:
+def whole_process(repeats: int, old: str | None) -> None:
     """Alternate every command's runs and print medians."""
     detente = [sys.executable, "-m", "detente"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,9 +145,6 @@ def whole_process(repeats: int, ktab: Path | None, old: str | None) -> None:
                 if name in commands:
                     commands[f"{name} [old tree]"] = commands[name]
                     envs[f"{name} [old tree]"] = _child_env(old)
-        if ktab is not None and soe is not None:
-            commands["KTAB smpc --logmin SOE"] = [str(ktab), "--logmin", "--csv", str(soe)]
-            envs["KTAB smpc --logmin SOE"] = _child_env()
         for name, cmd in commands.items():  # warm-up: bytecode and numba caches, page cache
             _run(cmd, envs[name])
         results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
@@ -143,10 +164,6 @@ def whole_process(repeats: int, ktab: Path | None, old: str | None) -> None:
             "" if target is None else f"  <= {target:g} s {'met' if wall <= target else 'MISSED'}"
         )
         print(f"   {name:<40}{wall:8.3f}{cpu:8.3f}{rss:9.0f}{verdict}")
-    if "KTAB smpc --logmin SOE" in results and "forecast SOE (SMP)" in results:
-        ours = statistics.median(w for w, _, _ in results["forecast SOE (SMP)"])
-        theirs = statistics.median(w for w, _, _ in results["KTAB smpc --logmin SOE"])
-        print(f"   KTAB smpc / detente on SOE: {theirs / ours:.2f}x")
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,6 +171,8 @@ def whole_process(repeats: int, ktab: Path | None, old: str | None) -> None:
 
 
 def _a080() -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], str]:
+    import numpy as np
+
     if A080.is_file():
         from detente.forecast.table import read_table
 
@@ -167,6 +186,8 @@ def _a080() -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], str]:
 
 def matmul_gflops() -> float:
     """This machine's NumPy (BLAS) float64 matmul rate, GFLOP/s (best of a few 512^3 products)."""
+    import numpy as np
+
     a = np.random.default_rng(0).random((512, 512))
     b = a.T.copy()
     best = min(_timed(lambda: a @ b) for _ in range(7))
@@ -180,6 +201,8 @@ def _timed(func: Callable[[], object]) -> float:
 
 
 def smp_per_turn(repeats: int) -> None:
+    import numpy as np
+
     from detente.forecast import smp
 
     table, source = _a080()
@@ -287,19 +310,76 @@ def memory(quick: bool) -> None:
             )
 
 
+# --------------------------------------------------------------------------------------------
+# 4. KTAB's smpc against detente, table by table
+
+KTAB_TABLES = [SOE, SHARED / "ktab" / "dummyData-a040.csv"]
+
+
+def ktab_rotation(ktab: Path, tables: Sequence[Path], repeats: int) -> None:
+    """``smpc`` and ``detente forecast`` alternately on each table; medians and ratios."""
+    if not os.access(ktab, os.X_OK):
+        raise SystemExit(f"--ktab {ktab}: not an executable file")
+    missing = [str(t) for t in tables if not t.is_file()]
+    if missing:
+        raise SystemExit(f"--tables: no such file: {', '.join(missing)}")
+    detente = [sys.executable, "-m", "detente", "forecast"]
+    tail = ["--model", "smp", "--runs", "1", "--sensitivity", "none", "--json"]
+    env = _child_env()
+    print(f"4. KTAB smpc against detente (SMP, one run), median of {repeats} alternating runs")
+    print(f"   {'table':<28}{'program':<10}{'wall s':>8}{'cpu s':>8}{'RSS MiB':>9}")
+    with tempfile.TemporaryDirectory() as tmp:  # smpc writes its log and database here
+        for table in tables:
+            commands = {
+                "KTAB": [str(ktab.resolve()), "--logmin", "--csv", str(table.resolve())],
+                "detente": [*detente, str(table.resolve()), *tail],
+            }
+            for cmd in commands.values():  # warm-up: page cache, bytecode
+                _run(cmd, env, cwd=tmp)
+            results: dict[str, list[tuple[float, float, float]]] = {k: [] for k in commands}
+            for _ in range(repeats):
+                for name, cmd in commands.items():
+                    results[name].append(_run(cmd, env, cwd=tmp))
+            medians = {
+                name: tuple(statistics.median(col) for col in zip(*rows, strict=True))
+                for name, rows in results.items()
+            }
+            for name, (wall, cpu, rss) in medians.items():
+                print(f"   {table.name:<28}{name:<10}{wall:8.3f}{cpu:8.3f}{rss:9.0f}")
+            ratio_wall = medians["KTAB"][0] / medians["detente"][0]
+            ratio_cpu = medians["KTAB"][1] / max(medians["detente"][1], 1e-9)
+            print(
+                f"   {table.name:<28}KTAB / detente: {ratio_wall:.2f}x wall, {ratio_cpu:.2f}x CPU"
+                f" ({'detente faster' if ratio_wall > 1 else 'KTAB faster'})"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller runs")
     parser.add_argument("--ktab", type=Path, help="KTAB's smpc executable, run alternately")
+    parser.add_argument(
+        "--tables", type=Path, nargs="+", help="tables for --ktab (default: SOE-Pol-Comp, a040)"
+    )
+    parser.add_argument("--repeats", type=int, help="alternating runs per command")
     parser.add_argument("--old", help="another source tree (its src/) for the same commands")
-    parser.add_argument("--only", choices=["process", "turn", "memory"], help="one part only")
+    parser.add_argument(
+        "--only", choices=["process", "turn", "memory", "ktab"], help="one part only"
+    )
     args = parser.parse_args()
+    if args.repeats is not None and args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    if args.only == "ktab" and args.ktab is None:
+        parser.error("--only ktab needs --ktab SMPC")
     if args.only in (None, "process"):
-        whole_process(5 if args.quick else 11, args.ktab, args.old)
+        whole_process(args.repeats or (5 if args.quick else 11), args.old)
     if args.only in (None, "turn"):
-        smp_per_turn(2 if args.quick else 5)
+        smp_per_turn(args.repeats or (2 if args.quick else 5))
     if args.only in (None, "memory"):
         memory(args.quick)
+    if args.ktab is not None and args.only in (None, "ktab"):
+        tables = args.tables or [t for t in KTAB_TABLES if t.is_file()]
+        ktab_rotation(args.ktab, tables, args.repeats or (5 if args.quick else 11))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ every machine (the house rule: tests are fast, deterministic and honest).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,12 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "detente"))
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The built-in world's cache (detente.world.cache) goes to a folder of the test runs, not the
+# user's ~/.cache; it is keyed by content, so runs on different checkouts never share a stale one.
+os.environ.setdefault(
+    "DETENTE_CACHE_DIR",
+    os.path.join(tempfile.gettempdir(), f"detente-tests-{getattr(os, 'getuid', lambda: 0)()}"),
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

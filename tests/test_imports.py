@@ -29,9 +29,9 @@ runpy.run_module("detente", run_name="__main__", alter_sys=True)
 NUMERICS = ("pandas", "scipy", "SALib", "matplotlib")
 
 
-def loaded_modules(*args: str | Path) -> set[str]:
+def loaded_modules(*args: str | Path, **extra_env: str) -> set[str]:
     """Modules imported by one run of ``detente ARGS`` (which must succeed)."""
-    env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "200"}
+    env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "200", **extra_env}
     env.pop("DETENTE_KERNELS", None)  # the default choice of kernels is what is tested
     proc = subprocess.run(
         [sys.executable, "-c", _WRAPPER, *map(str, args)],
@@ -50,12 +50,27 @@ def packages(modules: set[str]) -> set[str]:
     return {m.split(".")[0] for m in modules}
 
 
-def test_world_members_loads_no_numerics() -> None:
-    mods = loaded_modules("world", "members", "CSTO")
+#: What only reading and validating the world's YAML needs (absent when the cache is warm).
+READING = ("yaml", "detente.yamlio", "detente.world.loader", "detente.world.validation")
+
+
+def test_world_members_loads_no_numerics(tmp_path: Path) -> None:
+    cold = loaded_modules("world", "members", "CSTO", DETENTE_CACHE_DIR=str(tmp_path))
+    assert set(READING) <= cold  # an empty cache: the world is read from its YAML ...
+    assert list(tmp_path.glob("world-*.pickle"))  # ... and stored
+    mods = loaded_modules("world", "members", "CSTO", DETENTE_CACHE_DIR=str(tmp_path))
     assert "detente.world.model" in mods  # the wrapper sees what the command did import
-    assert packages(mods).isdisjoint({*NUMERICS, "numba"}), packages(mods) & {*NUMERICS, "numba"}
+    assert packages(mods).isdisjoint({*NUMERICS, "numba", "numpy"}), packages(mods) & {
+        *NUMERICS,
+        "numba",
+        "numpy",
+    }
     # neither the forecasting nor the explanation side of the package is touched
     assert not any(m.startswith(("detente.forecast", "detente.lenses")) for m in mods)
+    # the cached world: no YAML read, no record validated (pydantic builds no validator: its
+    # first validator build imports the plugin loader)
+    assert mods.isdisjoint(READING), mods & set(READING)
+    assert "pydantic.plugin._loader" in cold and "pydantic.plugin._loader" not in mods
 
 
 @pytest.mark.parametrize(
@@ -72,3 +87,8 @@ def test_forecast_without_sensitivity_loads_no_salib_pandas_scipy(table: Path, m
     assert not heavy, heavy
     # a table file needs no world: no pydantic record models are built
     assert "detente.world.records" not in mods and "pydantic" not in packages(mods)
+    # --json prints no table (no rich); a serial run starts no process; the quantiles and
+    # medians are NumPy's floats without numpy.ma
+    idle = {"rich", "multiprocessing", "concurrent"}
+    assert packages(mods).isdisjoint(idle), packages(mods) & idle
+    assert "numpy.ma" not in mods

@@ -123,6 +123,34 @@ def test_eum_vote_spread_matches_numpy(seed: int, m: int, n: int) -> None:
     assert np.array_equal(_compiled.eum_vote_spread(e, w), _compiled.eum_vote_spread_parallel(e, w))
 
 
+@FEW
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 4),
+    st.integers(1, 11),
+    st.booleans(),
+    st.sampled_from(list(_compiled.OFFER_CODES)),
+    st.sampled_from(["scholz_code", "as_published"]),
+)
+def test_eum_offer_choice_gives_numpys_bits(
+    seed: int, m: int, n: int, coarse: bool, choice: str, capitulation: str
+) -> None:
+    """Claim: the compiled offer selection is bit-identical to ``eum._choose`` (``coarse``
+    values make ties in ``a``, ``b`` and equal positions, where the first least key wins)."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=(m, n, n)), rng.normal(size=(m, n, n))
+    x = rng.normal(size=(m, n))
+    if coarse:
+        a, b, x = np.round(a, 1), np.round(b, 1), rng.integers(0, 4, (m, n)).astype(float)
+    opts = eum.EUMOptions(offer_choice=choice, capitulation=capitulation)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ENV, "numpy")
+        ref = eum._choose(a, b, x, opts)
+    args = (a, b, x, _compiled.OFFER_CODES[choice], capitulation == "as_published")
+    assert np.array_equal(_compiled.eum_choose(*args), ref)
+    assert np.array_equal(_compiled.eum_choose_parallel(*args), ref)
+
+
 def run_both(monkeypatch: pytest.MonkeyPatch, *table: np.ndarray) -> tuple[smp.SMPRun, ...]:
     runs = []
     for kernels in ("numpy", "numba"):
@@ -154,11 +182,12 @@ def test_compiled_smp_still_matches_ktab_soe(monkeypatch: pytest.MonkeyPatch) ->
 def test_compiled_eum_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(5)
     cap, pos, sal = rng.uniform(0, 1, (4, 9)), rng.uniform(0, 10, (4, 9)), rng.uniform(0, 1, (4, 9))
-    runs = []
-    for kernels in ("numpy", "numba"):
-        monkeypatch.setenv(ENV, kernels)
-        runs.append(eum.simulate(cap, pos, sal, rounds=6))
-    np.testing.assert_allclose(runs[1].positions, runs[0].positions, rtol=0, atol=TOL)
+    for options in (eum.EUMOptions(), eum.EUMOptions(offer_choice="largest_eu")):
+        runs = []
+        for kernels in ("numpy", "numba"):
+            monkeypatch.setenv(ENV, kernels)
+            runs.append(eum.simulate(cap, pos, sal, rounds=6, options=options))
+        np.testing.assert_allclose(runs[1].positions, runs[0].positions, rtol=0, atol=TOL)
 
 
 def test_the_choice_of_kernels(monkeypatch: pytest.MonkeyPatch) -> None:

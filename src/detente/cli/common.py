@@ -8,15 +8,16 @@ import sys
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from detente.errors import InputError, Problem
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
     from detente.world import World
     from detente.yamlio import YamlPath
 
@@ -49,7 +50,7 @@ def literal(text: object) -> str:
     )
 
 
-class _PlainConsole(Console):
+def _plain_console(**options: Any) -> Console:
     """A console that prints every string literally.
 
     User data (actor ids, titles, question text, paths, messages) reaches the terminal as plain
@@ -57,17 +58,37 @@ class _PlainConsole(Console):
     line number), no highlighting, control characters escaped. Styling is done with
     :class:`rich.text.Text` objects, never with markup in strings.
     """
+    from rich.console import Console
 
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        return super().render_str(literal(text), **kwargs)
+    class _PlainConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            return super().render_str(literal(text), **kwargs)
+
+    return _PlainConsole(highlight=False, markup=False, emoji=False, **options)
 
 
-console = _PlainConsole(highlight=False, markup=False, emoji=False)
-err_console = _PlainConsole(stderr=True, highlight=False, markup=False, emoji=False)
+class _OnFirstUse:
+    """Stands for a plain console that is made on first use: ``rich`` is imported only by a
+    command that prints through it (``--json`` output and plain exits never do)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            self._console = _plain_console(**self._options)
+        return getattr(self._console, name)
+
+
+console = cast("Console", _OnFirstUse())
+err_console = cast("Console", _OnFirstUse(stderr=True))
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
     """A line of text built from plain strings and ``(text, style)`` pairs, printed literally."""
+    from rich.text import Text
+
     return Text.assemble(
         *((literal(p[0]), p[1]) if isinstance(p, tuple) else literal(p) for p in parts)
     )

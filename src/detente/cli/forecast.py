@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from detente.cli.common import (
     ParamsOption,
@@ -41,6 +40,9 @@ from detente.experiments.forecast import (
 )
 from detente.forecast.montecarlo import MonteCarloResult, Perturbation
 from detente.forecast.question import builtin_questions, load_question
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = ["Subject", "build_report", "print_report", "register", "resolve_subject"]
 
@@ -113,6 +115,8 @@ def _print_header(report: dict[str, Any]) -> None:
 
 
 def _forecast_table(report: dict[str, Any]) -> Table:
+    from rich.table import Table  # rich only when printing a table
+
     table = Table(title="Forecast", title_justify="left")
     for col in ("dimension", "forecast", "MC median", "interval", "P(> threshold)"):
         table.add_column(col, justify="left" if col == "dimension" else "right")
@@ -131,6 +135,8 @@ def _forecast_table(report: dict[str, Any]) -> Table:
 
 def _trajectory_table(report: dict[str, Any]) -> Table:
     traj = report["trajectory"]
+    from rich.table import Table  # rich only when printing a table
+
     table = Table(title=f"Trajectory ({traj['dimension']})", title_justify="left")
     for col in (traj["step"], "forecast", "5%", "25%", "median", "75%", "95%"):
         table.add_column(col, justify="right")
@@ -149,6 +155,8 @@ def _trajectory_table(report: dict[str, Any]) -> Table:
 def _influence_table(report: dict[str, Any]) -> Table:
     sens = report["sensitivity"]
     index = "mu*" if sens["method"] == "morris" else "ST"
+    from rich.table import Table  # rich only when printing a table
+
     table = Table(
         title=f"Most influential actors ({sens['method']}, {sens['evaluations']} runs)",
         title_justify="left",
@@ -362,6 +370,8 @@ def _list_questions(json_output: bool, world_path: Path | None) -> None:
     if json_output:
         print_json(summaries)
         return
+    from rich.table import Table  # rich only when printing a table
+
     table = Table(title="Built-in questions", title_justify="left")
     for col in ("id", "date", "actors", "threshold", "title"):
         table.add_column(col)

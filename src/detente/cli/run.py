@@ -4,15 +4,17 @@ and ``detente show DIR``, which prints a saved results set."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from detente.cli.common import console, print_json, styled
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.experiments.runner import Executor
 from detente.experiments.runner import make_executor as _make_executor
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = [
     "JobsOption",
@@ -111,6 +113,8 @@ def show_command(
         "detente": m.get("detente_version"),
     }
     console.print(", ".join(f"{k} {v}" for k, v in facts.items() if v is not None))
+    from rich.table import Table  # rich only when printing a table
+
     tables = Table(title="Tables", title_justify="left")
     for col in ("table", "rows", "columns"):
         tables.add_column(col, justify="right" if col != "table" else "left")
@@ -140,6 +144,8 @@ def _frame_table(title: str, frame: object, rows: int) -> Table:
     import pandas as pd
 
     assert isinstance(frame, pd.DataFrame)
+    from rich.table import Table  # rich only when printing a table
+
     table = Table(title=title, title_justify="left")
     for col in frame.columns:
         table.add_column(str(col), justify="right")
@@ -248,6 +254,8 @@ def sweep_command(
         )
     )
     if result.indices is not None:
+        from rich.table import Table  # rich only when printing a table
+
         table = Table(title="Sobol indices (± 95% bootstrap)", title_justify="left")
         for col in ("outcome", "factor", "S1", "ST"):
             table.add_column(col, justify="left" if col in ("outcome", "factor") else "right")

@@ -21,7 +21,7 @@ from detente.cli.common import (
 )
 from detente.errors import InputError
 from detente.output import atomic_write
-from detente.world import Snapshot, World, inspect_world, load_world, world_json_schema
+from detente.world import Snapshot, World, inspect_world, load_world
 from detente.world.records import Membership, MembershipStatus
 from detente.world.views import view_rows
 
@@ -324,6 +324,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of a world file."""
+
+    from detente.world import world_json_schema  # pydantic's schema machinery: only here
 
     text = json.dumps(world_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:

@@ -21,7 +21,12 @@ import numpy as np
 
 from detente.errors import InputError, Problem, UnknownIdError, match_id
 from detente.forecast.engine import Model
-from detente.forecast.montecarlo import MonteCarloResult, Perturbation, run_monte_carlo
+from detente.forecast.montecarlo import (
+    MonteCarloResult,
+    Perturbation,
+    median_along_first,
+    run_monte_carlo,
+)
 from detente.forecast.question import (
     ForecastQuestion,
     builtin_questions,
@@ -259,7 +264,7 @@ def _dimension_json(
         "name": result.table.dimensions[k],
         "bounds": [float(v) for v in result.table.bounds[k]],
         "forecast": float(result.forecast[k]),
-        "median": float(np.median(result.outcomes[:, k])),
+        "median": float(median_along_first(result.outcomes[:, k])),
         "mean": float(np.mean(result.outcomes[:, k])),
         "mean_se": float(result.mean_se()[k]),
         "interval": {"level": level, "low": float(low[k]), "high": float(high[k])},

@@ -21,12 +21,13 @@ Executors (the same experiment runs unchanged on each):
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 __all__ = [
     "DaskExecutor",
@@ -87,6 +88,8 @@ PRELOAD = ["detente.forecast.montecarlo", "detente.forecast.eum"]
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing  # here, not at import: a serial run never starts a process
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
@@ -117,6 +120,8 @@ class ProcessExecutor:
         if not tasks:
             return []
         results: list[Any] = [None] * len(tasks)
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         workers = min(self.workers, len(tasks))
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
             futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}

@@ -22,6 +22,8 @@ from numpy.typing import NDArray
 from detente.forecast._smp_kernels import MIN_COALITION, MIN_CONTEST
 
 __all__ = [
+    "eum_choose",
+    "eum_choose_parallel",
     "eum_vote_spread",
     "eum_vote_spread_parallel",
     "smp_challenges",
@@ -320,4 +322,95 @@ def eum_vote_spread_parallel(dist_r: Float, weight: Float) -> Float:
     for t in prange(m * n):
         r, i = t // n, t % n
         _spread_row(dist_r[r], weight[r], i, out[r, i])
+    return out
+
+
+#: ``EUMOptions.offer_choice`` as the integer the kernel compiles on.
+OFFER_CODES = {"scholz_code": 0, "least_move": 1, "largest_eu": 2}
+
+
+_NONE, _CAPITULATION, _COMPROMISE, _CONFLICT = 0, 1, 2, 3
+
+
+@njit(cache=True, inline="always")
+def _offer_kind(aj: float, bj: float, capitulate: bool) -> int:
+    """What ``j`` offers ``i`` (``eum._offers``; the kinds exclude one another by sign)."""
+    if bj > aj and aj > 0.0:
+        return _CONFLICT
+    if bj > 0.0 and aj < 0.0:
+        if bj > abs(aj):
+            return _COMPROMISE
+        if capitulate and bj < abs(aj):
+            return _CAPITULATION
+    return _NONE
+
+
+@njit(cache=True, inline="always")
+def _largest_gain(a: Float, b: Float, x: Float, i: int, capitulate: bool) -> float:
+    best = -np.inf
+    for j in range(x.shape[0]):
+        if x[i] != x[j] and _offer_kind(a[j], b[j], capitulate) != _NONE and b[j] > best:
+            best = b[j]
+    return best
+
+
+@njit(cache=True)
+def _choose_row(a: Float, b: Float, x: Float, i: int, choice: int, capitulate: bool) -> float:
+    """Actor ``i``'s new position: ``eum._choose`` for one row, offer by offer.
+
+    The same floating-point operations as the NumPy code on each (i, j) element (``towards``,
+    the keys), and the same choice: the first ``j`` with the least key (``np.argmin``), a
+    conflict over a compromise over a capitulation; ``largest_eu`` (code 2) keeps the offers
+    whose sender's ``b`` is the largest, then the least movement. So the result is bit-identical.
+    """
+    xi: float = x[i]
+    best_gain = _largest_gain(a, b, x, i, capitulate) if choice == 2 else -np.inf
+    # the best offer of each kind so far (scalars: no allocation per row); largest_eu pools all
+    # its offers in the conflict slot
+    has_con, key_con, pos_con = False, np.inf, xi
+    has_com, key_com, pos_com = False, np.inf, xi
+    has_cap, key_cap, pos_cap = False, np.inf, xi
+    for j in range(x.shape[0]):
+        aj, bj, xj = a[j], b[j], x[j]
+        kind = _NONE if xi == xj else _offer_kind(aj, bj, capitulate)
+        if kind == _NONE or (choice == 2 and bj != best_gain):
+            continue
+        target = xi + (xj - xi) * abs(aj / bj) if kind == _COMPROMISE else xj
+        key = abs(target - xi)
+        if choice == 0 and kind == _COMPROMISE:
+            abs_a, abs_b = abs(aj), abs(bj)
+            key = (abs_a * xi + abs_b * xj) / (abs_a + abs_b)
+        if choice == 2 or kind == _CONFLICT:
+            if not has_con or key < key_con:
+                has_con, key_con, pos_con = True, key, target
+        elif kind == _COMPROMISE:
+            if not has_com or key < key_com:
+                has_com, key_com, pos_com = True, key, target
+        elif not has_cap or key < key_cap:
+            has_cap, key_cap, pos_cap = True, key, target
+    if has_con:
+        return pos_con
+    return pos_com if has_com else pos_cap
+
+
+@njit(cache=True)
+def eum_choose(a: Float, b: Float, x: Float, choice: int, capitulate: bool) -> Float:
+    """``(m, n)`` new positions from ``a``, ``b`` ``(m, n, n)`` and ``x`` ``(m, n)``
+    (``eum._choose``; ``choice`` from :data:`OFFER_CODES`, ``capitulate``: as published)."""
+    m, n = x.shape
+    out = np.empty((m, n))
+    for t in range(m * n):
+        r, i = t // n, t % n
+        out[r, i] = _choose_row(a[r, i], b[r, i], x[r], i, choice, capitulate)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def eum_choose_parallel(a: Float, b: Float, x: Float, choice: int, capitulate: bool) -> Float:
+    """:func:`eum_choose` with the (replicate, actor) rows shared among threads."""
+    m, n = x.shape
+    out = np.empty((m, n))
+    for t in prange(m * n):
+        r, i = t // n, t % n
+        out[r, i] = _choose_row(a[r, i], b[r, i], x[r], i, choice, capitulate)
     return out

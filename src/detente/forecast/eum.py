@@ -478,7 +478,27 @@ def _pick(mask: BoolArray, key: FloatArray) -> tuple[BoolArray, NDArray[np.intp]
 
 
 def _choose(a: FloatArray, b: FloatArray, x: FloatArray, opts: EUMOptions) -> FloatArray:
-    """Every actor's new position after taking its best offer (all move at once)."""
+    """Every actor's new position after taking its best offer (all move at once).
+
+    Rounds past :data:`detente.forecast.kernels.AUTO_WORK` run the compiled loop
+    (``_compiled.eum_choose``): the same offers, keys and choice, one ``(i, j)`` element at a
+    time with no ``(m, n, n)`` masks or targets, and the same bits.
+    """
+    m, n = x.shape
+    if use_compiled(m * n**3):
+        from detente.forecast._compiled import OFFER_CODES
+
+        kernel = compiled_kernel("eum_choose", m * n**3)
+        return np.asarray(
+            kernel(
+                np.ascontiguousarray(a),
+                np.ascontiguousarray(b),
+                np.ascontiguousarray(x),
+                OFFER_CODES[opts.offer_choice],
+                opts.capitulation == "as_published",
+            ),
+            dtype=np.float64,
+        )
     conflict, compromise, capitulation, towards = _offers(a, b, x, opts)
     xj = np.broadcast_to(x[:, None, :], a.shape)
     target = np.where(compromise, towards, xj)
@@ -638,6 +658,8 @@ def simulate(
     m, n = batch.position.shape
     positions = np.empty((m, rounds + 1, n))
     risk = np.empty((m, rounds, n))
+    median = np.empty((m, rounds + 1))
+    mean = np.empty((m, rounds + 1))
     stopped = np.full(m, rounds, dtype=np.int64)
     converged = np.zeros(m, dtype=bool)
     step = _block_size(m, n, max_bytes)
@@ -648,12 +670,15 @@ def simulate(
         )
         _run_block(block, rounds, options, tol, max_bytes, out=(positions[part], risk[part]))
         stopped[part], converged[part] = _stops(positions[part], rounds, tol)
+        # the summaries block by block: their sorts and running sums are per replicate and
+        # round (the same floats), and their temporaries stay block-sized, not (m, T, n)
+        median[part] = weighted_median(positions[part], block.weight[:, None, :])
+        mean[part] = weighted_mean(positions[part], block.weight[:, None, :])
     ran = int(stopped.max()) if tol is not None and m > 0 else rounds
-    kept = positions[:, : ran + 1]
     return EUMRun(
-        positions=kept,
-        median=weighted_median(kept, batch.weight[:, None, :]),
-        mean=weighted_mean(kept, batch.weight[:, None, :]),
+        positions=positions[:, : ran + 1],
+        median=median[:, : ran + 1],
+        mean=mean[:, : ran + 1],
         risk=risk[:, :ran],
         rounds_run=ran,
         converged=converged,

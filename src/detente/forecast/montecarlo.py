@@ -208,6 +208,45 @@ def _perturb_once(
     return PerturbedInputs(capability, position, salience, kept)
 
 
+def quantiles_along_first(values: FloatArray, q: float | Sequence[float]) -> FloatArray:
+    """``np.quantile(values, q, axis=0)`` (its default "linear" method), bit for bit.
+
+    Written out because ``np.quantile`` imports ``numpy.ma`` on first use (through
+    ``np.unique``), a tenth of NumPy's import time for a command that needs neither: the same
+    sorted neighbours and the same interpolation formula (NumPy's ``_lerp``) give the same
+    floats. NaN, which NumPy's quantile treats specially, is handed to NumPy.
+    """
+    data = np.asarray(values, dtype=np.float64)
+    probs = np.asarray(q, dtype=np.float64)
+    if np.any((probs < 0.0) | (probs > 1.0)) or np.isnan(probs).any():
+        raise ValueError("Quantiles must be in the range [0, 1]")
+    if data.shape[0] == 0 or np.isnan(data).any():
+        return np.asarray(np.quantile(data, q, axis=0), dtype=np.float64)
+    ordered = np.sort(data, axis=0)
+    top = data.shape[0] - 1
+    virtual = top * probs  # NumPy's virtual index for "linear": (n - 1) q
+    below = np.floor(virtual)
+    below = np.where(virtual >= top, top, below)  # q = 1 (or rounding above): the maximum
+    gamma = (virtual - below).reshape(probs.shape + (1,) * (data.ndim - 1))
+    low = ordered[below.astype(np.intp)]
+    high = ordered[np.minimum(below + 1, top).astype(np.intp)]
+    diff = high - low
+    return np.asarray(np.where(gamma >= 0.5, high - diff * (1.0 - gamma), low + diff * gamma))
+
+
+def median_along_first(values: FloatArray) -> FloatArray:
+    """``np.median(values, axis=0)``, bit for bit, without importing ``numpy.ma`` (which
+    NumPy's median does to check for masked arrays): the mean of the middle one or two sorted
+    values, NaN wherever a column holds one."""
+    data = np.asarray(values, dtype=np.float64)
+    if data.shape[0] == 0:
+        return np.asarray(np.median(data, axis=0), dtype=np.float64)
+    ordered = np.sort(data, axis=0)
+    n = data.shape[0]
+    middle = np.mean(ordered[[(n - 1) // 2, n // 2]], axis=0)
+    return np.asarray(np.where(np.isnan(ordered[-1]), np.nan, middle), dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class MonteCarloResult:
     """The distribution of a forecast over perturbed replicates.
@@ -264,7 +303,7 @@ class MonteCarloResult:
 
     def quantiles(self, q: float | Sequence[float]) -> FloatArray:
         """Quantiles of the final forecast: ``(d,)`` for a scalar ``q``, else ``(len(q), d)``."""
-        return np.asarray(np.quantile(self.outcomes, q, axis=0), dtype=np.float64)
+        return quantiles_along_first(self.outcomes, q)
 
     def interval(self, level: float = 0.9) -> tuple[FloatArray, FloatArray]:
         """The central ``level`` interval of the final forecast: ``(low (d,), high (d,))``."""
@@ -298,7 +337,7 @@ class MonteCarloResult:
 
     def bands(self, q: Sequence[float]) -> FloatArray:
         """``(len(q), T+1, d)``: quantiles of the forecast after each round (for fan charts)."""
-        return np.asarray(np.quantile(self.trajectories, q, axis=0), dtype=np.float64)
+        return quantiles_along_first(self.trajectories, q)
 
     def dropout_rate(self) -> FloatArray:
         """``(n,)``: share of replicates from which each actor was absent."""

@@ -16,9 +16,6 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from detente.errors import InputError, Problem, UnknownIdError
-from detente.world.extension import Extension, extend, stray_directives
-from detente.world.knowledge import EpisodeLike, knowledge_problems
-from detente.world.loader import Entry, ParsedFiles, builtin_entries, read_entries
 from detente.world.records import (
     RECORD_TYPES,
     Agreement,
@@ -34,11 +31,15 @@ from detente.world.records import (
     WorldHeader,
 )
 from detente.world.snapshot import Snapshot, cut
-from detente.world.validation import check_entries, cited_sources
-from detente.yamlio import yaml_files
 
+# Reading and validating (YAML, the loader, the whole-world checks) is imported where it is used:
+# a process that finds the built-in world in the cache (detente.world.cache) needs none of it.
 if TYPE_CHECKING:
     import pandas as pd
+
+    from detente.world.extension import Extension
+    from detente.world.knowledge import EpisodeLike
+    from detente.world.loader import Entry, ParsedFiles
 
 __all__ = ["World", "builtin_world", "check_world", "inspect_world", "load_world"]
 
@@ -153,6 +154,8 @@ class World:
 
     def citations(self) -> dict[str, int]:
         """How many facts cite each source id."""
+        from detente.world.validation import cited_sources
+
         counts = dict.fromkeys(self.sources, 0)
         for record in self.records():
             for ident in {i for _, i in cited_sources(record)}:
@@ -211,6 +214,8 @@ def as_day(value: object) -> dt.date:
 
 
 def _entry(record: BaseModel, counter: dict[str, int]) -> Entry:
+    from detente.world.loader import Entry
+
     kind = _BY_TYPE.get(type(record))
     if kind is None:
         raise TypeError(f"not a world record: {type(record).__name__}")
@@ -224,6 +229,8 @@ def _build(
     extension: Extension | None = None,
     problems: Sequence[Problem] = (),
 ) -> World:
+    from detente.world.validation import check_entries
+
     problems = [*problems, *check_entries(entries)]
     if problems:
         raise InputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
@@ -286,6 +293,9 @@ def inspect_world(
 ) -> tuple[World, list[Problem]]:
     """Load a world as :func:`load_world` does (raising :class:`InputError` if it is invalid),
     and return it with its knowledge-time problems (see :func:`check_world`)."""
+    from detente.world.knowledge import knowledge_problems
+    from detente.world.loader import builtin_entries
+
     entries, header, report, problems = _read(path, extend_builtin)
     world = _build(entries, header, report, problems)
     own = entries
@@ -298,6 +308,11 @@ def inspect_world(
 def _read(
     path: str | Path | None, extend_builtin: bool
 ) -> tuple[Sequence[Entry], WorldHeader, Extension | None, list[Problem]]:
+    from detente.world.extension import extend, stray_directives
+    from detente.world.loader import builtin_entries, read_entries
+    from detente.world.validation import check_entries
+    from detente.yamlio import yaml_files
+
     if path is None:
         parsed = builtin_entries()
         if parsed.problems:
@@ -332,8 +347,23 @@ def load_world(path: str | Path | None = None, *, extend_builtin: bool = False) 
 
 @functools.cache
 def builtin_world() -> World:
-    """The built-in NATO–CSTO world shipped with Détente (loaded once per process)."""
+    """The built-in NATO–CSTO world shipped with Détente (loaded once per process).
+
+    A process finds it in the per-user cache of :mod:`detente.world.cache` (keyed by the content
+    of the package's world files and code) when an earlier one has validated it; otherwise it is
+    read and validated here and stored there.
+    """
+    from detente.world import cache
+
+    key = cache.builtin_key()
+    cached = cache.load_builtin(key)
+    if cached is not None:
+        return cached
+    from detente.world.loader import builtin_entries
+
     parsed = builtin_entries()
     if parsed.problems:
         raise InputError(parsed.problems)
-    return _build(parsed.entries, _header(parsed, "built-in world"))
+    world = _build(parsed.entries, _header(parsed, "built-in world"))
+    cache.store_builtin(world, key)  # before any snapshot is cut: stored fresh
+    return world

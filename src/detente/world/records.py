@@ -86,9 +86,13 @@ Measure = Literal["milex", "gdp", "population", "personnel"]
 
 
 class _Record(BaseModel):
-    """Common configuration: immutable, strict about unknown fields."""
+    """Common configuration: immutable, strict about unknown fields.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    ``defer_build``: a model's validator is built when it first validates, not at import, so a
+    process that loads the cached built-in world (detente.world.cache) never builds one.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Alternative(_Record):
