@@ -57,6 +57,7 @@ def synthetic(n: int = 70, seed: int = 5) -> list[EpisodeSignals]:
                     "prior_behaviour": 0.0,
                     "proposer_decides": float(i % 2),
                     "veto_players": 0.0,
+                    "consensus_rule": float(i % 3 == 0),
                 },
             )
         )
