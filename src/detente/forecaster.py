@@ -73,16 +73,17 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit, logit
 
 from detente.decision import acceptance, led_sides_probability
-from detente.decisions import Episode, deciding_sides
+from detente.decisions import Episode, Question, deciding_sides
 from detente.errors import DetenteError
-from detente.lenses.base import Lens
-from detente.world import World
+from detente.lenses.base import Lens, Preferences
+from detente.world import Snapshot, World
 
 __all__ = [
     "BARGAIN_RUNS",
@@ -164,10 +165,23 @@ class EpisodeSignals:
     target: str = ""
 
 
-def _grid_probabilities(lens: Lens, world: World, episode: Episode) -> tuple[float, ...]:
+class _Known:
+    """A lens whose preferences for one episode are already computed (the stakeholder table of
+    the bargaining signal reads them again otherwise: they dominate the cost)."""
+
+    def __init__(self, lens: Lens, prefs: Preferences) -> None:
+        self.name, self.params, self._prefs = lens.name, lens.params, prefs
+
+    def preferences(self, snapshot: Snapshot, question: Question) -> Preferences:
+        return self._prefs
+
+
+def _grid_probabilities(
+    lens: Lens, world: World, episode: Episode, prefs: Preferences | None = None
+) -> tuple[float, ...]:
     snap = world.at(episode.date)
     sides = deciding_sides(episode, snap)
-    prefs = lens.preferences(snap, episode)
+    prefs = lens.preferences(snap, episode) if prefs is None else prefs
     out = []
     accepted: dict[float, dict[str, float]] = {}
     for scale, rho, follow in GRID:
@@ -180,7 +194,12 @@ def _grid_probabilities(lens: Lens, world: World, episode: Episode) -> tuple[flo
 
 
 def bargaining_signal(
-    lens: Lens, world: World, episode: Episode, *, runs: int = BARGAIN_RUNS
+    lens: Lens,
+    world: World,
+    episode: Episode,
+    *,
+    runs: int = BARGAIN_RUNS,
+    prefs: Preferences | None = None,
 ) -> float | None:
     """``P(outcome > 50)`` of the EUM on ``lens``'s stakeholder table of ``episode``, or ``None``.
 
@@ -188,14 +207,16 @@ def bargaining_signal(
     ``runs`` replicates from seed 0 as that command draws them; the share ``k / runs`` is smoothed
     to ``(k + 1/2) / (runs + 1)`` so that its logit is finite. ``None`` (missing) when fewer than
     three stakeholders have something at stake or the model cannot run (module docstring).
+    ``prefs`` are the lens's preferences for the episode if already computed.
     """
     from detente.forecast.montecarlo import Perturbation, run_monte_carlo
     from detente.forecast.table import MIN_ACTORS
     from detente.lenses.table import MIN_SALIENCE, stakeholder_table
     from detente.rng import as_generator, spawn_generators
 
+    known = lens if prefs is None else cast(Lens, _Known(lens, prefs))
     try:
-        table = stakeholder_table(world.at(episode.date), episode, lens)
+        table = stakeholder_table(world.at(episode.date), episode, known)
     except DetenteError:
         return None
     if int((table.salience[:, 0] >= MIN_SALIENCE).sum()) < MIN_ACTORS:
@@ -229,13 +250,21 @@ def episode_signals(
     for e in episodes:
         try:
             snap = world.at(e.date)
-            lens_p = {lens.name: _grid_probabilities(lens, world, e) for lens in lenses}
+            prefs = {lens.name: lens.preferences(snap, e) for lens in lenses}
+            lens_p = {
+                lens.name: _grid_probabilities(lens, world, e, prefs[lens.name]) for lens in lenses
+            }
             sides = deciding_sides(e, snap)
         except DetenteError as exc:
             skipped.append((e.id, str(exc)))
             continue
         bargains = (
-            {lens.name: bargaining_signal(lens, world, e) for lens in lenses} if bargain else {}
+            {
+                lens.name: bargaining_signal(lens, world, e, prefs=prefs[lens.name])
+                for lens in lenses
+            }
+            if bargain
+            else {}
         )
         deciders = {a for s in sides for a in s.actors}
         vetoes = sum(len(s.actors) for s in sides if s.rule == "consensus")

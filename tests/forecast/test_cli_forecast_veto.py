@@ -1,0 +1,54 @@
+"""``detente forecast --veto ORG`` and ``--stack`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.cli import call_main
+
+FAST = ["--runs", "40", "--sensitivity", "none"]
+
+
+def test_veto_puts_the_outcome_to_natos_consensus(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call_main(
+        capsys, "forecast", "nato-csto-2009", "--veto", "nato", *FAST, "--json"
+    )
+    assert code == 0
+    veto = json.loads(out)["veto"]
+    assert veto["organisation"] == "NATO" and veto["rule"] == "consensus"
+    assert 0.0 <= veto["p_pass"] <= veto["p_exceeds"]
+    assert "USA" in veto["members"] and veto["reversion"] == 0.0
+    # members the question does not code are listed, not guessed
+    assert veto["uncoded_members"] and not set(veto["uncoded_members"]) & set(veto["members"])
+    code, text, _ = call_main(capsys, "forecast", "nato-csto-2009", "--veto", "NATO", *FAST)
+    assert code == 0 and "Put to the vote of NATO (consensus)" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nato-csto-2009", "--reversion", "10"], "only together with --veto"),
+        (["nato-csto-2009", "--veto", "NOPE"], "no such organisation"),
+        (["nato-csto-2009", "--veto", "NATO", "--reversion", "500"], "outside the scale"),
+    ],
+)
+def test_veto_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = call_main(capsys, "forecast", *args, *FAST)
+    assert code == 2 and message in err
+
+
+def test_stack_with_a_short_history_says_why_it_has_no_forecast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = Path(__file__).parents[1] / "experiments" / "data" / "episodes.yaml"
+    args = ["forecast", "nato-csto-2009", "--lens", "realist", *FAST, "--stack"]
+    code, out, _ = call_main(capsys, *args, "--history", str(history), "--json")
+    assert code == 0
+    stack = json.loads(out)["stack"]
+    assert stack["p"] is None and "the stack needs" in stack["reason"]
+    assert set(stack["lenses"]) == {"realist", "liberal"}
+    table = Path(__file__).parent / "data" / "eu_plain.csv"
+    code, _, err = call_main(capsys, "forecast", str(table), *FAST, "--stack")
+    assert code == 2 and "episodes" in err  # a table is not an episode
