@@ -151,5 +151,3 @@ def test_explain_stack_json_and_text(capsys: pytest.CaptureFixture[str]) -> None
     # the user's file holds two episodes dated before 2009-09-18: too few to fit the stack
     assert stack["n_train"] == 2 and stack["p"] is None and "needs 30" in stack["reason"]
     assert stack["lenses"]["realist"] == json.loads(out)["explanations"][0]["p_yes"]
-    code, text, _ = run([*args, "--history", str(DATA / "episodes.yaml")], capsys)
-    assert code == 0 and "Stacked forecast" in text and "realist (as it stands)" in text
