@@ -10,6 +10,7 @@ parameter); ``--set`` wins over the file.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -364,10 +365,19 @@ def _print_backtest(result: LfoResult) -> None:
         console.print(_scores_table(result, subset))
         console.print(_versus_table(result, subset))
     console.print(_murphy_table(result))
-    scales = sorted({(f.scale, f.rho) for f in result.forecasts if f.scale is not None})
-    if scales:
-        used = ", ".join(f"scale {s:g} rho {r:g}" for s, r in scales)
-        console.print(f"stack's lens scale and correlation chosen at the refits: {used}")
+    chosen = Counter(
+        (f.scale, f.rho, f.follow, f.tau) for f in result.forecasts if f.scale is not None
+    )
+    if chosen:
+        used = ", ".join(
+            f"scale {sc:g} rho {r:g} follow {fo:g} prior scale {t:g} ({n}x)"
+            for (sc, r, fo, t), n in sorted(chosen.items(), key=lambda kv: -kv[1])
+            if sc is not None and r is not None and fo is not None and t is not None
+        )
+        console.print(
+            "stack's lens scale, correlation, leader-follower chance and prior scale chosen "
+            f"at the refits: {used}"
+        )
     console.print(
         f"{len(result.forecasts)} episodes scored; {len(result.burn_in)} burn-in episodes (fewer "
         f"than {result.min_train} earlier episodes with both outcomes) not scored"
