@@ -200,14 +200,20 @@ def probability(
     return float(sides_probability(tuple(sides), acc))
 
 
-def decide(lens: Lens, snap: Snapshot, question: Question) -> Decision:
-    """Run the decision process of ``question`` under ``lens`` as of ``snap``."""
+def decide(lens: Lens, snap: Snapshot, question: Question, *, follow: float = 0.0) -> Decision:
+    """Run the decision process of ``question`` under ``lens`` as of ``snap``.
+
+    ``follow > 0`` selects the leader-follower process for hegemonic sides (module docstring).
+    """
     sides = tuple(deciding_sides(question, snap))
     prefs = lens.preferences(snap, question)
     acc = acceptance(prefs, sides, question, lens.params)
-    return Decision(sides, prefs, acc, float(sides_probability(sides, acc)))
+    return Decision(sides, prefs, acc, float(led_sides_probability(sides, acc, snap, follow)))
 
 
-def lens_probability(lens: Lens, snap: Snapshot, question: Question) -> float:
-    """``P(yes outcome)`` of ``question`` under ``lens`` as of ``snap``."""
-    return decide(lens, snap, question).p_yes
+def lens_probability(
+    lens: Lens, snap: Snapshot, question: Question, *, follow: float = 0.0
+) -> float:
+    """``P(yes outcome)`` of ``question`` under ``lens`` as of ``snap`` (``follow``: see
+    :func:`decide`)."""
+    return decide(lens, snap, question, follow=follow).p_yes

@@ -55,3 +55,26 @@ def test_follow_zero_is_the_rule_and_full_following_is_the_leader(snap) -> None:
     assert full == pytest.approx(acc[side.actors[lead]])  # everyone copies the leader
     half = float(led_sides_probability([side], acc, snap, 0.5))
     assert plain < half < full  # following correlates the members: consensus gets likelier
+
+
+def test_decide_selects_leader_follower_through_the_world() -> None:
+    from detente.decision import decide
+    from detente.decisions import get_episode
+    from detente.lenses import get_lens
+
+    episode = get_episode("nato-csto-2009")
+    snap = builtin_world().at(episode.date)
+    lens = get_lens("liberal")
+    plain = decide(lens, snap, episode)
+    led = decide(lens, snap, episode, follow=1.0)
+    assert decide(lens, snap, episode, follow=0.0).p_yes == plain.p_yes
+    # with full following, NATO's side decides as its hegemon does; the CSTO's likewise
+    expected = 1.0
+    for side in led.sides:
+        lead = hegemon(snap, side)
+        expected *= (
+            led.acceptance[side.actors[lead]]
+            if lead is not None
+            else float(sides_probability((side,), led.acceptance))
+        )
+    assert led.p_yes == pytest.approx(expected)
