@@ -44,14 +44,14 @@ from detente.experiments.forecast import (
 from detente.forecast.montecarlo import MonteCarloResult, Perturbation
 from detente.forecast.question import builtin_questions, load_question
 
-if TYPE_CHECKING:
-    from detente.experiments.lfo import StackedEpisode
-
 __all__ = ["Subject", "build_report", "print_report", "register", "resolve_subject"]
 
 _QUANTILES = QUANTILES
 _MAX_TRAJECTORY_ROWS = 12
 _TOP_ACTORS = 5
+
+if TYPE_CHECKING:
+    from detente.experiments.lfo import StackedEpisode
 
 
 class ModelName(enum.StrEnum):

@@ -136,7 +136,7 @@ def calibration_slope(p: ArrayLike, y: ArrayLike, clip: float = 1e-3) -> float:
     """
     pa, ya = _arrays(p, y)
     x = logit(np.clip(pa, clip, 1 - clip))
-    if not x.size or ya.min() == ya.max() or np.ptp(x) == 0:
+    if not x.size or ya.min(initial=1) == ya.max(initial=0) or np.ptp(x) == 0:
         return math.nan
     design = np.column_stack([np.ones_like(x), x])
 
