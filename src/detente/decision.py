@@ -13,6 +13,16 @@ For a question (or episode), a snapshot and a lens:
 3. the deciding sides' rules combine the acceptances (:func:`detente.decisions.sides_probability`:
    every side must agree).
 
+Hegemonic organisations (leader-follower, selectable). With ``follow > 0``
+(:func:`led_sides_probability`), a side that is an organisation led by a hegemon decides by
+:func:`detente.institutions.rules.leader_follower`: each other member copies the leader's choice
+with probability ``follow``. The leader is read from the world by one documented rule
+(:func:`hegemon`): the member with the largest share of the side's members' military expenditure
+(the world's ``milex``, through its fill rule) as known on the snapshot's day, and the
+organisation counts as hegemonic only if that share is at least :data:`HEGEMONY_SHARE`. No actor id
+is named anywhere: in the built-in world the rule picks the United States in NATO and Russia in the
+CST/CSTO because of their spending. ``follow = 0`` (the default) is the rule itself.
+
 This module sits below both explanations (:mod:`detente.explanation`, which adds pivots and
 counterfactuals) and backtests (:mod:`detente.experiments.backtest`, which scores ``P(yes)``).
 """
@@ -20,22 +30,34 @@ counterfactuals) and backtests (:mod:`detente.experiments.backtest`, which score
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from detente.decisions import Question, Side, deciding_sides, sides_probability
 from detente.institutions import p_accept
+from detente.institutions.rules import joint, leader_follower
 from detente.lenses.base import AcceptanceParams, Lens, Preferences
-from detente.world import Snapshot
+from detente.world import Snapshot, fill_capability
 
 __all__ = [
+    "HEGEMONY_SHARE",
     "Decision",
     "acceptance",
     "decide",
+    "hegemon",
+    "led_sides_probability",
     "lens_probability",
     "probability",
     "silence_defaults",
 ]
+
+HEGEMONY_SHARE = 0.5
+"""A side is led by a hegemon when one member holds at least this share of the members' military
+expenditure: more than all the others together (the "preponderance" reading of hegemony; Keohane
+1984, *After Hegemony*, ch. 3)."""
 
 
 @dataclass(frozen=True)
@@ -94,22 +116,107 @@ def acceptance(
     return out
 
 
+def hegemon(snap: Snapshot, side: Side) -> int | None:
+    """Index (in ``side.actors``) of the side's hegemon, or ``None`` if it has none.
+
+    The rule (module docstring): among the members of an organisation's side (two or more
+    members), the one with the largest military expenditure known on the snapshot's day
+    (:func:`detente.world.fill_capability`, ``milex``), provided its share of the members' total is
+    at least :data:`HEGEMONY_SHARE`. A side whose members' spending is entirely unknown, a state
+    alone and an ad-hoc group (no ``org``) have no hegemon. Ties go to the earlier member in the
+    side's (sorted) order, so the result never depends on anything but the data.
+    """
+    if side.org is None or len(side.actors) < 2:
+        return None
+    values = []
+    for actor in side.actors:
+        cv = fill_capability(snap, actor, "milex")
+        values.append(cv.value if cv is not None else 0.0)
+    total = sum(values)
+    if total <= 0:
+        return None
+    lead = max(range(len(values)), key=lambda i: (values[i], -i))
+    return lead if values[lead] / total >= HEGEMONY_SHARE else None
+
+
+def led_sides_probability(
+    sides: Sequence[Side],
+    acceptance: Mapping[str, ArrayLike],
+    snap: Snapshot,
+    follow: float = 0.0,
+) -> NDArray[np.float64]:
+    """:func:`detente.decisions.sides_probability` with hegemonic sides deciding leader-follower.
+
+    Every side must say yes (independently). A side with a :func:`hegemon` decides by
+    :func:`detente.institutions.rules.leader_follower` with chance ``follow`` of each member
+    copying the leader (its rule, quota, weights and ``rho`` kept); other sides by their rule.
+    ``follow = 0`` gives exactly :func:`detente.decisions.sides_probability`.
+    """
+    if not 0.0 <= follow <= 1.0:
+        raise ValueError(f"follow must lie in [0, 1], got {follow!r}")
+    if follow == 0.0:
+        return sides_probability(tuple(sides), acceptance)
+    missing = sorted({a for s in sides for a in s.actors} - set(acceptance))
+    if missing:
+        return sides_probability(tuple(sides), acceptance)  # raises, naming them
+    per_side = []
+    for side in sides:
+        columns = np.broadcast_arrays(*(np.asarray(acceptance[a], float) for a in side.actors))
+        p = np.stack(columns, axis=-1)
+        lead = hegemon(snap, side)
+        if lead is None:
+            per_side.append(side.probability(p))
+            continue
+        per_side.append(
+            leader_follower(
+                p,
+                lead,
+                follow,
+                side.rule,
+                weights=side.weights,
+                quota=side.quota,
+                rho=side.rho,
+            )
+        )
+    return joint(*per_side)
+
+
 def probability(
-    prefs: Preferences, sides: Sequence[Side], question: Question, params: AcceptanceParams
+    prefs: Preferences,
+    sides: Sequence[Side],
+    question: Question,
+    params: AcceptanceParams,
+    *,
+    snap: Snapshot | None = None,
+    follow: float = 0.0,
 ) -> float:
-    """Probability of the yes outcome given the preferences."""
+    """Probability of the yes outcome given the preferences.
+
+    With ``follow > 0`` (and the ``snap`` that the hegemon is read from), hegemonic sides decide
+    leader-follower (:func:`led_sides_probability`).
+    """
     acc = acceptance(prefs, sides, question, params)
+    if follow > 0.0:
+        if snap is None:
+            raise ValueError("leader-follower needs the snapshot its leader is read from")
+        return float(led_sides_probability(sides, acc, snap, follow))
     return float(sides_probability(tuple(sides), acc))
 
 
-def decide(lens: Lens, snap: Snapshot, question: Question) -> Decision:
-    """Run the decision process of ``question`` under ``lens`` as of ``snap``."""
+def decide(lens: Lens, snap: Snapshot, question: Question, *, follow: float = 0.0) -> Decision:
+    """Run the decision process of ``question`` under ``lens`` as of ``snap``.
+
+    ``follow > 0`` selects the leader-follower process for hegemonic sides (module docstring).
+    """
     sides = tuple(deciding_sides(question, snap))
     prefs = lens.preferences(snap, question)
     acc = acceptance(prefs, sides, question, lens.params)
-    return Decision(sides, prefs, acc, float(sides_probability(sides, acc)))
+    return Decision(sides, prefs, acc, float(led_sides_probability(sides, acc, snap, follow)))
 
 
-def lens_probability(lens: Lens, snap: Snapshot, question: Question) -> float:
-    """``P(yes outcome)`` of ``question`` under ``lens`` as of ``snap``."""
-    return decide(lens, snap, question).p_yes
+def lens_probability(
+    lens: Lens, snap: Snapshot, question: Question, *, follow: float = 0.0
+) -> float:
+    """``P(yes outcome)`` of ``question`` under ``lens`` as of ``snap`` (``follow``: see
+    :func:`decide`)."""
+    return decide(lens, snap, question, follow=follow).p_yes

@@ -30,12 +30,37 @@ with the named inputs
   holds the decision, e.g. a state leaving a treaty), else 0. Prior ``N(0, 1)``.
 * ``veto_players`` -- ``ln`` of the number of deciders under consensus rules (each can block;
   Tsebelis 2002), 0 for a single decider. Prior ``N(0, 1)``.
+* ``target_behaviour`` -- the target's record as the one asked in earlier episodes of the same
+  type (the same smoothed log-odds, 0 without history). Prior ``N(0, 1)``.
+* ``years_since_change`` -- ``ln(1 + years)`` since the last earlier episode of the same proposer
+  and target whose recorded outcome changed the status quo; ``no_change_record`` is 1 (and
+  ``years_since_change`` 0) when there is none: unknown is not zero, the indicator's coefficient
+  carries those episodes' difference. Priors ``N(0, 1)``.
+* ``consensus_rule`` -- 1 if a deciding body of two or more members decides by consensus (the
+  organisation's recorded rule), else 0. Prior ``N(0, 1)``.
+* ``bargain:L`` -- the bargaining models' signal: ``logit P(outcome > 50)`` from the EUM run on
+  the stakeholder table that lens ``L`` derives from the world the day before the episode, exactly
+  as ``detente forecast EPISODE --lens L --runs 32 --seed 0 --sensitivity none`` computes it
+  (:data:`BARGAIN_RUNS` replicates), smoothed to ``(k + 1/2) / (runs + 1)``. An episode *has a
+  bargaining question* under ``L`` when at least three of its stakeholders have something at stake
+  (salience at least :data:`detente.lenses.table.MIN_SALIENCE`: the models' minimum table, not
+  padded with indifferent actors) and the model runs; otherwise the signal is **missing**:
+  ``bargain:L`` is then 0 and ``bargain_missing:L`` is 1, so that a fitted coefficient, not a
+  made-up probability of 0.5, says what such episodes do. Priors ``N(0, 0.5**2)`` (centred on no
+  weight: the signal must earn it) and ``N(0, 1)``.
 * ``a`` (``intercept``, prior ``N(0, 2**2)``) and one offset per decision type (``type:T``, prior
   ``N(0, 1)``: partial pooling of the types towards the common intercept).
 
-The lens ``scale`` and ``rho`` are parameters of the model: the MAP fit is run at every point of
-:data:`GRID` and the point with the highest posterior density on the training episodes is kept
-(the logit scale is thus fitted, never fixed at the lenses' default). The explanation of a
+Every prior standard deviation except the intercept's is multiplied by a *prior scale* ``tau``
+(default 1). :func:`choose_prior_scale` picks ``tau`` from :data:`PRIOR_SCALES` by an inner
+leave-future-out on the training episodes alone (never on scored ones).
+
+The lens ``scale``, ``rho`` and ``follow`` are parameters of the model: the MAP fit is run at every
+point of :data:`GRID` and the point with the highest posterior density on the training episodes is
+kept (the logit scale is thus fitted, never fixed at the lenses' default). ``follow`` is the
+leader-follower chance of :func:`detente.decision.led_sides_probability`: with ``follow > 0`` an
+organisation led by a hegemon (read from the world's military expenditure) decides as its members
+copy the leader. The explanation of a
 forecast is exactly additive on the logit scale: ``coef_k * x_k`` per named input. Its interval
 is the Laplace approximation: the MAP estimate with the inverse Hessian of the log posterior as
 covariance, giving ``expit(eta +- 1.645 sd)`` (90 %).
@@ -48,24 +73,29 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit, logit
 
-from detente.decision import acceptance
-from detente.decisions import Episode, deciding_sides, sides_probability
+from detente.decision import acceptance, led_sides_probability
+from detente.decisions import Episode, Question, deciding_sides
 from detente.errors import DetenteError
-from detente.lenses.base import Lens
-from detente.world import World
+from detente.lenses.base import Lens, Preferences
+from detente.world import Snapshot, World
 
 __all__ = [
+    "BARGAIN_RUNS",
     "GRID",
     "LENS_CLIP",
     "OUTSIDE_TERMS",
+    "PRIOR_SCALES",
     "EpisodeSignals",
     "StackedForecast",
     "StackedModel",
+    "bargaining_signal",
+    "choose_prior_scale",
     "episode_signals",
     "fit_stack",
     "with_prior_behaviour",
@@ -73,11 +103,25 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-GRID: tuple[tuple[float, float], ...] = tuple(
-    (scale, rho) for scale in (0.1, 0.3, 1.0) for rho in (0.0, 0.5, 0.9)
+GRID: tuple[tuple[float, float, float], ...] = tuple(
+    (scale, rho, follow)
+    for scale in (0.1, 0.3, 1.0)
+    for rho, follow in ((0.0, 0.0), (0.5, 0.0), (0.9, 0.0), (0.0, 0.5), (0.5, 0.5))
 )
-"""Lens ``(scale, rho)`` grid: the lenses' default scale 0.1 and two blunter ones, independent
-and correlated members."""
+"""Lens ``(scale, rho, follow)`` grid: the lenses' default scale 0.1 and two blunter ones;
+independent and correlated members; hegemonic bodies with and without followers copying their
+leader (``follow`` 0.5 is combined with the lower correlations only: following is itself a
+correlation)."""
+
+BARGAIN_RUNS = 32
+"""Monte Carlo replicates of the EUM behind each bargaining signal (seed 0 per episode, so that one
+episode's signal never depends on which other episodes are evaluated)."""
+
+BARGAIN_THRESHOLD = 50.0
+"""A lens table runs from the no outcome (0) to the yes outcome (100): P(> 50) is P(yes wins)."""
+
+PRIOR_SCALES = (0.5, 1.0, 2.0)
+"""Candidate prior scales ``tau`` for the inner leave-future-out (module docstring)."""
 
 LENS_CLIP = 0.01
 """Lens probabilities enter the stack as logits of values clipped to [0.01, 0.99]."""
@@ -89,6 +133,10 @@ OUTSIDE_TERMS = (
     "prior_behaviour",
     "proposer_decides",
     "veto_players",
+    "target_behaviour",
+    "years_since_change",
+    "no_change_record",
+    "consensus_rule",
 )
 """The outside-view inputs, in column order."""
 
@@ -100,7 +148,9 @@ class EpisodeSignals:
     """What the stack knows of one episode: its lens probabilities and outside-view inputs.
 
     ``lens_p`` maps each lens to ``P(yes)`` at every point of :data:`GRID`; ``terms`` the
-    outside-view inputs (``prior_behaviour`` is filled by :func:`with_prior_behaviour`).
+    outside-view inputs (the history terms are filled by :func:`with_prior_behaviour`);
+    ``bargain`` each lens's bargaining signal ``P(outcome > 50)``, ``None`` where the episode has no
+    bargaining question under that lens (missing, never 0).
     """
 
     episode: str
@@ -111,42 +161,116 @@ class EpisodeSignals:
     y: int
     lens_p: Mapping[str, tuple[float, ...]]
     terms: Mapping[str, float]
+    bargain: Mapping[str, float | None] = dataclasses.field(default_factory=dict)
+    target: str = ""
 
 
-def _grid_probabilities(lens: Lens, world: World, episode: Episode) -> tuple[float, ...]:
+class _Known:
+    """A lens whose preferences for one episode are already computed (the stakeholder table of
+    the bargaining signal reads them again otherwise: they dominate the cost)."""
+
+    def __init__(self, lens: Lens, prefs: Preferences) -> None:
+        self.name, self.params, self._prefs = lens.name, lens.params, prefs
+
+    def preferences(self, snapshot: Snapshot, question: Question) -> Preferences:
+        return self._prefs
+
+
+def _grid_probabilities(
+    lens: Lens, world: World, episode: Episode, prefs: Preferences | None = None
+) -> tuple[float, ...]:
     snap = world.at(episode.date)
     sides = deciding_sides(episode, snap)
-    prefs = lens.preferences(snap, episode)
+    prefs = lens.preferences(snap, episode) if prefs is None else prefs
     out = []
-    for scale, rho in GRID:
-        params = dataclasses.replace(lens.params, scale=scale)
-        acc = acceptance(prefs, sides, episode, params)
+    accepted: dict[float, dict[str, float]] = {}
+    for scale, rho, follow in GRID:
+        if scale not in accepted:
+            params = dataclasses.replace(lens.params, scale=scale)
+            accepted[scale] = acceptance(prefs, sides, episode, params)
         correlated = tuple(dataclasses.replace(s, rho=rho) for s in sides)
-        out.append(float(sides_probability(correlated, acc)))
+        out.append(float(led_sides_probability(correlated, accepted[scale], snap, follow)))
     return tuple(out)
 
 
+def bargaining_signal(
+    lens: Lens,
+    world: World,
+    episode: Episode,
+    *,
+    runs: int = BARGAIN_RUNS,
+    prefs: Preferences | None = None,
+) -> float | None:
+    """``P(outcome > 50)`` of the EUM on ``lens``'s stakeholder table of ``episode``, or ``None``.
+
+    The table is the one ``detente forecast EPISODE --lens L`` runs on (world as of the day before);
+    ``runs`` replicates from seed 0 as that command draws them; the share ``k / runs`` is smoothed
+    to ``(k + 1/2) / (runs + 1)`` so that its logit is finite. ``None`` (missing) when fewer than
+    three stakeholders have something at stake or the model cannot run (module docstring).
+    ``prefs`` are the lens's preferences for the episode if already computed.
+    """
+    from detente.forecast.montecarlo import Perturbation, run_monte_carlo
+    from detente.forecast.table import MIN_ACTORS
+    from detente.lenses.table import MIN_SALIENCE, stakeholder_table
+    from detente.rng import as_generator, spawn_generators
+
+    known = lens if prefs is None else cast(Lens, _Known(lens, prefs))
+    try:
+        table = stakeholder_table(world.at(episode.date), episode, known)
+    except DetenteError:
+        return None
+    if int((table.salience[:, 0] >= MIN_SALIENCE).sum()) < MIN_ACTORS:
+        return None
+    mc_rng, _ = spawn_generators(as_generator(0), 2)  # as `detente forecast --seed 0` does
+    try:
+        result = run_monte_carlo(
+            table, "eum", runs, Perturbation(), None, mc_rng, keep_inputs=False
+        )
+    except DetenteError:
+        return None
+    k = result.p_exceeds(BARGAIN_THRESHOLD) * runs
+    return (k + 0.5) / (runs + 1.0)
+
+
 def episode_signals(
-    episodes: Sequence[Episode], world: World, lenses: Sequence[Lens]
+    episodes: Sequence[Episode],
+    world: World,
+    lenses: Sequence[Lens],
+    *,
+    bargain: bool = False,
 ) -> tuple[list[EpisodeSignals], list[tuple[str, str]]]:
     """Signals of every episode that can be evaluated in ``world``, and the skipped ones.
 
-    Lens inputs come from ``world.at(episode.date)`` only; ``prior_behaviour`` is added from the
-    episodes themselves, each from those dated strictly before it.
+    Lens inputs come from ``world.at(episode.date)`` only; the history terms are added from the
+    episodes themselves, each from those dated strictly before it. With ``bargain``, each lens's
+    bargaining signal (:func:`bargaining_signal`) too.
     """
     found: list[EpisodeSignals] = []
     skipped: list[tuple[str, str]] = []
     for e in episodes:
         try:
-            lens_p = {lens.name: _grid_probabilities(lens, world, e) for lens in lenses}
-            sides = deciding_sides(e, world.at(e.date))
+            snap = world.at(e.date)
+            prefs = {lens.name: lens.preferences(snap, e) for lens in lenses}
+            lens_p = {
+                lens.name: _grid_probabilities(lens, world, e, prefs[lens.name]) for lens in lenses
+            }
+            sides = deciding_sides(e, snap)
         except DetenteError as exc:
             skipped.append((e.id, str(exc)))
             continue
+        bargains = (
+            {
+                lens.name: bargaining_signal(lens, world, e, prefs=prefs[lens.name])
+                for lens in lenses
+            }
+            if bargain
+            else {}
+        )
         deciders = {a for s in sides for a in s.actors}
         vetoes = sum(len(s.actors) for s in sides if s.rule == "consensus")
         sq = 1.0 if e.status_quo == e.yes_outcome else -1.0
         tabled = 1.0 if e.origin == "hand-coded" else 0.0
+        consensus_body = any(len(s.actors) > 1 and s.rule == "consensus" for s in sides)
         terms = {
             "status_quo": sq,
             "tabled": tabled,
@@ -154,27 +278,64 @@ def episode_signals(
             "prior_behaviour": 0.0,
             "proposer_decides": 1.0 if deciders == {e.proposer} else 0.0,
             "veto_players": math.log(vetoes) if vetoes > 1 else 0.0,
+            "target_behaviour": 0.0,
+            "years_since_change": 0.0,
+            "no_change_record": 1.0,
+            "consensus_rule": 1.0 if consensus_body else 0.0,
         }
         found.append(
             EpisodeSignals(
-                e.id, e.date, e.type, e.origin, e.proposer, int(e.yes_happened), lens_p, terms
+                e.id,
+                e.date,
+                e.type,
+                e.origin,
+                e.proposer,
+                int(e.yes_happened),
+                lens_p,
+                terms,
+                bargains,
+                e.target,
             )
         )
     return with_prior_behaviour(found), skipped
 
 
+def _log_odds(ys: Sequence[int]) -> float:
+    k, n = sum(ys), len(ys)
+    return math.log((k + 0.5) / (n - k + 0.5)) if n else 0.0
+
+
 def with_prior_behaviour(signals: Sequence[EpisodeSignals]) -> list[EpisodeSignals]:
-    """``signals`` with each one's ``prior_behaviour`` computed from strictly earlier episodes."""
+    """``signals`` with each one's history terms computed from strictly earlier episodes.
+
+    ``prior_behaviour`` (the proposer's record in the type), ``target_behaviour`` (the target's),
+    ``years_since_change`` and ``no_change_record`` (the last change of the status quo between
+    the same proposer and target); see the module docstring.
+    """
     out = []
     for s in signals:
-        past = [
-            t.y
-            for t in signals
-            if t.date < s.date and t.proposer == s.proposer and t.type == s.type
+        earlier = [t for t in signals if t.date < s.date]
+        mine = [t.y for t in earlier if t.proposer == s.proposer and t.type == s.type]
+        asked = [t.y for t in earlier if t.target == s.target and t.type == s.type and s.target]
+        # a change: the recorded outcome was not the status quo (yes on a change, no on a keep)
+        changes = [
+            t.date
+            for t in earlier
+            if t.proposer == s.proposer
+            and t.target == s.target
+            and (t.y == 1) == (t.terms["status_quo"] < 0)
         ]
-        k, n = sum(past), len(past)
-        value = math.log((k + 0.5) / (n - k + 0.5)) if n else 0.0
-        out.append(dataclasses.replace(s, terms={**s.terms, "prior_behaviour": value}))
+        terms = {
+            **s.terms,
+            "prior_behaviour": _log_odds(mine),
+            "target_behaviour": _log_odds(asked),
+        }
+        if changes:
+            years = (s.date - max(changes)).days / 365.25
+            terms.update(years_since_change=math.log1p(years), no_change_record=0.0)
+        else:
+            terms.update(years_since_change=0.0, no_change_record=1.0)
+        out.append(dataclasses.replace(s, terms=terms))
     return out
 
 
@@ -195,7 +356,10 @@ class StackedForecast:
 
 @dataclass(frozen=True)
 class StackedModel:
-    """A fitted stack: named columns, MAP coefficients, Laplace covariance, the grid point."""
+    """A fitted stack: named columns, MAP coefficients, Laplace covariance, the grid point.
+
+    ``bargain`` names the lenses whose bargaining signals are inputs; ``tau`` is the prior scale.
+    """
 
     lenses: tuple[str, ...]
     types: tuple[str, ...]
@@ -208,10 +372,17 @@ class StackedModel:
     n_train: int
     log_posterior: float
     outside: bool = True
+    bargain: tuple[str, ...] = ()
+    tau: float = 1.0
+
+    @property
+    def follow(self) -> float:
+        """The leader-follower chance of the chosen grid point."""
+        return GRID[self.grid_index][2]
 
     def row(self, s: EpisodeSignals) -> FloatArray:
         """The design row of ``s`` (a type unseen in training gets no offset)."""
-        return _row(s, self.lenses, self.types, self.grid_index, self.outside)
+        return _row(s, self.lenses, self.types, self.grid_index, self.outside, self.bargain)
 
     def forecast(self, s: EpisodeSignals) -> StackedForecast:
         """The stacked probability of ``s``'s yes outcome, its interval and explanation."""
@@ -230,13 +401,26 @@ class StackedModel:
         )
 
 
-def _columns(lenses: Sequence[str], types: Sequence[str], outside: bool) -> tuple[str, ...]:
+def _bargain_columns(bargain: Sequence[str]) -> tuple[str, ...]:
+    return (*(f"bargain:{n}" for n in bargain), *(f"bargain_missing:{n}" for n in bargain))
+
+
+def _columns(
+    lenses: Sequence[str], types: Sequence[str], outside: bool, bargain: Sequence[str] = ()
+) -> tuple[str, ...]:
     return (
         "intercept",
         *(f"type:{t}" for t in types),
         *(f"lens:{name}" for name in lenses),
         *(OUTSIDE_TERMS if outside else ()),
+        *_bargain_columns(bargain),
     )
+
+
+def _bargain_values(s: EpisodeSignals, bargain: Sequence[str]) -> list[float]:
+    values = [s.bargain.get(n) for n in bargain]
+    z = [0.0 if v is None else float(logit(np.clip(v, LENS_CLIP, 1 - LENS_CLIP))) for v in values]
+    return [*z, *(1.0 if v is None else 0.0 for v in values)]
 
 
 def _row(
@@ -245,6 +429,7 @@ def _row(
     types: Sequence[str],
     grid_index: int,
     outside: bool = True,
+    bargain: Sequence[str] = (),
 ) -> FloatArray:
     lens_z = [
         float(logit(np.clip(s.lens_p[name][grid_index], LENS_CLIP, 1 - LENS_CLIP)))
@@ -256,17 +441,30 @@ def _row(
             *(1.0 if s.type == t else 0.0 for t in types),
             *lens_z,
             *((s.terms[k] for k in OUTSIDE_TERMS) if outside else ()),
+            *_bargain_values(s, bargain),
         ]
     )
 
 
 def _prior(
-    lenses: Sequence[str], types: Sequence[str], outside: bool
+    lenses: Sequence[str],
+    types: Sequence[str],
+    outside: bool,
+    bargain: Sequence[str] = (),
+    tau: float = 1.0,
 ) -> tuple[FloatArray, FloatArray]:
     m = max(len(lenses), 1)
     k = len(OUTSIDE_TERMS) if outside else 0
-    mean = [0.0, *(0.0 for _ in types), *(1.0 / m for _ in lenses), *([0.0] * k)]
-    sd = [2.0, *(1.0 for _ in types), *(0.5 for _ in lenses), *([1.0] * k)]
+    b = len(bargain)
+    mean = [0.0, *(0.0 for _ in types), *(1.0 / m for _ in lenses), *([0.0] * (k + 2 * b))]
+    sd = [
+        2.0,
+        *(tau * 1.0 for _ in types),
+        *(tau * 0.5 for _ in lenses),
+        *([tau * 1.0] * k),
+        *([tau * 0.5] * b),
+        *([tau * 1.0] * b),
+    ]
     return np.array(mean), np.array(sd)
 
 
@@ -318,23 +516,28 @@ def fit_stack(
     *,
     outside: bool = True,
     grid: Sequence[int] | None = None,
+    bargain: Sequence[str] = (),
+    tau: float = 1.0,
 ) -> StackedModel:
     """Fit the stack on ``train`` (see the module docstring); ``grid`` limits the grid points.
 
     With no lenses the model is the intercepts and outside-view terms alone; with
-    ``outside=False`` it has no outside-view terms (a lens recalibrated by type).
+    ``outside=False`` it has no outside-view terms (a lens recalibrated by type). ``bargain``
+    names the lenses whose bargaining signals enter; ``tau`` scales the priors' spread.
     """
     if not train:
         raise DetenteError("the stack needs at least one training episode")
+    if not tau > 0:
+        raise ValueError(f"the prior scale tau must be positive, got {tau!r}")
     types = tuple(sorted({s.type for s in train}))
-    columns = _columns(lenses, types, outside)
-    mean, sd = _prior(lenses, types, outside)
+    columns = _columns(lenses, types, outside, bargain)
+    mean, sd = _prior(lenses, types, outside, bargain, tau)
     y = np.array([s.y for s in train], dtype=np.float64)
     points = list(grid) if grid is not None else list(range(len(GRID)))
     if not lenses:
         points = points[:1]  # the grid only moves the lenses
     # The columns that do not depend on the grid point are built once; the lens columns per point.
-    fixed = np.array([_row(s, (), types, 0, outside) for s in train])
+    fixed = np.array([_row(s, (), types, 0, outside, bargain) for s in train])
     lens_p = np.array([[s.lens_p[name] for name in lenses] for s in train]).reshape(
         len(train), len(lenses), len(GRID)
     )
@@ -349,7 +552,60 @@ def fit_stack(
     assert best is not None
     logpost, g, coef, hessian = best
     cov = np.asarray(np.linalg.inv(hessian), dtype=np.float64)
-    scale, rho = GRID[g]
+    scale, rho, _follow = GRID[g]
     return StackedModel(
-        tuple(lenses), types, columns, coef, cov, scale, rho, g, len(train), logpost, outside
+        tuple(lenses),
+        types,
+        columns,
+        coef,
+        cov,
+        scale,
+        rho,
+        g,
+        len(train),
+        logpost,
+        outside,
+        tuple(bargain),
+        tau,
     )
+
+
+def choose_prior_scale(
+    train: Sequence[EpisodeSignals],
+    lenses: Sequence[str],
+    *,
+    bargain: Sequence[str] = (),
+    scales: Sequence[float] = PRIOR_SCALES,
+    min_train: int = 30,
+) -> float:
+    """The prior scale ``tau`` with the lowest inner leave-future-out Brier score on ``train``.
+
+    Inner protocol, on the training episodes only: for every calendar year ``Y`` of ``train``,
+    the stack is fitted on the training episodes dated before 1 January ``Y`` (when they number at
+    least ``min_train`` and hold both outcomes) and forecasts those dated in ``Y``; each ``tau``
+    of ``scales`` is scored by the Brier score of these inner forecasts. To keep this affordable
+    the inner fits use the grid point that the full-training fit at ``tau = 1`` chose. Ties, and a
+    training set too short for any inner forecast, give ``tau = 1``.
+    """
+    ordered = sorted(train, key=lambda s: (s.date, s.episode))
+    years = sorted({s.date.year for s in ordered})
+    folds = []
+    for year in years:
+        cut = dt.date(year, 1, 1)
+        past = [s for s in ordered if s.date < cut]
+        if len(past) < min_train or len({s.y for s in past}) < 2:
+            continue
+        folds.append((past, [s for s in ordered if s.date.year == year]))
+    if not folds:
+        return 1.0
+    g = fit_stack(train, lenses, bargain=bargain).grid_index
+    best = (math.inf, 1.0)
+    for tau in sorted(scales, key=lambda t: (t != 1.0, t)):  # tau = 1 first: it wins ties
+        errors: list[float] = []
+        for past, today in folds:
+            model = fit_stack(past, lenses, grid=[g], bargain=bargain, tau=tau)
+            errors.extend((model.forecast(s).p - s.y) ** 2 for s in today)
+        score = float(np.mean(errors))
+        if score < best[0] - 1e-12:
+            best = (score, tau)
+    return best[1]

@@ -127,6 +127,7 @@ def test_backtest_stack_with_plot(tmp_path: Path, capsys: pytest.CaptureFixture[
     data = json.loads(out)
     names = {s["name"] for s in data["scores"]}
     assert {"stack", "realist (calibrated)", "outside view", "base-rate"} <= names
+    assert "bargaining (calibrated)" in names
     row = next(f for f in data["forecasts"] if "stack" in f)
     stack = row["stack"]
     low, high = stack["interval_90"]
@@ -140,3 +141,13 @@ def test_backtest_bad_from_and_plot(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 2 and "--from" in err
     code, _, err = run(["backtest", "--plot", str(tmp_path / "x.nope")], capsys)
     assert code == 2 and "cannot write a plot" in err
+
+
+def test_explain_stack_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["explain", "nato-csto-2009", "--lens", "realist", "--stack"]
+    code, out, _ = run([*args, "--history", str(DATA / "episodes.yaml"), "--json"], capsys)
+    assert code == 0
+    stack = json.loads(out)["stack"]
+    # the user's file holds two episodes dated before 2009-09-18: too few to fit the stack
+    assert stack["n_train"] == 2 and stack["p"] is None and "needs 30" in stack["reason"]
+    assert stack["lenses"]["realist"] == json.loads(out)["explanations"][0]["p_yes"]

@@ -57,6 +57,7 @@ def synthetic(n: int = 70, seed: int = 5) -> list[EpisodeSignals]:
                     "prior_behaviour": 0.0,
                     "proposer_decides": float(i % 2),
                     "veto_players": 0.0,
+                    "consensus_rule": float(i % 3 == 0),
                 },
             )
         )
@@ -78,12 +79,14 @@ def test_a_forecast_does_not_change_when_the_future_is_removed() -> None:
 
 
 def test_the_future_cannot_move_a_forecast_through_the_real_pipeline() -> None:
-    episodes = sorted(builtin_episodes(), key=lambda e: e.date)[:70]
+    episodes = sorted(builtin_episodes(), key=lambda e: e.date)[:50]
     world, lens = builtin_world(), get_lens("realist")
     full = leave_future_out(episodes, world, [lens], stacked=True, min_train=25, n_boot=50)
+    assert "bargaining (calibrated)" in full.names  # the bargaining signal is stacked too
     target = full.forecasts[len(full.forecasts) // 2]
     kept = [e for e in episodes if e.date < target.date or e.id == target.episode]
     cut = leave_future_out(kept, world, [lens], stacked=True, min_train=25, n_boot=50)
+    assert len(cut.forecasts) < len(full.forecasts)
     mine = next(f for f in cut.forecasts if f.episode == target.episode)
     assert mine.p == target.p
 
@@ -156,6 +159,7 @@ def test_auc_and_calibration_slope_on_known_cases() -> None:
     assert calibration_slope(p, y) == pytest.approx(1.0, abs=0.12)
     sharp = 1 / (1 + np.exp(-3 * logit(p)))  # overconfident: logits tripled
     assert calibration_slope(sharp, y) == pytest.approx(1 / 3, abs=0.06)
+    assert math.isnan(calibration_slope([], []))  # no forecast scored: no slope, no traceback
 
 
 def test_paired_bootstrap_is_seeded_and_paired() -> None:

@@ -10,9 +10,10 @@ parameter); ``--set`` wins over the file.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -29,12 +30,22 @@ from detente.cli.common import (
 )
 from detente.decisions import Episode, Question, load_episodes
 from detente.errors import InputError, Problem, UnknownIdError, match_id
-from detente.experiments.lfo import ForecasterScore, LfoResult, leave_future_out, lfo_json
+from detente.experiments.lfo import (
+    ForecasterScore,
+    LfoResult,
+    StackedEpisode,
+    leave_future_out,
+    lfo_json,
+    stacked_episode,
+)
 from detente.explanation import Explanation, explain, explanation_json, why
 from detente.lenses import LENSES, Lens, get_lens, lens_overrides
 from detente.lenses.table import resolve_question
 
-__all__ = ["register", "select_lenses"]
+if TYPE_CHECKING:
+    from detente.world import World
+
+__all__ = ["StackOption", "print_stacked", "register", "run_stack", "select_lenses"]
 
 _MIN_STAKE_SHOWN = 0.01
 
@@ -43,6 +54,55 @@ LensOption = Annotated[
     typer.Option("--lens", "-l", help="Lens to use (repeatable; default: every registered lens)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON.")]
+StackOption = Annotated[
+    bool,
+    typer.Option(
+        "--stack",
+        help="Also print the stacked forecaster's P(yes) with its 90% interval, fitted only on "
+        "the episodes dated before this one (leave-future-out; takes a minute or two).",
+    ),
+]
+HistoryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        metavar="PATH",
+        help="Episode file or folder the stack is fitted on (default: the built-in episodes).",
+        show_default=False,
+    ),
+]
+
+
+def run_stack(
+    question: Question, the_world: World, lenses: list[Lens], history: Path | None
+) -> StackedEpisode:
+    """The stacked forecast of ``question`` from the episodes dated before it."""
+    past = load_episodes(history, world=the_world) if history is not None else None
+    return stacked_episode(question, the_world, lenses, past)
+
+
+def print_stacked(stacked: StackedEpisode) -> None:
+    """The stacked probability beside each lens's, with its interval and its largest terms."""
+    table = Table(
+        title=f"Stacked forecast (fitted on the {stacked.n_train} episodes dated before "
+        f"{stacked.date.isoformat()})",
+        title_justify="left",
+    )
+    for col in ("forecaster", "P(yes)", "90% interval"):
+        table.add_column(col, justify="left" if col == "forecaster" else "right")
+    for name, p in stacked.lens_p.items():
+        table.add_row(f"{name} (as it stands)", f"{p:.3f}", "–")
+    f = stacked.forecast
+    if f is None:
+        table.add_row("stack", "–", "–")
+        table.caption = stacked.reason
+    else:
+        table.add_row("stack", f"{f.p:.3f}", f"[{f.low:.3f}, {f.high:.3f}]")
+        top = sorted(f.contributions, key=lambda c: -abs(c[1]))[:5]
+        table.caption = "largest logit contributions: " + ", ".join(
+            f"{name} {value:+.2f}" for name, value in top
+        )
+    console.print(table)
 
 
 # -- argument resolution ----------------------------------------------------------------------
@@ -177,6 +237,8 @@ def explain_command(
     params: ParamsOption = None,
     world: WorldOption = None,
     json_output: JsonOption = False,
+    stack: StackOption = False,
+    history: HistoryOption = None,
 ) -> None:
     """Explain a question under one or more lenses: probability, terms, pivots, what-ifs."""
     settings = parse_settings(sets, params)
@@ -186,15 +248,20 @@ def explain_command(
     snap = the_world.at(question.date)
     compare = [get_lens(n, lens_overrides(settings, n, list(LENSES))) for n in LENSES]
     explanations = [explain(question, snap, ln, compare=compare) for ln in lenses]
+    stacked = run_stack(question, the_world, lenses, history) if stack else None
     if json_output:
-        print_json(
-            {
-                "question": question.model_dump(mode="json"),
-                "explanations": [explanation_json(e) for e in explanations],
-            }
-        )
+        out = {
+            "question": question.model_dump(mode="json"),
+            "explanations": [explanation_json(e) for e in explanations],
+        }
+        if stacked is not None:
+            out["stack"] = stacked.json()
+        print_json(out)
         return
     _print_explanations(question, explanations)
+    if stacked is not None:
+        console.rule("stacked forecaster")
+        print_stacked(stacked)
 
 
 # -- backtest -------------------------------------------------------------------------------
@@ -298,10 +365,19 @@ def _print_backtest(result: LfoResult) -> None:
         console.print(_scores_table(result, subset))
         console.print(_versus_table(result, subset))
     console.print(_murphy_table(result))
-    scales = sorted({(f.scale, f.rho) for f in result.forecasts if f.scale is not None})
-    if scales:
-        used = ", ".join(f"scale {s:g} rho {r:g}" for s, r in scales)
-        console.print(f"stack's lens scale and correlation chosen at the refits: {used}")
+    chosen = Counter(
+        (f.scale, f.rho, f.follow, f.tau) for f in result.forecasts if f.scale is not None
+    )
+    if chosen:
+        used = ", ".join(
+            f"scale {sc:g} rho {r:g} follow {fo:g} prior scale {t:g} ({n}x)"
+            for (sc, r, fo, t), n in sorted(chosen.items(), key=lambda kv: -kv[1])
+            if sc is not None and r is not None and fo is not None and t is not None
+        )
+        console.print(
+            "stack's lens scale, correlation, leader-follower chance and prior scale chosen "
+            f"at the refits: {used}"
+        )
     console.print(
         f"{len(result.forecasts)} episodes scored; {len(result.burn_in)} burn-in episodes (fewer "
         f"than {result.min_train} earlier episodes with both outcomes) not scored"

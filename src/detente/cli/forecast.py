@@ -9,7 +9,9 @@ render the report (:func:`print_report`).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -30,7 +32,7 @@ from detente.cli.run import (
     check_output_paths,
     make_executor,
 )
-from detente.errors import InputError
+from detente.errors import InputError, UnknownIdError
 from detente.experiments.forecast import (
     LENS_THRESHOLD,
     QUANTILES,
@@ -49,6 +51,9 @@ __all__ = ["Subject", "build_report", "print_report", "register", "resolve_subje
 _QUANTILES = QUANTILES
 _MAX_TRAJECTORY_ROWS = 12
 _TOP_ACTORS = 5
+
+if TYPE_CHECKING:
+    from detente.experiments.lfo import StackedEpisode
 
 
 class ModelName(enum.StrEnum):
@@ -276,6 +281,43 @@ def forecast_command(
             show_default=False,
         ),
     ] = None,
+    stack: Annotated[
+        bool,
+        typer.Option(
+            "--stack",
+            help="Also print the stacked forecaster's P(yes) beside each lens's, with its 90% "
+            "interval, fitted only on the episodes dated before this one (the argument must be "
+            "an episode; takes a minute or two).",
+        ),
+    ] = False,
+    veto: Annotated[
+        str | None,
+        typer.Option(
+            "--veto",
+            metavar="ORG",
+            help="Put the outcome to ORG's vote under its recorded rule (e.g. NATO: consensus, "
+            "every member a veto player): P(pass) = P(outcome > threshold and the body accepts).",
+            show_default=False,
+        ),
+    ] = None,
+    reversion: Annotated[
+        float | None,
+        typer.Option(
+            metavar="X",
+            help="With --veto: the point that stands if the body says no (default: the scale's "
+            "minimum, nothing agreed).",
+            show_default=False,
+        ),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            metavar="PATH",
+            help="Episode file or folder the stack is fitted on (default: the built-in episodes).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Forecast a question or stakeholder table with a bargaining model, with uncertainty."""
     if list_questions:
@@ -291,6 +333,9 @@ def forecast_command(
 
         plot_format(plot)  # a bad plot path fails now, not after the runs
     check_output_paths(save=save, csv=csv)
+    if reversion is not None and veto is None:
+        raise InputError("--reversion applies only together with --veto")
+    stacked = _stacked(subject, world, settings, history) if stack else None
     resolved = resolve_subject(subject, world_path=world, lens=lens, settings=settings)
     if lens is not None and threshold is None:
         threshold = LENS_THRESHOLD
@@ -320,10 +365,134 @@ def forecast_command(
 
         saved = save_results(forecast_results(report, result, resolved, world), save)
         report["saved"] = str(saved)
+    if veto is not None:
+        date = _subject_date(subject, resolved, world)
+        report["veto"] = _veto(veto, reversion, date, resolved, result, report, world, dim)
+    if stacked is not None:
+        report["stack"] = stacked.json()
+    _emit(report, json_output, stacked)
+
+
+def _emit(report: dict[str, Any], json_output: bool, stacked: StackedEpisode | None) -> None:
     if json_output:
         print_json(report)
-    else:
-        print_report(report)
+        return
+    print_report(report)
+    if report.get("veto") is not None:
+        _print_veto(report["veto"])
+    if stacked is not None:
+        from detente.cli.explain import print_stacked
+
+        print_stacked(stacked)
+
+
+def _subject_date(argument: str, subject: Subject, world_path: Path | None) -> dt.date:
+    """The day of the decision forecast: the question's, or the episode's under ``--lens``."""
+    if subject.question is not None:
+        return subject.question.date
+    if subject.lens is None:
+        raise InputError("--veto needs a question or an episode (a dated decision), not a table")
+    from detente.lenses.table import resolve_question
+    from detente.world import builtin_world, load_world
+
+    the_world = load_world(world_path) if world_path is not None else builtin_world()
+    return resolve_question(argument, the_world).date
+
+
+def _veto(
+    org: str,
+    reversion: float | None,
+    date: dt.date,
+    subject: Subject,
+    result: MonteCarloResult,
+    report: dict[str, Any],
+    world_path: Path | None,
+    dim: int,
+) -> dict[str, Any]:
+    """The outcome put to ``org``'s vote (:func:`detente.institutions.veto.veto_vote`)."""
+    from detente.errors import match_id
+    from detente.institutions.veto import veto_vote
+    from detente.world import builtin_world, load_world
+
+    the_world = load_world(world_path) if world_path is not None else builtin_world()
+    snap = the_world.at(date)
+    ident = match_id(org, snap.orgs)
+    record = snap.organisation(ident) if ident is not None else None
+    if record is None or ident is None:
+        raise InputError(f"--veto {org}: no such organisation on {date.isoformat()} in the world")
+    table = subject.table
+    members = snap.members(ident)
+    rows = [i for i, a in enumerate(table.actors) if a in members]
+    if not rows:
+        raise InputError(f"--veto {ident}: none of its members is a stakeholder of the question")
+    threshold = report["dimensions"][dim]["p_exceeds"]
+    if threshold is None:
+        raise InputError("--veto needs a threshold (the question's, or --threshold X)")
+    lo, hi = (float(b) for b in table.bounds[dim])
+    point = lo if reversion is None else reversion
+    if not lo <= point <= hi:
+        raise InputError(f"--reversion {point:g} is outside the scale {lo:g}..{hi:g}")
+    vote = veto_vote(
+        result.outcomes[:, dim],
+        float(threshold["threshold"]),
+        [table.actors[i] for i in rows],
+        table.position[rows, dim],
+        table.salience[rows, dim],
+        reversion=point,
+        bounds=(lo, hi),
+        rule=record.decision_rule,
+        quota=record.quota,
+    )
+    return {
+        "organisation": ident,
+        "rule": vote.rule,
+        "date": date.isoformat(),
+        "threshold": vote.threshold,
+        "reversion": vote.reversion,
+        "p_exceeds": vote.p_exceeds,
+        "p_pass": vote.p_pass,
+        "members": dict(zip(vote.members, vote.p_accept, strict=True)),
+        "blockers": list(vote.blockers[:5]),
+        "uncoded_members": sorted(set(members) - set(table.actors)),
+    }
+
+
+def _print_veto(veto: dict[str, Any]) -> None:
+    console.print(
+        styled(
+            (f"Put to the vote of {veto['organisation']} ({veto['rule']})", "bold"),
+            f": P(outcome > {veto['threshold']:g}) = {veto['p_exceeds']:.3f}; P(it passes) = "
+            f"{veto['p_pass']:.3f} (reversion point {veto['reversion']:g}).",
+        )
+    )
+    known = [a for a in veto["blockers"] if not math.isnan(veto["members"][a])]
+    shown = ", ".join(f"{a} {veto['members'][a]:.2f}" for a in known)
+    if shown:
+        console.print(f"least willing members (mean P(accept) where the outcome passes): {shown}")
+    if veto["uncoded_members"]:
+        console.print(
+            f"{len(veto['uncoded_members'])} member(s) with no row in the table are not "
+            f"counted: {', '.join(veto['uncoded_members'])}"
+        )
+
+
+def _stacked(
+    subject: str, world_path: Path | None, settings: dict[str, object], history: Path | None
+) -> StackedEpisode:
+    """The stacked forecast of the episode ``subject`` (every registered lens; see ``explain``)."""
+    from detente.cli.explain import run_stack, select_lenses
+    from detente.lenses.table import resolve_question
+    from detente.world import builtin_world, load_world
+
+    the_world = load_world(world_path) if world_path is not None else builtin_world()
+    try:
+        question = resolve_question(subject, the_world)
+    except UnknownIdError:
+        raise InputError(
+            f"--stack needs an episode (id or file): {subject!r} is not one "
+            "(see `detente backtest --json` for the episode ids)"
+        ) from None
+    return run_stack(question, the_world, select_lenses(None, settings), history)
 
 
 def _write_plot(

@@ -14,8 +14,11 @@ Forecasters
 
 * each lens ``L`` as it stands (its default parameters: logit scale 0.1, independent members);
 * with ``stack``: ``L (calibrated)``, the stack with ``L`` alone and no outside-view terms (a
-  fitted temperature, correlation and intercepts); ``outside view``, the stack with no lens;
-  ``stack``, every lens plus the outside-view terms (:mod:`detente.forecaster`);
+  fitted temperature, correlation and intercepts); ``bargaining (calibrated)``, the intercepts and
+  the bargaining models' signals alone; ``outside view``, the stack with no lens; ``stack``, every
+  lens, every bargaining signal and the outside-view terms (:mod:`detente.forecaster`), with its
+  prior scale chosen by an inner leave-future-out (:func:`detente.forecaster.choose_prior_scale`)
+  on the episodes dated before 1 January of the forecast's year;
 * baselines, computed the same way: ``base-rate``, the share of yes outcomes among past episodes
   (``(k + 1) / (n + 2)``); ``status-quo``, the status quo at 0.95; ``persistence``, the past share
   of yes among episodes of the same decision type whose yes outcome is (or is not) the status quo.
@@ -36,7 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from detente.decisions import Episode
+from detente.decisions import Episode, Question
+from detente.errors import DetenteError
 from detente.experiments.scores import (
     Murphy,
     auc,
@@ -51,6 +55,7 @@ from detente.forecaster import (
     EpisodeSignals,
     StackedForecast,
     StackedModel,
+    choose_prior_scale,
     episode_signals,
     fit_stack,
 )
@@ -64,10 +69,12 @@ __all__ = [
     "ForecasterScore",
     "LfoForecast",
     "LfoResult",
+    "StackedEpisode",
     "leave_future_out",
     "lfo_forecasts",
     "lfo_json",
     "score_forecasts",
+    "stacked_episode",
 ]
 
 BASELINES = ("base-rate", "status-quo", "persistence")
@@ -78,6 +85,7 @@ STATUS_QUO_P = 0.95
 SUBSETS = ("hand-coded", "all")
 STACK = "stack"
 OUTSIDE = "outside view"
+BARGAIN = "bargaining (calibrated)"
 
 
 def calibrated(lens: str) -> str:
@@ -99,6 +107,8 @@ class LfoForecast:
     stack: StackedForecast | None = None
     scale: float | None = None
     rho: float | None = None
+    follow: float | None = None
+    tau: float | None = None
 
 
 @dataclass(frozen=True)
@@ -154,9 +164,18 @@ def _baselines(s: EpisodeSignals, train: Sequence[EpisodeSignals]) -> dict[str, 
     }
 
 
-def _names(lenses: Sequence[str], stacked: bool) -> tuple[str, ...]:
-    extra = (*(calibrated(n) for n in lenses), OUTSIDE, STACK) if stacked else ()
+def _names(lenses: Sequence[str], stacked: bool, bargain: bool = False) -> tuple[str, ...]:
+    extra = (
+        (*(calibrated(n) for n in lenses), *((BARGAIN,) if bargain else ()), OUTSIDE, STACK)
+        if stacked
+        else ()
+    )
     return (*lenses, *extra, *BASELINES)
+
+
+def _bargained(signals: Sequence[EpisodeSignals], lenses: Sequence[str]) -> tuple[str, ...]:
+    """The lenses whose bargaining signal was computed (present or missing) for every episode."""
+    return tuple(n for n in lenses if signals and all(n in s.bargain for s in signals))
 
 
 def lfo_forecasts(
@@ -166,11 +185,19 @@ def lfo_forecasts(
     stacked: bool = True,
     min_train: int = MIN_TRAIN,
     start: dt.date | None = None,
+    choose_tau: bool = True,
 ) -> tuple[list[LfoForecast], list[str]]:
     """Expanding-window forecasts of every episode dated on or after ``start`` (all if ``None``;
-    see the module docstring) and the burn-in ids."""
+    see the module docstring) and the burn-in ids.
+
+    Bargaining signals enter wherever every signal carries them (:func:`episode_signals` with
+    ``bargain``). ``choose_tau`` picks the stack's prior scale by the inner leave-future-out once
+    per calendar year, from the episodes dated before that year (else ``tau = 1``).
+    """
     ordered = sorted(signals, key=lambda s: (s.date, s.episode))
     dates = sorted({s.date for s in ordered if start is None or s.date >= start})
+    bargain = _bargained(ordered, lenses)
+    taus: dict[int, float] = {}
     out: list[LfoForecast] = []
     burn: list[str] = []
     for d in dates:
@@ -185,9 +212,18 @@ def lfo_forecasts(
         stack_model = None
         if stacked:
             fitted = {calibrated(n): fit_stack(train, [n], outside=False) for n in lenses}
+            if bargain:
+                fitted[BARGAIN] = fit_stack(train, [], outside=False, bargain=bargain)
             fitted[OUTSIDE] = fit_stack(train, [])
             models = {k: _predictor(m) for k, m in fitted.items()}
-            stack_model = fit_stack(train, list(lenses))
+            if d.year not in taus:
+                before = [t for t in train if t.date.year < d.year]
+                taus[d.year] = (
+                    choose_prior_scale(before, list(lenses), bargain=bargain, min_train=min_train)
+                    if choose_tau and before
+                    else 1.0
+                )
+            stack_model = fit_stack(train, list(lenses), bargain=bargain, tau=taus[d.year])
         for s in today:
             p = {name: s.lens_p[name][0] for name in lenses}  # default scale 0.1, rho 0
             p.update({k: f(s) for k, f in models.items()})
@@ -208,6 +244,8 @@ def lfo_forecasts(
                     detail,
                     stack_model.scale if stack_model else None,
                     stack_model.rho if stack_model else None,
+                    stack_model.follow if stack_model else None,
+                    stack_model.tau if stack_model else None,
                 )
             )
     return out, burn
@@ -273,16 +311,19 @@ def leave_future_out(
     n_boot: int = 2000,
     seed: int = 0,
     source: str = "",
+    bargain: bool = True,
 ) -> LfoResult:
     """Forecast every episode leave-future-out and score the forecasts (module docstring).
 
-    ``min_train`` defaults to :data:`MIN_TRAIN` with ``stacked`` and to 0 without.
+    ``min_train`` defaults to :data:`MIN_TRAIN` with ``stacked`` and to 0 without. With
+    ``stacked`` and ``bargain``, the bargaining models' signals are computed and stacked.
     """
     if min_train is None:
         min_train = MIN_TRAIN if stacked else 0
     names = [lens.name for lens in lenses]
+    use_bargain = stacked and bargain and bool(lenses)
     if stacked:  # every episode trains the fitted forecasters: each needs its lens inputs
-        signals, skipped = episode_signals(episodes, world, lenses)
+        signals, skipped = episode_signals(episodes, world, lenses, bargain=use_bargain)
     else:  # lens inputs only where a forecast is scored; the baselines need outcomes alone
         signals, skipped = episode_signals(episodes, world, [])
         scored = [e for e in episodes if start is None or e.date >= start]
@@ -291,7 +332,7 @@ def leave_future_out(
     forecasts, burn = lfo_forecasts(
         signals, names, stacked=stacked, min_train=min_train, start=start
     )
-    all_names = _names(names, stacked)
+    all_names = _names(names, stacked, use_bargain)
     scores = score_forecasts(forecasts, all_names, names, n_boot=n_boot, seed=seed)
     return LfoResult(
         source,
@@ -352,6 +393,8 @@ def lfo_json(result: LfoResult) -> dict[str, Any]:
                 "logit_contributions": dict(f.stack.contributions),
                 "scale": f.scale,
                 "rho": f.rho,
+                "follow": f.follow,
+                "prior_scale": f.tau,
             }
         forecasts.append(row)
     bins = {
@@ -377,3 +420,108 @@ def lfo_json(result: LfoResult) -> dict[str, Any]:
         "burn_in": list(result.burn_in),
         "skipped": [{"episode": e, "reason": r} for e, r in result.skipped],
     }
+
+
+@dataclass(frozen=True)
+class StackedEpisode:
+    """The stacked forecast of one episode, fitted only on the episodes decided before it.
+
+    ``lens_p`` is each lens's own ``P(yes)`` as it stands (default parameters), printed beside the
+    stack's; ``forecast`` is ``None`` when the history before the episode is too short (fewer than
+    ``min_train`` episodes or one outcome only), and ``reason`` then says so.
+    """
+
+    episode: str
+    date: dt.date
+    lens_p: dict[str, float]
+    forecast: StackedForecast | None
+    n_train: int
+    model: StackedModel | None
+    reason: str | None = None
+    signals: EpisodeSignals | None = None
+
+    def json(self) -> dict[str, Any]:
+        """A JSON-ready mapping (``--json`` of ``forecast`` and ``explain``)."""
+        out: dict[str, Any] = {
+            "protocol": "leave-future-out: fitted only on episodes dated before this one",
+            "episode": self.episode,
+            "trained_before": self.date.isoformat(),
+            "n_train": self.n_train,
+            "lenses": self.lens_p,
+            "p": None,
+            "interval_90": None,
+            "reason": self.reason,
+        }
+        if self.forecast is not None and self.model is not None:
+            out |= {
+                "p": self.forecast.p,
+                "interval_90": [self.forecast.low, self.forecast.high],
+                "logit_contributions": dict(self.forecast.contributions),
+                "scale": self.model.scale,
+                "rho": self.model.rho,
+                "follow": self.model.follow,
+                "prior_scale": self.model.tau,
+                "bargaining_signal": dict(self.signals.bargain) if self.signals else {},
+            }
+        return out
+
+
+def stacked_episode(
+    question: Question,
+    world: World,
+    lenses: Sequence[Lens],
+    history: Sequence[Episode] | None = None,
+    *,
+    min_train: int = MIN_TRAIN,
+    bargain: bool = True,
+) -> StackedEpisode:
+    """The stack's forecast of ``question``, fitted on the ``history`` episodes dated before it.
+
+    ``history`` defaults to the built-in episodes; the question itself (same id) and everything
+    dated on or after its day are left out of the fit, exactly as in :func:`lfo_forecasts`, and
+    the prior scale is chosen by the inner leave-future-out on the episodes before its year. A
+    question without a recorded outcome is forecast as a tabled (hand-coded) decision.
+    """
+    from detente.decisions import builtin_episodes
+
+    pool = list(history) if history is not None else builtin_episodes()
+    past = [e for e in pool if e.date < question.date and e.id != question.id]
+    target = (
+        question
+        if isinstance(question, Episode)
+        else Episode(
+            **question.model_dump(exclude_none=True),
+            recorded_outcome=question.status_quo,  # unknown: never used, only its past is
+        )
+    )
+    use_bargain = bargain and bool(lenses)
+    signals, skipped = episode_signals([*past, target], world, lenses, bargain=use_bargain)
+    mine = next((s for s in signals if s.episode == target.id), None)
+    names = [lens.name for lens in lenses]
+    if mine is None:
+        reason = next((r for i, r in skipped if i == target.id), "cannot be evaluated")
+        raise DetenteError(f"{question.id}: {reason}")
+    lens_p = {n: mine.lens_p[n][0] for n in names}
+    train = [s for s in signals if s.episode != target.id]
+    if len(train) < min_train or len({s.y for s in train}) < 2:
+        reason = (
+            f"only {len(train)} episodes (with {len({s.y for s in train})} outcome(s)) are "
+            f"dated before {question.date.isoformat()}; the stack needs {min_train} with both"
+        )
+        return StackedEpisode(question.id, question.date, lens_p, None, len(train), None, reason)
+    bargained = _bargained(signals, names)
+    before = [t for t in train if t.date.year < question.date.year]
+    tau = (
+        choose_prior_scale(before, names, bargain=bargained, min_train=min_train) if before else 1.0
+    )
+    model = fit_stack(train, names, bargain=bargained, tau=tau)
+    return StackedEpisode(
+        question.id,
+        question.date,
+        lens_p,
+        model.forecast(mine),
+        len(train),
+        model,
+        None,
+        mine,
+    )

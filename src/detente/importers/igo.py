@@ -20,7 +20,7 @@ from detente.importers.table import MAX_REPORTED, numeric_columns, read_table, r
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["IGO_STATUS", "read_igo_state_years"]
+__all__ = ["IGO_STATUS", "read_igo_codes", "read_igo_state_years"]
 
 IGO_STATUS: dict[int, str] = {1: "full", 2: "associate", 3: "observer"}
 """The membership codes of the IGO data (0 none, -9 missing, -1 not in the system)."""
@@ -53,6 +53,27 @@ def read_igo_state_years(path: str | Path) -> pd.DataFrame:
     """
     import pandas as pd
 
+    frame, orgs, values = read_igo_codes(path)
+    r, c = np.nonzero(np.isin(values, [1, 2, 3]))
+    out = pd.DataFrame(
+        {
+            "ccode": frame["ccode"].to_numpy(np.int64)[r],
+            "year": frame["year"].to_numpy(np.int64)[r],
+            "org": np.asarray(orgs, dtype=object)[c],
+            "status": [IGO_STATUS[int(v)] for v in values[r, c]],
+        }
+    )
+    out.attrs["missing"] = int((values == -9).sum())
+    return out.sort_values(["year", "org", "ccode"], ignore_index=True)
+
+
+def read_igo_codes(path: str | Path) -> tuple[pd.DataFrame, list[str], np.ndarray]:
+    """The checked codes of an IGO state-year file: ``(frame, orgs, values)``.
+
+    ``frame`` holds the ``ccode`` and ``year`` columns (file order), ``orgs`` the organisation
+    columns and ``values[row, org]`` their codes (NaN for an empty cell). Raises as
+    :func:`read_igo_state_years`.
+    """
     file = str(path)
     head = read_table(path, ["ccode", "year"], WHAT)
     orgs = [c for c in head.columns if c not in _NOT_ORGS]
@@ -76,14 +97,4 @@ def read_igo_state_years(path: str | Path) -> pd.DataFrame:
         )
     if problems:
         raise InputError(problems)
-    r, c = np.nonzero(np.isin(values, [1, 2, 3]))
-    out = pd.DataFrame(
-        {
-            "ccode": frame["ccode"].to_numpy(np.int64)[r],
-            "year": frame["year"].to_numpy(np.int64)[r],
-            "org": np.asarray(orgs, dtype=object)[c],
-            "status": [IGO_STATUS[int(v)] for v in values[r, c]],
-        }
-    )
-    out.attrs["missing"] = int((values == -9).sum())
-    return out.sort_values(["year", "org", "ccode"], ignore_index=True)
+    return frame, orgs, values

@@ -6,7 +6,8 @@ Pure functions over NumPy arrays:
 * :mod:`~detente.institutions.rules` — consensus, simple, qualified and weighted majority, joint
   decisions of several bodies, correlated members (``rho``), leader-follower, agenda;
 * :mod:`~detente.institutions.pivotal` — who is pivotal (blockers, decisive supporters);
-* :mod:`~detente.institutions.power` — Shapley-Shubik and Banzhaf indices, veto players.
+* :mod:`~detente.institutions.power` — Shapley-Shubik and Banzhaf indices, veto players;
+* :mod:`~detente.institutions.veto` — a bargaining outcome put to a body whose members can veto it.
 
 >>> from detente.institutions import consensus, p_accept
 >>> round(float(consensus([0.9, 0.9, 0.2])), 3)
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         weighted_majority,
         yes_weight_distribution,
     )
+    from detente.institutions.veto import VetoVote, veto_vote
 
 # Submodules are imported on first use of one of their names (see detente._lazy).
 __getattr__, __dir__ = attach(
@@ -63,6 +65,7 @@ __getattr__, __dir__ = attach(
             "weighted_majority",
             "yes_weight_distribution",
         ],
+        ".veto": ["VetoVote", "veto_vote"],
     },
 )
 
@@ -74,6 +77,7 @@ __all__ = [
     "DecisionRuleName",
     "Pivot",
     "Rule",
+    "VetoVote",
     "agenda",
     "banzhaf",
     "consensus",
@@ -87,6 +91,7 @@ __all__ = [
     "simple_majority",
     "threshold_probability",
     "veto_players",
+    "veto_vote",
     "weighted_majority",
     "yes_weight_distribution",
 ]
