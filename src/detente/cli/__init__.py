@@ -54,12 +54,25 @@ def _root(
     _configure_logging(level)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler that writes to whatever ``sys.stderr`` is when a record is emitted (so that a
+    redirected or captured stderr gets the warnings too)."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def _configure_logging(level: int) -> None:
     """Log records of the ``detente`` loggers go to stderr (never stdout, which --json owns)."""
     logger = logging.getLogger("detente")
     logger.setLevel(level)
     if not any(getattr(h, "_detente", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         handler._detente = True  # type: ignore[attr-defined]
         logger.addHandler(handler)

@@ -10,6 +10,8 @@ and field.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from detente.decisions.question import Episode, Question
-from detente.errors import InputError, Problem, UnknownIdError
+from detente.errors import InputError, Problem, UnknownIdError, suggest
 from detente.world import World
 from detente.yamlio import (
     YamlPath,
@@ -58,7 +60,7 @@ def _item_problems(
         return model.model_validate(item), []
     except ValidationError as exc:
         label = f"episode {item['id']!r}: " if isinstance(item.get("id"), str) else ""
-        return None, list(validation_problems(exc, file, where, lines, label))
+        return None, list(validation_problems(exc, file, where, lines, label, model=model))
 
 
 def _world_problems(question: Question, world: World) -> Iterator[tuple[YamlPath, str]]:
@@ -77,6 +79,18 @@ def _world_problems(question: Question, world: World) -> Iterator[tuple[YamlPath
             yield (name,), f"unknown actor {getattr(question, name)!r} (not in the world)"
     if question.deciding_org is not None and question.deciding_org not in world.organisations:
         yield ("deciding_org",), f"unknown organisation {question.deciding_org!r}"
+    # An organisation that takes part must exist when the question is asked (the decision is
+    # taken on the world as known the day before its date), else no lens can forecast it.
+    eve = question.date - dt.timedelta(days=1)
+    for name in ("proposer", "target", "deciding_org"):
+        org = world.organisations.get(getattr(question, name) or "")
+        if org is not None and not (org.founded <= eve and (org.ended is None or eve < org.ended)):
+            when = (
+                f"founded {org.founded.isoformat()}"
+                if eve < org.founded
+                else f"ended {org.ended.isoformat() if org.ended else '?'}"
+            )
+            yield (name,), f"organisation {org.id} does not exist on {eve.isoformat()} ({when})"
     for k, actor in enumerate(question.deciders or ()):
         if actor not in actors:
             yield ("deciders", k), f"unknown actor {actor!r} (not in the world)"
@@ -114,7 +128,9 @@ def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterat
         return
     for key in data:
         if key != KEY:
-            yield Problem(file, line_at(lines, (key,)), str(key), "unknown key")
+            close = suggest(str(key), [KEY], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (expected only {KEY!r})"
+            yield Problem(file, line_at(lines, (key,)), str(key), "unknown key" + hint)
     items = data[KEY]
     if not isinstance(items, list):
         yield Problem(file, line_at(lines, (KEY,)), KEY, "expected a list of episodes")
