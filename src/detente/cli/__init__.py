@@ -10,7 +10,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -103,6 +103,21 @@ def _register(modules: Sequence[str]) -> None:
             _registered.add(name)
 
 
+_BUILT: dict[frozenset[str], Any] = {}
+
+
+def _command() -> Any:
+    """The click command of ``app`` with the modules registered so far, built once per set.
+
+    (Typer rebuilds it from the functions' signatures on every call, a tenth of a second; a
+    process that runs many commands, such as the test suite, builds each set once.)
+    """
+    key = frozenset(_registered)
+    if key not in _BUILT:
+        _BUILT[key] = typer.main.get_command(app)
+    return _BUILT[key]
+
+
 def _modules_for(argv: Sequence[str]) -> list[str]:
     """The CLI modules a command line needs: its command's, or all for anything else."""
     command = next((a for a in argv if not a.startswith("-")), None)
@@ -141,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     _register(_modules_for(args))
     try:
-        app(args=args, prog_name="detente")
+        _command()(args=args, prog_name="detente")
     except InputError as exc:
         from detente.cli.common import locate
 

@@ -221,7 +221,8 @@ def capabilities(
                 None,
                 None,
                 "--year",
-                f"{year}: the world knows {actor}'s capabilities for {known[0]} to {known[-1]} only",
+                f"{year}: the world knows {actor}'s capabilities for "
+                f"{known[0]} to {known[-1]} only",
             )
         )
     data: list[dict[str, Any]] = [

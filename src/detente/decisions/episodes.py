@@ -11,7 +11,6 @@ and field.
 from __future__ import annotations
 
 import datetime as dt
-
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -63,6 +62,22 @@ def _item_problems(
         return None, list(validation_problems(exc, file, where, lines, label, model=model))
 
 
+def _absent_organisations(question: Question, world: World) -> Iterator[tuple[YamlPath, str]]:
+    """An organisation that takes part must exist when the question is asked (the decision is
+    taken on the world as known the day before its date), else no lens can forecast it."""
+    eve = question.date - dt.timedelta(days=1)
+    for name in ("proposer", "target", "deciding_org"):
+        org = world.organisations.get(getattr(question, name) or "")
+        if org is None or (org.founded <= eve and (org.ended is None or eve < org.ended)):
+            continue
+        when = (
+            f"founded {org.founded.isoformat()}"
+            if eve < org.founded
+            else f"ended {org.ended.isoformat() if org.ended else '?'}"
+        )
+        yield (name,), f"organisation {org.id} does not exist on {eve.isoformat()} ({when})"
+
+
 def _world_problems(question: Question, world: World) -> Iterator[tuple[YamlPath, str]]:
     """``(path, message)`` for every id of ``question`` that ``world`` does not know, and for a
     date outside the world's coverage."""
@@ -79,18 +94,7 @@ def _world_problems(question: Question, world: World) -> Iterator[tuple[YamlPath
             yield (name,), f"unknown actor {getattr(question, name)!r} (not in the world)"
     if question.deciding_org is not None and question.deciding_org not in world.organisations:
         yield ("deciding_org",), f"unknown organisation {question.deciding_org!r}"
-    # An organisation that takes part must exist when the question is asked (the decision is
-    # taken on the world as known the day before its date), else no lens can forecast it.
-    eve = question.date - dt.timedelta(days=1)
-    for name in ("proposer", "target", "deciding_org"):
-        org = world.organisations.get(getattr(question, name) or "")
-        if org is not None and not (org.founded <= eve and (org.ended is None or eve < org.ended)):
-            when = (
-                f"founded {org.founded.isoformat()}"
-                if eve < org.founded
-                else f"ended {org.ended.isoformat() if org.ended else '?'}"
-            )
-            yield (name,), f"organisation {org.id} does not exist on {eve.isoformat()} ({when})"
+    yield from _absent_organisations(question, world)
     for k, actor in enumerate(question.deciders or ()):
         if actor not in actors:
             yield ("deciders", k), f"unknown actor {actor!r} (not in the world)"

@@ -613,7 +613,8 @@ def table_from_mapping(
     range), ``dimensions`` (names; one
     dimension named after the table by default) and ``actors``: a list of ``{id, capability,
     position, salience, note, sources}``; ``position``/``salience`` are scalars for one dimension
-    or lists with one value per dimension; salience on ``0..1``. Unknown keys are ignored here (a table *file* reports them).
+    or lists with one value per dimension; salience on ``0..1``. Unknown keys are ignored here
+    (a table *file* reports them).
     """
     if not isinstance(data, Mapping):
         raise InputError(Problem(file, None, None, "expected a mapping with an 'actors' list"))

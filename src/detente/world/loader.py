@@ -102,7 +102,9 @@ def _read_document(
                 sub = {p[1:]: n for p, n in lines.items() if p[:1] == ("world",) and len(p) > 1}
                 headers.append(Header(WorldHeader.model_validate(items), file, sub))
             except ValidationError as exc:
-                problems.extend(validation_problems(exc, file, ("world",), lines, model=WorldHeader))
+                problems.extend(
+                    validation_problems(exc, file, ("world",), lines, model=WorldHeader)
+                )
             continue
         model = RECORD_TYPES.get(str(key))
         if model is None:
