@@ -114,8 +114,81 @@ def _command() -> Any:
     """
     key = frozenset(_registered)
     if key not in _BUILT:
-        _BUILT[key] = typer.main.get_command(app)
+        command = typer.main.get_command(app)
+        _name_metavars(command)
+        _BUILT[key] = command
     return _BUILT[key]
+
+
+#: What each option and argument takes, by its long name, where the command did not say: one
+#: word per kind of value, the same word in every command (``--help`` shows it after the flag).
+METAVARS: dict[str, str] = {
+    "--on": "YYYY-MM-DD",
+    "--world": "PATH",
+    "--params": "FILE",
+    "--set": "PARAM=VALUE",
+    "--lens": "LENS",
+    "--also": "ORG",
+    "--system-org": "ORG",
+    "--episodes": "PATH",
+    "--output": "FILE",
+    "--atop": "FILE",
+    "--nmc": "FILE",
+    "--igo": "FILE",
+    "--with": "NAME,...",
+    "--coding": "NAME,...",
+    "--system": "NAME,...",
+    "--year": "YEAR",
+    "--to": "YEAR",
+    "--title": "TEXT",
+    "--dpi": "DPI",
+    "--width": "INCHES",
+    "--seed": "SEED",
+    "--runs": "N",
+    "--min-train": "N",
+    "--highlight": "ACTOR",
+    "--verbose": "",  # a counted flag (-v, -vv): it takes no value
+}
+#: Options whose value depends on the command: ``--from`` is a day in ``backtest``, a year in
+#: ``panel``; ``--out`` is a folder for ``report``, a file for ``panel``.
+BY_TYPE: dict[tuple[str, str], str] = {
+    ("--from", "int"): "YEAR",
+    ("--from", "str"): "YYYY-MM-DD",
+    ("--out", "path"): "FILE",
+}
+ARGUMENTS: dict[str, str] = {
+    "org": "ORG",
+    "actor": "ACTOR",
+    "a": "ACTOR",
+    "b": "ACTOR",
+    "path": "PATH",
+    "topics": "TOPIC",
+    "episode": "EPISODE",
+    "episodes": "PATH",
+    "subject": "SUBJECT",
+}
+
+
+def _name_metavars(command: Any) -> None:
+    """Give every option and argument without a metavar the one :data:`METAVARS` names."""
+    for param in command.params:
+        if param.metavar is not None:
+            continue
+        if param.param_type_name == "argument":
+            param.metavar = ARGUMENTS.get(param.name or "")
+            continue
+        if getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            continue
+        longest = max(param.opts, key=len)
+        name = METAVARS.get(longest)
+        if name is None:
+            name = BY_TYPE.get((longest, param.type.name))
+        if longest == "--out" and command.name == "report":
+            name = "DIR"
+        if name is not None:
+            param.metavar = name
+    for sub in getattr(command, "commands", {}).values():
+        _name_metavars(sub)
 
 
 def _modules_for(argv: Sequence[str]) -> list[str]:

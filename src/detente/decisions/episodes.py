@@ -128,7 +128,9 @@ def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterat
         yield Problem(file, None, None, f"cannot read file: {exc}")
         return
     if not isinstance(data, dict) or KEY not in data:
-        yield Problem(file, 1, None, f"expected a mapping with the key '{KEY}'")
+        close = suggest(KEY, [str(k) for k in data], n=1) if isinstance(data, dict) else []
+        hint = f" (found {close[0]!r}: did you mean '{KEY}'?)" if close else ""
+        yield Problem(file, 1, None, f"expected a mapping with the key '{KEY}'{hint}")
         return
     for key in data:
         if key != KEY:
