@@ -289,7 +289,7 @@ CASES: list[tuple[str, str, int, tuple[str, ...]]] = [
         "r19-all-skipped",
         "backtest {d}/early.yaml --lens realist --json",
         2,
-        ("early.yaml:5:", "does not exist"),
+        ("early.yaml", "early: organisation CSTO does not exist", "no episode to score"),
     ),
     (
         "r20-long-plot-name",

@@ -10,6 +10,7 @@ render the report (:func:`print_report`).
 from __future__ import annotations
 
 import enum
+import math
 import logging
 from pathlib import Path
 from typing import Annotated, Any
@@ -195,8 +196,8 @@ def work_warning(model: str, *, n: int, d: int, rounds: int, runs: int, name: st
 
 def _check_threshold(threshold: float | None, table: Any, dim: int) -> None:
     """A threshold outside the scale would give P = 0 or 1 whatever the forecast: refuse it."""
-    if threshold is None or not 0 <= dim < len(table.dimensions):
-        return
+    if threshold is None or not math.isfinite(threshold) or not 0 <= dim < len(table.dimensions):
+        return  # none given, not finite (refused later with its own message), or a bad --dim
     lo, hi = (float(x) for x in table.bounds[dim])
     if not lo <= threshold <= hi:
         raise InputError(

@@ -94,7 +94,6 @@ def _world_problems(question: Question, world: World) -> Iterator[tuple[YamlPath
             yield (name,), f"unknown actor {getattr(question, name)!r} (not in the world)"
     if question.deciding_org is not None and question.deciding_org not in world.organisations:
         yield ("deciding_org",), f"unknown organisation {question.deciding_org!r}"
-    yield from _absent_organisations(question, world)
     for k, actor in enumerate(question.deciders or ()):
         if actor not in actors:
             yield ("deciders", k), f"unknown actor {actor!r} (not in the world)"
@@ -117,7 +116,9 @@ class _Read:
     field: str
 
 
-def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterator[_Read | Problem]:
+def _read_file(
+    path: Path, require_outcome: bool, world: World | None, existing: bool = False
+) -> Iterator[_Read | Problem]:
     file = str(path)
     try:
         data, lines = read_yaml(path)
@@ -145,7 +146,10 @@ def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterat
         question, problems = _item_problems(item, index, file, lines, require_outcome)
         if question is not None and world is not None:
             label = f"episode {question.id!r}: "
-            for sub, message in _world_problems(question, world):
+            found = list(_world_problems(question, world))
+            if existing:
+                found += _absent_organisations(question, world)
+            for sub, message in found:
                 where = (KEY, index, *sub)
                 problems.append(
                     Problem(file, line_at(lines, where), field_name(where), label + message)
@@ -156,12 +160,17 @@ def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterat
         yield from problems
 
 
-def _load(path: str | Path | None, require_outcome: bool, world: World | None) -> list[Question]:
+def _load(
+    path: str | Path | None,
+    require_outcome: bool,
+    world: World | None,
+    existing: bool = False,
+) -> list[Question]:
     root = builtin_episodes_path() if path is None else Path(path)
     found: list[_Read] = []
     problems: list[Problem] = []
     for file in yaml_files(root):
-        for read in _read_file(file, require_outcome, world):
+        for read in _read_file(file, require_outcome, world, existing):
             if isinstance(read, Problem):
                 problems.append(read)
             else:
@@ -180,15 +189,19 @@ def _load(path: str | Path | None, require_outcome: bool, world: World | None) -
     return [read.question for read in found]
 
 
-def load_questions(path: str | Path | None = None, world: World | None = None) -> list[Question]:
+def load_questions(
+    path: str | Path | None = None, world: World | None = None, *, existing: bool = False
+) -> list[Question]:
     """Questions from an episode file or folder; ``recorded_outcome`` is optional here.
 
     Records with a recorded outcome come back as :class:`Episode`, the others as
     :class:`Question`. ``None`` reads the built-in episodes. With ``world``, every actor,
     organisation, source and clause id must be one of the world's, and the date inside its
-    coverage (``covers`` of its header, if set); each violation is a problem at its line.
+    coverage (``covers`` of its header, if set); each violation is a problem at its line. With
+    ``existing`` too, every organisation taking part must exist on the eve of the question's
+    date (a question to forecast or explain now; a backtest instead skips such an episode).
     """
-    return _load(path, require_outcome=False, world=world)
+    return _load(path, require_outcome=False, world=world, existing=existing)
 
 
 def load_episodes(path: str | Path | None = None, world: World | None = None) -> list[Episode]:
