@@ -526,19 +526,29 @@ def test_r22_an_ascii_stdout_does_not_crash(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_r29_a_killed_runs_temporary_file_is_named_and_cleaned(tmp_path: Path) -> None:
+    import subprocess
+
     from detente import output
 
     target = tmp_path / "out.png"
-    # what a run killed by SIGKILL leaves (no handler can run): a hidden temp file whose name
-    # says which process made it, never mistaken for the output
-    dead = output.temporary_name(target, pid=2**22 + 7)
-    stale = tmp_path / dead
-    stale.write_bytes(b"half")
-    os.utime(stale, (0, 0))
-    assert dead.startswith(".out.png.") and dead.endswith(".tmp") and "detente" in dead
+    target.write_bytes(b"previous")
+    # a writer killed by SIGKILL while its temporary file exists (no handler can run)
+    code = (
+        "import os, signal; from detente.output import atomic_path\n"
+        f"tmp = atomic_path({str(target)!r}).__enter__(); tmp.write_bytes(b'half')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=False, timeout=60)
+    assert done.returncode == -9
+    left = sorted(p.name for p in tmp_path.iterdir() if p != target)
+    assert len(left) == 1 and left[0].startswith(".out.png.detente-") and left[0].endswith(".tmp")
+    assert target.read_bytes() == b"previous"  # the output itself is untouched
+    os.utime(tmp_path / left[0], (0, 0))  # an hour later: its process is long gone
     with output.atomic_write(target) as handle:
         handle.write("new")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]
+    # a live writer's temporary file (this process's pattern) is never touched
+    assert output.temporary_name(target).startswith(f".out.png.detente-{os.getpid()}.")
 
 
 def test_r31_api_misuse_is_a_clear_error() -> None:
