@@ -10,8 +10,8 @@ render the report (:func:`print_report`).
 from __future__ import annotations
 
 import enum
-import math
 import logging
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
