@@ -173,6 +173,7 @@ FILES: dict[str, str] = {
     "  - {id: B, capability: 2, position: [50, 50], salience: [.5, .5]}\n"
     "  - {id: C, capability: 3, position: [100, 100], salience: [.5, .5]}\n",
     "t.csv": TABLE,
+    "capbig.csv": HEAD + "A,1e308,0,0.5\nB,2,50,0.5\nC,3,100,0.5\n",
 }
 
 
@@ -429,6 +430,8 @@ CASES: list[tuple[str, str, int, tuple[str, ...]]] = [
         2,
         ("nodir/x.png", "does not exist"),
     ),
+    ("r28-position-sd", "forecast nato-csto-2009 --position-sd 1e308", 2, ("--position-sd",)),
+    ("r16-capability-cell", "forecast {d}/capbig.csv", 2, ("capbig.csv:2:", "largest magnitude")),
     ("r33-version", "--version", 0, ("detente",)),
 ]
 
