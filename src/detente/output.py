@@ -11,6 +11,9 @@ they share one set of guarantees:
 * the content goes to a temporary file in the target's folder and is renamed onto the target
   only once complete, so a failure never leaves a partial file; the temporary file is removed on
   any exception and on SIGTERM or SIGHUP (see :func:`install_signal_cleanup`), as on Ctrl-C;
+  SIGKILL cannot be caught, so a killed writer may leave its temporary file: it is hidden, named
+  ``.TARGET.detente-PID.XXXXXXXX.tmp`` (never mistaken for the output) and removed by the next
+  write to the same target once its process is gone (:func:`temporary_name`);
 * every error is an :class:`OutputError` naming the target the user gave, never the temporary
   file.
 """
@@ -35,6 +38,7 @@ __all__ = [
     "atomic_write",
     "check_output",
     "install_signal_cleanup",
+    "temporary_name",
 ]
 
 
@@ -106,14 +110,74 @@ def resolve_output(target: str | os.PathLike[str]) -> Path:
     return real
 
 
+#: A leftover temporary file older than this whose process is gone is removed (seconds).
+STALE_AGE = 3600.0
+
+
+def _prefix(real: Path, pid: int) -> str:
+    # hidden, names its target and the process that writes it; must fit in NAME_MAX
+    return f".{real.name[:120]}.detente-{pid}."
+
+
+def temporary_name(target: str | os.PathLike[str], *, pid: int | None = None) -> str:
+    """The name pattern of the temporary file a write to ``target`` uses (random part ``X``).
+
+    It is hidden (a leading dot), ends in ``.tmp``, and names the target and the writing
+    process: ``.out.png.detente-4242.XXXXXXXX.tmp``. Such a file is never the output itself; it
+    is left only if the process was killed by a signal that cannot be caught (SIGKILL, or the
+    machine stopping), and the next write to the same target removes it (see
+    :func:`_remove_stale`).
+    """
+    real = Path(os.fspath(target))
+    return _prefix(real, os.getpid() if pid is None else pid) + "XXXXXXXX.tmp"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, and is someone else's
+        return True
+    return True
+
+
+def _remove_stale(real: Path) -> None:
+    """Remove temporary files that killed writers left beside ``real``.
+
+    Only files of this target's pattern are touched, and only when the process named in the
+    name no longer exists *and* the file is older than :data:`STALE_AGE` (a writer on another
+    machine or in another PID namespace sharing the folder may use the same number; none keeps
+    a temporary file for an hour).
+    """
+    import time
+
+    head = f".{real.name[:120]}.detente-"
+    try:
+        names = [n for n in os.listdir(real.parent) if n.startswith(head) and n.endswith(".tmp")]
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        pid_text = name[len(head) :].split(".", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        path = real.parent / name
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_AGE:
+                path.unlink()
+
+
 def _temporary(real: Path, shown: str) -> Path:
     """Create the temporary file beside ``real`` (mode 0600, by :func:`tempfile.mkstemp`)."""
     if not real.parent.is_dir():
         raise OutputError(shown, f"the folder {real.parent} does not exist")
-    # The temporary name must fit in NAME_MAX like the target's; shorten the stem if need be.
-    stem = real.name[:120]
+    _remove_stale(real)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=real.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=_prefix(real, os.getpid()), suffix=".tmp", dir=real.parent
+        )
     except OSError as exc:
         raise OutputError(shown, f"cannot write it: {_reason(exc)}") from None
     os.close(fd)

@@ -11,9 +11,11 @@ line; syntax errors reported with their line; and a map from every key and list 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import math
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from detente.errors import InputError, Problem
+from detente.errors import InputError, Problem, suggest
 from detente.output import file_kind
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ __all__ = [
     "YamlPath",
     "field_name",
     "group_lines",
+    "iso_date",
     "item_lines",
     "line_at",
     "package_data",
@@ -42,6 +45,7 @@ __all__ = [
     "paused_gc",
     "read_text_file",
     "read_yaml",
+    "unknown_keys",
     "validation_problems",
     "yaml_files",
 ]
@@ -71,6 +75,24 @@ class _TextDatesLoader(_SafeBase):  # type: ignore[valid-type,misc]
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(text: str) -> dt.date | None:
+    """The day ``text`` names in the extended ISO form ``YYYY-MM-DD`` only, else ``None``.
+
+    (:meth:`datetime.date.fromisoformat` also takes ``20090910`` and week dates such as
+    ``2009-W37-4``; the project's files and options promise ``YYYY-MM-DD``, so a reader that
+    wrote anything else is told, not guessed at.)
+    """
+    if not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def package_data(*parts: str) -> Path:
@@ -397,17 +419,101 @@ def field_name(path: Iterable[str | int]) -> str:
     return out
 
 
-def _message(error: Any) -> str:
-    """pydantic's message for one error, in the words of a file's reader."""
+def unknown_keys(
+    data: Any,
+    known: Iterable[str],
+    file: str | None,
+    lines: dict[YamlPath, int],
+    prefix: YamlPath = (),
+) -> list[Problem]:
+    """A problem (with "did you mean") for every key of mapping ``data`` not in ``known``.
+
+    Readers that take plain mappings (tables, questions) use it so that a misspelt key is
+    reported at its line instead of being dropped without a word.
+    """
+    if not isinstance(data, dict):
+        return []
+    allowed = list(known)
+    out = []
+    for key in data:
+        if str(key) in allowed:
+            continue
+        path = (*prefix, key)
+        close = suggest(str(key), allowed)
+        hint = (
+            f"; did you mean {' or '.join(repr(c) for c in close)}?"
+            if close
+            else f" (expected: {', '.join(allowed)})"
+        )
+        out.append(Problem(file, line_at(lines, path), field_name(path), "unknown field" + hint))
+    return out
+
+
+def _as_iso(digits: str) -> str:
+    """``20090203`` as ``2009-02-03`` (what a reader who wrote 8 digits meant), else ``""``."""
+    if len(digits) == 8 and digits.isdigit():
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    return ""
+
+
+def _message(error: Any, known: Iterable[str] = ()) -> str:
+    """pydantic's message for one error, in the words of a file's reader.
+
+    ``known`` are the field names the record allows, for a "did you mean" on an unknown one.
+    """
     kind = str(error["type"])
+    value = error.get("input")
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return "unknown field"
+        loc = error.get("loc") or ()
+        name = str(loc[-1]) if loc else ""
+        close = suggest(name, known) if name else []
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        return "unknown field" + hint
+    if kind.startswith(("date_", "datetime_")) and isinstance(value, int | float):
+        # YAML reads 20090203 as an integer, which pydantic would take as a Unix timestamp
+        iso = _as_iso(str(value))
+        return f"{value} is a number, not a date: write dates as YYYY-MM-DD" + (
+            f" ({iso})" if iso else ""
+        )
+    if isinstance(value, bool) and kind.startswith(("string_", "literal_", "enum")):
+        return (
+            f"got {str(value).lower()}: YAML 1.1 reads yes/no/on/off/true/false as true/false; "
+            "quote the word to keep it as text (e.g. 'no')"
+        )
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind.startswith(("date_", "datetime_")):
         message += " (expected a date YYYY-MM-DD)"
     return message
+
+
+def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the (nested) pydantic model that ``loc`` points into, if any."""
+    import typing
+
+    from pydantic import BaseModel
+
+    def model_in(annotation: Any) -> Any:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        for arg in typing.get_args(annotation):
+            found = model_in(arg)
+            if found is not None:
+                return found
+        return None
+
+    current = model
+    for part in loc:
+        if current is None:
+            return []
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        current = model_in(info.annotation) if info is not None else None
+    if current is None:
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
 
 
 def validation_problems(
@@ -416,9 +522,17 @@ def validation_problems(
     prefix: YamlPath,
     lines: dict[YamlPath, int],
     label: str = "",
+    model: Any = None,
 ) -> Iterator[Problem]:
-    """One :class:`Problem` per pydantic error of the record at ``prefix``, at its line."""
+    """One :class:`Problem` per pydantic error of the record at ``prefix``, at its line.
+
+    With ``model`` (the record's pydantic class), an unknown field is told the closest known
+    field names ("did you mean ...?").
+    """
     for error in exc.errors(include_url=False):
         # pydantic reports model-level errors at the record; keys of dict fields as extra parts
-        path = (*prefix, *(p for p in error["loc"] if isinstance(p, str | int)))
-        yield Problem(file, line_at(lines, path), field_name(path), label + _message(error))
+        loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+        path = (*prefix, *loc)
+        known = _fields_at(model, loc[:-1]) if model is not None else []
+        message = _message(error, known)
+        yield Problem(file, line_at(lines, path), field_name(path), label + message)

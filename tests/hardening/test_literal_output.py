@@ -55,10 +55,18 @@ def test_emoji_codes_do_not_eat_line_numbers(
 def test_control_characters_are_shown_escaped(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    path = _table(tmp_path / "t.csv", ["A\x1b[31m", "B\x07", "C"])
-    code, out, err = call_main(capsys, "forecast", str(path), *RUNS)
+    # a file name with terminal codes is printed escaped
+    path = _table(tmp_path / "t\x1b[31m\x07.csv", ["A", "B", "C"])
+    code, out, err = call_main(
+        capsys, "forecast", str(path), "--runs", "5", "--sensitivity", "none"
+    )
     assert code == 0, err
-    assert "\x1b" not in out and "\x07" not in out and "A\\x1b[31m" in out
+    assert "\x1b" not in out and "\x07" not in out and "t\\x1b[31m" in out
+    # an actor id holding one is refused at its row (ids are data: no terminal codes in them)
+    path = _table(tmp_path / "t.csv", ["A\x1b[31m", "B\x00", "C"])
+    code, _, err = call_main(capsys, "forecast", str(path))
+    assert code == 2 and "t.csv:2: row 2, column Actor" in err and "\\x1b" in err
+    assert "\x1b" not in err and "t.csv:3:" in err
 
 
 def test_literal_keeps_printable_text_and_escapes_the_rest() -> None:

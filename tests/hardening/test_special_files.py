@@ -88,44 +88,97 @@ def _kinds(path: Path) -> tuple[bool, bool, bool]:
     return stat.S_ISFIFO(info.st_mode), stat.S_ISCHR(info.st_mode), stat.S_ISLNK(info.st_mode)
 
 
-def _write_commands(target: Path) -> list[tuple[str, ...]]:
-    plot = ("forecast", "nato-csto-2009", "--runs", "5", "--sensitivity", "none")
-    return [("world", "schema", "-o", str(target)), (*plot, "--plot", str(target))]
+#: Every command that writes a file or a folder, with ``{t}`` for the output path and ``{table}``
+#: / ``{episodes}`` for small inputs; the suffix each needs. Each must refuse an existing FIFO or
+#: device node at its output path (before any work) and never replace a symlink.
+QUICK = "--runs 5 --sensitivity none"
+WRITERS: dict[str, tuple[str, str]] = {
+    "world schema -o": ("world schema -o {t}", ".json"),
+    "forecast --plot": ("forecast {table} " + QUICK + " --plot {t}", ".png"),
+    "forecast --csv": ("forecast {table} " + QUICK + " --csv {t}", ".csv"),
+    "forecast --save": ("forecast {table} " + QUICK + " --save {t}", ""),
+    "backtest --plot": ("backtest {episodes} --lens realist --plot {t}", ".png"),
+    "sweep --save": (
+        "sweep {table} --factor perturbation.dropout=0:0.1 --samples 2 --runs 5 --save {t}",
+        "",
+    ),
+    "panel --out": ("panel state-years --from 2000 --to 2000 --out {t}", ".csv"),
+    "report --out": ("report --runs 5 --out {t}", ""),
+    "report.html in --out": ("report --runs 5 --out {folder}", ""),
+}
+#: Writers whose symlink case is cheap enough to run in full (the others do long work first).
+CHEAP = ("world schema -o", "forecast --plot", "forecast --csv", "forecast --save", "panel --out")
 
 
-def test_no_command_replaces_a_fifo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    fifo = _fifo(tmp_path, "out.png")
-    for args in _write_commands(fifo):
-        code, _, err = call_main(capsys, *args)
-        assert code == 2 and "a FIFO, not a regular file" in err, (args, err)
-        assert _kinds(fifo) == (True, False, False)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]  # no temporary file left
+def _argv(name: str, tmp_path: Path, target: Path) -> list[str]:
+    (tmp_path / "t.csv").write_text(TABLE)
+    (tmp_path / "e.yaml").write_text("episodes: []\n")
+    line, _ = WRITERS[name]
+    return line.format(
+        t=target, table=tmp_path / "t.csv", episodes=tmp_path / "e.yaml", folder=target.parent
+    ).split(" ")
 
 
-def test_no_command_replaces_a_device_node(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+def _node_path(name: str, tmp_path: Path) -> Path:
+    if name == "report.html in --out":
+        (tmp_path / "rep").mkdir()
+        return tmp_path / "rep" / "report.html"
+    return tmp_path / ("out" + WRITERS[name][1])
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_no_writing_command_replaces_a_fifo(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
 ) -> None:
-    node = _device(tmp_path)
-    for args in _write_commands(node):
-        code, _, err = call_main(capsys, *args)
-        assert code == 2 and "a character device, not a regular file" in err, (args, err)
-        assert _kinds(node) == (False, True, False)
-        assert os.lstat(node).st_rdev == os.makedev(1, 3)
+    node = _node_path(name, tmp_path)
+    os.mkfifo(node)
+    code, _, err = call_main(capsys, *_argv(name, tmp_path, node))
+    assert code == 2 and "Traceback" not in err, (name, err)
+    assert node.name in err or "--save" in err, err  # the message names the path it refused
+    assert _kinds(node) == (True, False, False)
+    assert not [p for p in node.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_a_symlink_is_written_through_and_kept(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_no_writing_command_replaces_a_device_node(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
 ) -> None:
-    target = tmp_path / "old.png"
-    target.write_bytes(b"old")
-    link = tmp_path / "link.png"
-    link.symlink_to(target.name)
-    for args in _write_commands(link):
-        code, _, err = call_main(capsys, *args)
-        assert code == 0, err
-        assert _kinds(link) == (False, False, True) and os.readlink(link) == "old.png"
-        assert target.read_bytes() != b"old"
-    assert target.read_bytes().startswith(b"\x89PNG")  # the last command wrote the plot
+    if not IS_ROOT:
+        pytest.skip("making a device node needs root")
+    node = _node_path(name, tmp_path)
+    os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # the same node as /dev/null
+    code, _, err = call_main(capsys, *_argv(name, tmp_path, node))
+    assert code == 2 and "Traceback" not in err, (name, err)
+    assert _kinds(node) == (False, True, False) and os.lstat(node).st_rdev == os.makedev(1, 3)
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_no_writing_command_replaces_a_symlink(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    node = _node_path(name, tmp_path)
+    folder_output = WRITERS[name][1] == "" and name != "report.html in --out"
+    real = node.parent / ("real" + WRITERS[name][1])
+    if folder_output:
+        real.mkdir()
+    else:
+        real.write_bytes(b"old")
+    node.symlink_to(real.name)
+    if name not in CHEAP and folder_output:
+        pytest.skip("writes through the link only after minutes of work (results.save, tested)")
+    if name not in CHEAP:
+        # a long command must refuse or write through; these refuse before any work
+        code, _, err = call_main(capsys, *_argv(name, tmp_path, node))
+        assert code == 2 and "Traceback" not in err, (name, err)
+    else:
+        code, _, err = call_main(capsys, *_argv(name, tmp_path, node))
+        assert code == 0, (name, err)
+        if folder_output:  # the results set went into the linked folder
+            assert (real / "manifest.json").is_file()
+        else:
+            assert real.read_bytes() != b"old"
+    assert node.is_symlink() and os.readlink(node) == real.name
+    assert not [p for p in node.parent.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_a_folder_or_missing_folder_fails_before_any_work(tmp_path: Path) -> None:
@@ -205,3 +258,21 @@ def test_a_table_file_that_is_a_device_is_named(tmp_path: Path) -> None:
         read_table(node)
     (tmp_path / "t.csv").write_text(TABLE)
     assert read_table(tmp_path / "t.csv").n == 3
+
+
+def test_a_results_set_is_written_through_a_linked_folder(tmp_path: Path) -> None:
+    # what sweep --save and forecast --save do with a symlink to a folder (sweep runs too long
+    # to test through the command): the link stays, the linked folder receives the set
+    import pandas as pd
+
+    from detente.experiments.results import ResultSet, load, save
+
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to("real")
+    frame = pd.DataFrame({"replicate": [0, 1], "x": [0.5, 1.5]})
+    save(ResultSet({"kind": "test"}, {"experiments": frame, "outcomes": frame}), link)
+    assert link.is_symlink() and os.readlink(link) == "real"
+    assert load(link).manifest["kind"] == "test" and (real / "manifest.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]

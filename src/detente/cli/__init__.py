@@ -10,7 +10,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -54,12 +54,25 @@ def _root(
     _configure_logging(level)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler that writes to whatever ``sys.stderr`` is when a record is emitted (so that a
+    redirected or captured stderr gets the warnings too)."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def _configure_logging(level: int) -> None:
     """Log records of the ``detente`` loggers go to stderr (never stdout, which --json owns)."""
     logger = logging.getLogger("detente")
     logger.setLevel(level)
     if not any(getattr(h, "_detente", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         handler._detente = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
@@ -88,6 +101,94 @@ def _register(modules: Sequence[str]) -> None:
         if name not in _registered:
             importlib.import_module(f"detente.cli.{name}").register(app)
             _registered.add(name)
+
+
+_BUILT: dict[frozenset[str], Any] = {}
+
+
+def _command() -> Any:
+    """The click command of ``app`` with the modules registered so far, built once per set.
+
+    (Typer rebuilds it from the functions' signatures on every call, a tenth of a second; a
+    process that runs many commands, such as the test suite, builds each set once.)
+    """
+    key = frozenset(_registered)
+    if key not in _BUILT:
+        command = typer.main.get_command(app)
+        _name_metavars(command)
+        _BUILT[key] = command
+    return _BUILT[key]
+
+
+#: What each option and argument takes, by its long name, where the command did not say: one
+#: word per kind of value, the same word in every command (``--help`` shows it after the flag).
+METAVARS: dict[str, str] = {
+    "--on": "YYYY-MM-DD",
+    "--world": "PATH",
+    "--params": "FILE",
+    "--set": "PARAM=VALUE",
+    "--lens": "LENS",
+    "--also": "ORG",
+    "--system-org": "ORG",
+    "--episodes": "PATH",
+    "--output": "FILE",
+    "--atop": "FILE",
+    "--nmc": "FILE",
+    "--igo": "FILE",
+    "--with": "NAME,...",
+    "--coding": "NAME,...",
+    "--system": "NAME,...",
+    "--year": "YEAR",
+    "--to": "YEAR",
+    "--title": "TEXT",
+    "--dpi": "DPI",
+    "--width": "INCHES",
+    "--seed": "SEED",
+    "--runs": "N",
+    "--min-train": "N",
+    "--highlight": "ACTOR",
+    "--verbose": "",  # a counted flag (-v, -vv): it takes no value
+}
+#: Options whose value depends on the command: ``--from`` is a day in ``backtest``, a year in
+#: ``panel``; ``--out`` is a folder for ``report``, a file for ``panel``.
+BY_TYPE: dict[tuple[str, str], str] = {
+    ("--from", "int"): "YEAR",
+    ("--from", "str"): "YYYY-MM-DD",
+    ("--out", "path"): "FILE",
+}
+ARGUMENTS: dict[str, str] = {
+    "org": "ORG",
+    "actor": "ACTOR",
+    "a": "ACTOR",
+    "b": "ACTOR",
+    "path": "PATH",
+    "topics": "TOPIC",
+    "episode": "EPISODE",
+    "episodes": "PATH",
+    "subject": "SUBJECT",
+}
+
+
+def _name_metavars(command: Any) -> None:
+    """Give every option and argument without a metavar the one :data:`METAVARS` names."""
+    for param in command.params:
+        if param.metavar is not None:
+            continue
+        if param.param_type_name == "argument":
+            param.metavar = ARGUMENTS.get(param.name or "")
+            continue
+        if getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            continue
+        longest = max(param.opts, key=len)
+        name = METAVARS.get(longest)
+        if name is None:
+            name = BY_TYPE.get((longest, param.type.name))
+        if longest == "--out" and command.name == "report":
+            name = "DIR"
+        if name is not None:
+            param.metavar = name
+    for sub in getattr(command, "commands", {}).values():
+        _name_metavars(sub)
 
 
 def _modules_for(argv: Sequence[str]) -> list[str]:
@@ -128,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     _register(_modules_for(args))
     try:
-        app(args=args, prog_name="detente")
+        _command()(args=args, prog_name="detente")
     except InputError as exc:
         from detente.cli.common import locate
 

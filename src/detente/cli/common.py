@@ -140,12 +140,13 @@ def print_json(obj: Any) -> None:
 
 def parse_date(text: str, option: str) -> dt.date:
     """An ISO date (``YYYY-MM-DD``) given to ``option``, or a clear :class:`InputError`."""
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
+    from detente.yamlio import iso_date
+
+    day = iso_date(text)
+    if day is None:  # not 20090910 or 2009-W37-4 either: only the form the docs promise
         raise InputError(
             Problem(None, None, option, f"{text!r} is not a date (expected YYYY-MM-DD)")
-        ) from None
+        )
     if day == dt.date.max:  # "the end of day" needs the day after, which the calendar lacks
         message = f"{text} is the calendar's last day; give 9999-12-30 or earlier"
         raise InputError(Problem(None, None, option, message))

@@ -10,6 +10,7 @@ parameter); ``--set`` wins over the file.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,7 @@ from detente.cli.common import (
     WorldOption,
     console,
     open_world,
+    parse_date,
     parse_settings,
     print_json,
     styled,
@@ -114,6 +116,17 @@ def select_lenses(names: list[str] | None, settings: Mapping[str, object]) -> li
         if ident is None:
             raise UnknownIdError("lens", name, LENSES)
         chosen.append(ident)
+    # A setting for a lens that is not used changes nothing here: say so rather than be silent.
+    for key in settings:
+        prefix = key.split(".", 1)[0] if "." in key else None
+        if prefix in LENSES and prefix not in chosen:
+            logging.getLogger("detente.cli").warning(
+                "%s is ignored: the %s lens is not in use (--lens %s); add --lens %s to use it",
+                key,
+                prefix,
+                " --lens ".join(chosen),
+                prefix,
+            )
     # Report every bad setting at once: unknown keys first, then bad values of every lens.
     problems: list[Problem] = []
     try:
@@ -410,7 +423,8 @@ def backtest_command(
         typer.Option("--from", help="Score only episodes dated on or after this day (YYYY-MM-DD)."),
     ] = None,
     plot: Annotated[
-        Path | None, typer.Option("--plot", help="Write a reliability diagram to this file.")
+        str | None,  # text: Path("out/") would drop the slash that says "a folder"
+        typer.Option("--plot", metavar="FILE", help="Write a reliability diagram to this file."),
     ] = None,
     min_train: Annotated[
         int | None,
@@ -456,7 +470,7 @@ def backtest_command(
     if plot is not None:
         from detente.experiments.reliability_plot import plot_reliability
 
-        plot_reliability(result, plot)
+        plot_reliability(result, Path(plot))
     if json_output:
         print_json(lfo_json(result))
         return
@@ -466,12 +480,7 @@ def backtest_command(
 
 
 def _parse_day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            [Problem(None, None, "--from", f"{text!r} is not a date (expected YYYY-MM-DD)")]
-        ) from None
+    return parse_date(text, "--from")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -32,7 +33,7 @@ from detente.cli.run import (
     check_output_paths,
     make_executor,
 )
-from detente.errors import InputError, UnknownIdError
+from detente.errors import InputError, Problem, UnknownIdError
 from detente.experiments.forecast import (
     LENS_THRESHOLD,
     QUANTILES,
@@ -180,6 +181,47 @@ def _influence_table(report: dict[str, Any]) -> Table:
     return table
 
 
+#: Steps of pairwise work above which a forecast is announced as long before it starts.
+LONG_WORK = 2e10
+
+
+def work_warning(model: str, *, n: int, d: int, rounds: int, runs: int, name: str) -> str | None:
+    """A note that a forecast will be long, naming the table and what drives the cost, or
+    ``None``.
+
+    Each EUM round weighs every pair of actors by every actor's vote (about ``n**3 * d`` steps);
+    each SMP turn compares every pair (``n**2 * d``). The unperturbed run comes on top of the
+    ``runs`` replicates. Below :data:`LONG_WORK` steps a run takes seconds, and says nothing.
+    """
+    per_round = n**3 * d if model == "eum" else n**2 * d
+    steps = float(per_round) * rounds * (runs + 1)
+    if steps <= LONG_WORK:
+        return None
+    growth = "the cube" if model == "eum" else "the square"
+    return (
+        f"{name}: {n} actors on {d} dimension(s), {rounds} rounds x {runs + 1} runs: about "
+        f"{steps:.1e} pairwise steps ({model.upper()} work grows with {growth} of the number of "
+        "actors); this may take minutes or more. Fewer --runs or --rounds, or merging small "
+        "actors, make it faster"
+    )
+
+
+def _check_threshold(threshold: float | None, table: Any, dim: int) -> None:
+    """A threshold outside the scale would give P = 0 or 1 whatever the forecast: refuse it."""
+    if threshold is None or not math.isfinite(threshold) or not 0 <= dim < len(table.dimensions):
+        return  # none given, not finite (refused later with its own message), or a bad --dim
+    lo, hi = (float(x) for x in table.bounds[dim])
+    if not lo <= threshold <= hi:
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "--threshold",
+                f"{threshold:g} is outside the scale {lo:g}..{hi:g} of {table.dimensions[dim]!r}",
+            )
+        )
+
+
 # --------------------------------------------------------------------------------------------
 # Commands
 
@@ -208,7 +250,7 @@ def forecast_command(
     ] = 0,
     json_output: Annotated[bool, typer.Option("--json", help="Print only JSON.")] = False,
     plot: Annotated[
-        Path | None,
+        str | None,  # text, not Path: Path("newdir/") would lose the slash that says "a folder"
         typer.Option(metavar="FILE", help="Write a trajectory plot with the Monte Carlo fan."),
     ] = None,
     world: Annotated[
@@ -274,7 +316,7 @@ def forecast_command(
     scheduler: SchedulerOption = None,
     save: SaveOption = None,
     csv: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             metavar="FILE",
             help="Write each actor's position per round or turn (unperturbed run) as CSV.",
@@ -332,13 +374,28 @@ def forecast_command(
         from detente.forecast.plot import plot_format
 
         plot_format(plot)  # a bad plot path fails now, not after the runs
-    check_output_paths(save=save, csv=csv)
+    if csv is not None:
+        from detente.output import check_output
+
+        check_output(csv)  # a folder, a special file or a missing folder fails now
+    check_output_paths(save=save)
     if reversion is not None and veto is None:
         raise InputError("--reversion applies only together with --veto")
     stacked = _stacked(subject, world, settings, history) if stack else None
     resolved = resolve_subject(subject, world_path=world, lens=lens, settings=settings)
     if lens is not None and threshold is None:
         threshold = LENS_THRESHOLD
+    _check_threshold(threshold, resolved.table, dim)
+    note = work_warning(
+        model.value,
+        n=resolved.table.n,
+        d=len(resolved.table.dimensions),
+        rounds=rounds or (10 if model.value == "eum" else 100),
+        runs=runs,
+        name=resolved.label,
+    )
+    if note is not None:
+        logging.getLogger("detente.cli").warning("%s", note)
     perturbation = Perturbation(position_sd, salience_sd, capability_sigma, dropout)
     report, result = build_report(
         resolved,
@@ -496,7 +553,7 @@ def _stacked(
 
 
 def _write_plot(
-    path: Path, result: MonteCarloResult, subject: Subject, report: dict[str, Any], dim: int
+    path: str, result: MonteCarloResult, subject: Subject, report: dict[str, Any], dim: int
 ) -> str:
     from detente.forecast.plot import plot_forecast
 
@@ -515,7 +572,7 @@ def _write_plot(
     return str(path)
 
 
-def _write_csv(path: Path, result: MonteCarloResult, dim: int) -> str:
+def _write_csv(path: str, result: MonteCarloResult, dim: int) -> str:
     import csv as csv_module
 
     from detente.experiments.forecast import position_rows

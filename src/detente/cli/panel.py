@@ -72,6 +72,9 @@ def _check_out(out: Path) -> str:
         raise InputError(
             Problem(None, None, "--out", f"{out}: expected a .csv or .parquet file name")
         )
+    from detente.output import check_output
+
+    check_output(out)  # a folder, a device, a FIFO or a missing folder fails before the work
     return suffix
 
 

@@ -19,7 +19,7 @@ from detente.cli.common import (
     print_json,
     styled,
 )
-from detente.errors import InputError
+from detente.errors import InputError, Problem, match_id
 from detente.output import atomic_write
 from detente.world import Snapshot, World, inspect_world, load_world
 from detente.world.records import Membership, MembershipStatus
@@ -43,6 +43,20 @@ StatusChoice = Literal["member", "suspended", "frozen", "partner", "observer", "
 def register(app: typer.Typer) -> None:
     """Add the ``world`` command group to the root app."""
     app.add_typer(world_app, name="world")
+
+
+def _org(world: World, text: str) -> str:
+    """The organisation id ``text`` names, ignoring case (``csto`` is CSTO), else an
+    :class:`UnknownIdError` with "did you mean"."""
+    ident = match_id(text, world.organisations) or text
+    world.require_organisation(ident)
+    return ident
+
+
+def _actor(world: World, text: str) -> str:
+    """The state or organisation id ``text`` names, ignoring case (``kaz`` is KAZ)."""
+    ident = match_id(text, world.actor_ids()) or text
+    return world.require_actor(ident)
 
 
 def _snapshot(world: World, on: str | None) -> Snapshot:
@@ -120,12 +134,12 @@ def members(
 ) -> None:
     """The members of an organisation on a day (by status)."""
     w = open_world(world)
-    w.require_organisation(org)
+    org = _org(w, org)
+    also = _org(w, also) if also is not None else None
     snap = _snapshot(w, on)
     wanted: MembershipStatus | None = None if status == "any" else status
     ids = snap.members(org, wanted)
     if also is not None:
-        w.require_organisation(also)
         ids = [a for a in ids if snap.status(a, also) is not None]
     if as_json:
         print_json(ids)
@@ -155,8 +169,7 @@ def shared(
 ) -> None:
     """The organisations two actors both belong to on a day."""
     w = open_world(world)
-    w.require_actor(a)
-    w.require_actor(b)
+    a, b = _actor(w, a), _actor(w, b)
     snap = _snapshot(w, on)
     orgs = snap.shared_organisations(a, b, status=None if any_status else "member")
     if as_json:
@@ -176,6 +189,7 @@ def history(
 ) -> None:
     """Every membership an actor ever held, with dates, status and sources."""
     w = open_world(world)
+    actor = _actor(w, actor)
     rows = w.history(actor)
     if as_json:
         print_json([_membership_json(m) for m in rows])
@@ -198,7 +212,19 @@ def capabilities(
 ) -> None:
     """An actor's capability series (military expenditure, GDP, population, personnel)."""
     w = open_world(world)
+    actor = _actor(w, actor)
     series = w.series(actor)
+    known = sorted({y for s in series for y in s.values})
+    if year is not None and known and not known[0] <= year <= known[-1]:
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "--year",
+                f"{year}: the world knows {actor}'s capabilities for "
+                f"{known[0]} to {known[-1]} only",
+            )
+        )
     data: list[dict[str, Any]] = [
         {
             "measure": s.measure,
@@ -320,7 +346,8 @@ def _questions_to_check(option: str | None, *, builtin_based: bool) -> list[str 
 @world_app.command("schema")
 def schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+        str | None,  # text: Path("out/") would drop the slash that says "a folder"
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file."),
     ] = None,
 ) -> None:
     """Print the JSON Schema of a world file."""

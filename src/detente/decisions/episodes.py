@@ -10,6 +10,7 @@ and field.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from detente.decisions.question import Episode, Question
-from detente.errors import InputError, Problem, UnknownIdError
+from detente.errors import InputError, Problem, UnknownIdError, suggest
 from detente.world import World
 from detente.yamlio import (
     YamlPath,
@@ -58,7 +59,23 @@ def _item_problems(
         return model.model_validate(item), []
     except ValidationError as exc:
         label = f"episode {item['id']!r}: " if isinstance(item.get("id"), str) else ""
-        return None, list(validation_problems(exc, file, where, lines, label))
+        return None, list(validation_problems(exc, file, where, lines, label, model=model))
+
+
+def _absent_organisations(question: Question, world: World) -> Iterator[tuple[YamlPath, str]]:
+    """An organisation that takes part must exist when the question is asked (the decision is
+    taken on the world as known the day before its date), else no lens can forecast it."""
+    eve = question.date - dt.timedelta(days=1)
+    for name in ("proposer", "target", "deciding_org"):
+        org = world.organisations.get(getattr(question, name) or "")
+        if org is None or (org.founded <= eve and (org.ended is None or eve < org.ended)):
+            continue
+        when = (
+            f"founded {org.founded.isoformat()}"
+            if eve < org.founded
+            else f"ended {org.ended.isoformat() if org.ended else '?'}"
+        )
+        yield (name,), f"organisation {org.id} does not exist on {eve.isoformat()} ({when})"
 
 
 def _world_problems(question: Question, world: World) -> Iterator[tuple[YamlPath, str]]:
@@ -99,7 +116,9 @@ class _Read:
     field: str
 
 
-def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterator[_Read | Problem]:
+def _read_file(
+    path: Path, require_outcome: bool, world: World | None, existing: bool = False
+) -> Iterator[_Read | Problem]:
     file = str(path)
     try:
         data, lines = read_yaml(path)
@@ -110,11 +129,15 @@ def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterat
         yield Problem(file, None, None, f"cannot read file: {exc}")
         return
     if not isinstance(data, dict) or KEY not in data:
-        yield Problem(file, 1, None, f"expected a mapping with the key '{KEY}'")
+        close = suggest(KEY, [str(k) for k in data], n=1) if isinstance(data, dict) else []
+        hint = f" (found {close[0]!r}: did you mean '{KEY}'?)" if close else ""
+        yield Problem(file, 1, None, f"expected a mapping with the key '{KEY}'{hint}")
         return
     for key in data:
         if key != KEY:
-            yield Problem(file, line_at(lines, (key,)), str(key), "unknown key")
+            close = suggest(str(key), [KEY], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (expected only {KEY!r})"
+            yield Problem(file, line_at(lines, (key,)), str(key), "unknown key" + hint)
     items = data[KEY]
     if not isinstance(items, list):
         yield Problem(file, line_at(lines, (KEY,)), KEY, "expected a list of episodes")
@@ -123,7 +146,10 @@ def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterat
         question, problems = _item_problems(item, index, file, lines, require_outcome)
         if question is not None and world is not None:
             label = f"episode {question.id!r}: "
-            for sub, message in _world_problems(question, world):
+            found = list(_world_problems(question, world))
+            if existing:
+                found += _absent_organisations(question, world)
+            for sub, message in found:
                 where = (KEY, index, *sub)
                 problems.append(
                     Problem(file, line_at(lines, where), field_name(where), label + message)
@@ -134,12 +160,17 @@ def _read_file(path: Path, require_outcome: bool, world: World | None) -> Iterat
         yield from problems
 
 
-def _load(path: str | Path | None, require_outcome: bool, world: World | None) -> list[Question]:
+def _load(
+    path: str | Path | None,
+    require_outcome: bool,
+    world: World | None,
+    existing: bool = False,
+) -> list[Question]:
     root = builtin_episodes_path() if path is None else Path(path)
     found: list[_Read] = []
     problems: list[Problem] = []
     for file in yaml_files(root):
-        for read in _read_file(file, require_outcome, world):
+        for read in _read_file(file, require_outcome, world, existing):
             if isinstance(read, Problem):
                 problems.append(read)
             else:
@@ -158,15 +189,19 @@ def _load(path: str | Path | None, require_outcome: bool, world: World | None) -
     return [read.question for read in found]
 
 
-def load_questions(path: str | Path | None = None, world: World | None = None) -> list[Question]:
+def load_questions(
+    path: str | Path | None = None, world: World | None = None, *, existing: bool = False
+) -> list[Question]:
     """Questions from an episode file or folder; ``recorded_outcome`` is optional here.
 
     Records with a recorded outcome come back as :class:`Episode`, the others as
     :class:`Question`. ``None`` reads the built-in episodes. With ``world``, every actor,
     organisation, source and clause id must be one of the world's, and the date inside its
-    coverage (``covers`` of its header, if set); each violation is a problem at its line.
+    coverage (``covers`` of its header, if set); each violation is a problem at its line. With
+    ``existing`` too, every organisation taking part must exist on the eve of the question's
+    date (a question to forecast or explain now; a backtest instead skips such an episode).
     """
-    return _load(path, require_outcome=False, world=world)
+    return _load(path, require_outcome=False, world=world, existing=existing)
 
 
 def load_episodes(path: str | Path | None = None, world: World | None = None) -> list[Episode]:

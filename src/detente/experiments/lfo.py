@@ -275,6 +275,8 @@ def score_forecasts(
     out = []
     for subset in SUBSETS:
         rows = [f for f in forecasts if subset == "all" or f.origin == subset]
+        if not rows:  # no episode of this kind was forecast: no score, not a crash on nothing
+            continue
         y = np.array([f.y for f in rows], dtype=np.float64)
         ps = {n: np.array([f.p[n] for f in rows], dtype=np.float64) for n in names}
         intervals, diffs = bootstrap_brier(ps, y, n_boot=n_boot, seed=seed)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -172,6 +173,8 @@ def save(results: ResultSet, folder: str | Path) -> Path:
     refused, so that a typo cannot delete a user's files.
     """
     target = Path(folder)
+    if target.is_symlink():  # a link to a folder is written through, never replaced by one
+        target = Path(os.path.realpath(target))
     if target.exists():
         if not target.is_dir():
             raise InputError(f"--save {target}: exists and is not a folder")

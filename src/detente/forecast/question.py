@@ -48,7 +48,16 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 
 from detente.errors import InputError, Problem, UnknownIdError
 from detente.forecast.table import StakeholderTable, table_from_mapping
-from detente.yamlio import item_lines, package_data, parse_yaml, read_text_file
+from detente.yamlio import (
+    YamlPath,
+    iso_date,
+    item_lines,
+    line_at,
+    package_data,
+    parse_yaml,
+    read_text_file,
+    unknown_keys,
+)
 
 if TYPE_CHECKING:
     from detente.world import World
@@ -179,7 +188,39 @@ def load_question(id_or_path: str | Path, world: World | None = None) -> Forecas
     lines = item_lines(yaml_lines, "actors")
     if not isinstance(data, Mapping):
         raise InputError(Problem(file, None, None, "expected a mapping (id, date, scale, actors)"))
-    return _build_question(data, path, lines, world)
+    return _build_question(data, path, lines, world, yaml_lines)
+
+
+#: The keys a question file may have: at the top, in ``scale``, ``capability``, ``observed``
+#: and in each actor. Any other key is reported ("did you mean"), never dropped silently.
+QUESTION_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {
+    (): (
+        "id",
+        "title",
+        "date",
+        "question",
+        "description",
+        "scale",
+        "threshold",
+        "threshold_meaning",
+        "observed",
+        "capability",
+        "actors",
+    ),
+    ("scale",): ("dimension", "min", "max", "anchors"),
+    ("capability",): ("from_world", "transform", "note"),
+    ("observed",): ("value", "note", "sources"),
+    ("actors",): (
+        "id",
+        "name",
+        "capability",
+        "capability_note",
+        "position",
+        "salience",
+        "note",
+        "sources",
+    ),
+}
 
 
 def question_problems(id_or_path: str | Path, world: World | None = None) -> list[Problem]:
@@ -193,19 +234,46 @@ def question_problems(id_or_path: str | Path, world: World | None = None) -> lis
 
 
 class _Problems:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, lines: dict[YamlPath, int] | None = None) -> None:
         self.file = file
         self.items: list[Problem] = []
+        self.lines = lines or {}
 
     def add(self, line: int | None, field: str | None, message: str) -> None:
+        if line is None and field:  # a top-level field: the line it is on
+            line = line_at(self.lines, (field.split(".")[0].split(",")[0],)) or None
         self.items.append(Problem(self.file, line, field, message))
 
 
+def _unknown_keys(data: Mapping[str, Any], file: str, lines: dict[YamlPath, int]) -> list[Problem]:
+    out = unknown_keys(data, QUESTION_KEYS[()], file, lines)
+    for key in ("scale", "capability", "observed"):
+        out += unknown_keys(data.get(key), QUESTION_KEYS[(key,)], file, lines, (key,))
+    actors = data.get("actors")
+    for i, entry in enumerate(actors if isinstance(actors, list) else []):
+        out += unknown_keys(entry, QUESTION_KEYS[("actors",)], file, lines, ("actors", i))
+    return out
+
+
 def _build_question(
-    data: Mapping[str, Any], path: Path, lines: Sequence[int], world: World
+    data: Mapping[str, Any],
+    path: Path,
+    lines: Sequence[int],
+    world: World,
+    yaml_lines: dict[YamlPath, int] | None = None,
 ) -> ForecastQuestion:
-    out = _Problems(str(path))
+    out = _Problems(str(path), yaml_lines)
+    out.items += _unknown_keys(data, str(path), yaml_lines or {})
     date = _date(data.get("date"), out)
+    covers = world.header.covers
+    if date is not None and covers is not None and not covers[0] <= date <= covers[1]:
+        out.add(
+            None,
+            "date",
+            f"{date.isoformat()} is outside the world's coverage "
+            f"({covers[0].isoformat()} to {covers[1].isoformat()}): the world knows nothing "
+            "of that day",
+        )
     scale = data.get("scale")
     if not isinstance(scale, Mapping):
         out.add(None, "scale", "expected a mapping with dimension, min, max and anchors")
@@ -283,11 +351,12 @@ def _date(value: Any, out: _Problems) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
+    day = iso_date(str(value)) if isinstance(value, str) else None
+    if day is None:
+        # 20090918 (a number to YAML) or 2009-W38-5 would be read by fromisoformat as dates;
+        # the files promise YYYY-MM-DD, so anything else is refused, not guessed
         out.add(None, "date", f"expected an ISO date YYYY-MM-DD, got {value!r}")
-        return None
+    return day
 
 
 def _transform(spec: Any, out: _Problems) -> str:

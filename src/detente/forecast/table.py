@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detente.errors import InputError, Problem, UnknownIdError
-from detente.yamlio import item_lines, parse_yaml, read_text_file
+from detente.yamlio import item_lines, parse_yaml, read_text_file, unknown_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -284,6 +284,10 @@ class _Collector:
         if isinstance(text, bool):
             self.add(line, where, f"expected a number, got {text!r}")
             return math.nan
+        if isinstance(text, str) and "_" in text:
+            # Python's float() reads 1_000 as 1000; a table cell is not Python source
+            self.add(line, where, f"expected a number, got {_shorten(text)!r} (no '_' in numbers)")
+            return math.nan
         try:
             value = float(text)
         except OverflowError:  # an int beyond the float range
@@ -350,6 +354,9 @@ def _check_draft(
         where = f"{draft.places[i]}, {columns['actor'][0]}"
         if not actor:
             out.add(draft.lines[i], where, "the actor id is empty")
+        elif not actor.isprintable():
+            shown = actor.encode("unicode_escape").decode("ascii")
+            out.add(draft.lines[i], where, f"the actor id {shown!r} holds a control character")
         elif actor in seen:
             out.add(draft.lines[i], where, f"duplicate actor {actor!r} (first at {seen[actor]})")
         else:
@@ -569,9 +576,27 @@ def _read_yaml(text: str, file: str, *, default_name: str) -> StakeholderTable:
     data, lines = parse_yaml(text, file, dates_as_text=False)
     if not isinstance(data, Mapping):
         raise InputError(Problem(file, None, None, "expected a mapping with an 'actors' list"))
-    return table_from_mapping(
-        data, file=file, name=default_name, _lines=item_lines(lines, "actors")
-    )
+    # a misspelt key is reported at its line, never dropped without a word
+    unknown = unknown_keys(data, TABLE_KEYS, file, lines)
+    unknown += unknown_keys(data.get("scale"), SCALE_KEYS, file, lines, ("scale",))
+    actors = data.get("actors")
+    for i, entry in enumerate(actors if isinstance(actors, list) else []):
+        unknown += unknown_keys(entry, ACTOR_KEYS, file, lines, ("actors", i))
+    try:
+        table = table_from_mapping(
+            data, file=file, name=default_name, _lines=item_lines(lines, "actors")
+        )
+    except InputError as exc:
+        raise InputError([*unknown, *exc.problems]) from None
+    if unknown:
+        raise InputError(unknown)
+    return table
+
+
+#: The keys a YAML table, its ``scale`` and each of its actors may have.
+TABLE_KEYS = ("name", "description", "scale", "dimensions", "actors")
+SCALE_KEYS = ("min", "max", "anchors", "dimension")
+ACTOR_KEYS = ("id", "name", "capability", "position", "salience", "note", "sources")
 
 
 def table_from_mapping(
@@ -588,7 +613,8 @@ def table_from_mapping(
     range), ``dimensions`` (names; one
     dimension named after the table by default) and ``actors``: a list of ``{id, capability,
     position, salience, note, sources}``; ``position``/``salience`` are scalars for one dimension
-    or lists with one value per dimension; salience on ``0..1``. Unknown keys are ignored.
+    or lists with one value per dimension; salience on ``0..1``. Unknown keys are ignored here
+    (a table *file* reports them).
     """
     if not isinstance(data, Mapping):
         raise InputError(Problem(file, None, None, "expected a mapping with an 'actors' list"))
@@ -638,6 +664,9 @@ def _yaml_dimensions(data: Mapping[str, Any], name: str, out: _Collector) -> tup
     if not isinstance(dims, list) or not dims or not all(isinstance(x, str) for x in dims):
         out.add(None, "dimensions", "expected a list of dimension names")
         return (name,)
+    twice = sorted({x for x in dims if dims.count(x) > 1})
+    if twice:
+        out.add(None, "dimensions", f"names a dimension twice: {', '.join(twice)}")
     return tuple(dims)
 
 
@@ -679,6 +708,8 @@ def _yaml_actor(
         draft.skipped += 1
         return
     ident = entry.get("id")
+    if ident is not None and not isinstance(ident, str | int):
+        out.add(line, f"{place}.id", f"expected a text id, got {ident!r}")
     draft.actors.append("" if ident is None else str(ident))
     draft.lines.append(line)
     draft.places.append(place)

@@ -27,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.errors import InputError, Problem
+from detente.errors import InputError, Problem, suggest
 from detente.institutions.acceptance import DEFAULT_SCALE
 from detente.lenses.features import Features
 
@@ -134,8 +134,10 @@ def with_overrides(params: LensParams, overrides: Mapping[str, object], lens: st
         info = infos.get(name)
         if info is None:
             known = ", ".join(sorted(infos))
+            close = suggest(name, infos)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
             problems.append(
-                Problem(None, None, f"{lens}.{name}", f"unknown parameter (known: {known})")
+                Problem(None, None, f"{lens}.{name}", f"unknown parameter ({hint}known: {known})")
             )
             continue
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from detente.errors import DetenteError, InputError, Problem, UnknownIdError
+from detente.errors import DetenteError, InputError, Problem, UnknownIdError, suggest
 from detente.lenses.base import Lens
 from detente.lenses.liberal import LIBERAL
 from detente.lenses.realist import REALIST
@@ -62,7 +62,9 @@ def lens_overrides(
         if "." in key:
             prefix, param = key.split(".", 1)
             if prefix not in LENSES:
-                problems.append(Problem(None, None, key, f"unknown lens {prefix!r}"))
+                close = suggest(prefix, LENSES)
+                hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+                problems.append(Problem(None, None, key, f"unknown lens {prefix!r}{hint}"))
             elif prefix == lens:
                 out[param] = value
             continue
@@ -72,7 +74,12 @@ def lens_overrides(
         elif not any(
             key in {p.name for p in param_info(LENSES[n].params)} for n in names if n in LENSES
         ):
-            problems.append(Problem(None, None, key, "no selected lens has this parameter"))
+            pool = sorted(
+                {p.name for n in names if n in LENSES for p in param_info(LENSES[n].params)}
+            )
+            close = suggest(key, pool)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            problems.append(Problem(None, None, key, f"no selected lens has this parameter{hint}"))
     if problems:
         raise InputError(problems)
     return out

@@ -93,7 +93,8 @@ def resolve_question(argument: str | Path, world: World | None = None) -> Questi
     """
     path = Path(argument)
     if path.exists():
-        questions = load_questions(path, world=world)
+        # a question to answer now: an organisation that does not exist yet is named at its line
+        questions = load_questions(path, world=world, existing=world is not None)
         if len(questions) != 1:
             ids = ", ".join(q.id for q in questions)
             raise InputError(

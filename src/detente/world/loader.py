@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from detente.errors import InputError, Problem
+from detente.errors import InputError, Problem, suggest
 from detente.world.records import RECORD_TYPES, WorldHeader
 from detente.yamlio import (
     YamlPath,
@@ -102,13 +102,19 @@ def _read_document(
                 sub = {p[1:]: n for p, n in lines.items() if p[:1] == ("world",) and len(p) > 1}
                 headers.append(Header(WorldHeader.model_validate(items), file, sub))
             except ValidationError as exc:
-                problems.extend(validation_problems(exc, file, ("world",), lines))
+                problems.extend(
+                    validation_problems(exc, file, ("world",), lines, model=WorldHeader)
+                )
             continue
         model = RECORD_TYPES.get(str(key))
         if model is None:
             known = ", ".join(["world", *RECORD_TYPES])
+            close = suggest(str(key), ["world", *RECORD_TYPES], n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             problems.append(
-                Problem(file, lines.get((key,)), str(key), f"unknown section (expected: {known})")
+                Problem(
+                    file, lines.get((key,)), str(key), f"unknown section ({hint}expected: {known})"
+                )
             )
             continue
         if not isinstance(items, list):
@@ -130,7 +136,7 @@ def _read_document(
             try:
                 record = model.model_validate(item)
             except ValidationError as exc:
-                problems.extend(validation_problems(exc, file, (key, i), lines))
+                problems.extend(validation_problems(exc, file, (key, i), lines, model=model))
                 continue
             sub = per_record.get((key, i), {})
             entries.append(Entry(key, i, record, file, lines.get((key, i)), sub, replace))

@@ -261,8 +261,19 @@ def _header(parsed: ParsedFiles, default: str) -> WorldHeader:
     heads = [h.header for h in parsed.headers]
     if any(h != heads[0] for h in heads[1:]):  # only one can count: say so, do not pick one
         names = ", ".join(repr(h.name) for h in heads)
+        first = parsed.headers[0]
         raise InputError(
-            f"the world's files give {len(heads)} different 'world:' headers ({names}); keep one"
+            [
+                Problem(
+                    h.file,
+                    h.line_of(),
+                    "world",
+                    f"the world's files give {len(heads)} different 'world:' headers ({names}); "
+                    + ("keep one" if h is first else f"this one differs from {first.file}'s"),
+                )
+                for h in parsed.headers
+                if h is first or h.header != first.header
+            ]
         )
     return heads[0] if heads else WorldHeader(name=default)
 
