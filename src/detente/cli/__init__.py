@@ -131,6 +131,7 @@ METAVARS: dict[str, str] = {
     "--also": "ORG",
     "--system-org": "ORG",
     "--episodes": "PATH",
+    "--questions": "PATH",
     "--output": "FILE",
     "--atop": "FILE",
     "--nmc": "FILE",
