@@ -66,7 +66,7 @@ def _question(**changes: str) -> str:
     head = "".join(f"{k}: {v}\n" for k, v in fields.items() if v != "-")
     actors = "".join(
         f"  - {{id: {a}, capability: {c}, capability_note: n, position: {p}, salience: 0.5, "
-        "note: n, sources: [kucera-2010]}\n"
+        "note: n, sources: [edm-2005]}\n"
         for a, c, p in (("USA", 10, 0), ("RUS", 5, 90), ("DEU", 3, 40))
     )
     return head + "actors:\n" + actors

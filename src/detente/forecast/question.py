@@ -219,6 +219,7 @@ QUESTION_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {
         "salience",
         "note",
         "sources",
+        "evidence",
     ),
 }
 
