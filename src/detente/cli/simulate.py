@@ -1,4 +1,4 @@
-"""CLI command: ``detente simulate`` (the security system through time, scored against the record)."""
+"""CLI command: ``detente simulate`` (the system through time, scored against the record)."""
 
 from __future__ import annotations
 
@@ -29,47 +29,73 @@ def _scenario_path(value: str) -> Path:
     if value in shipped:
         return shipped[value]
     raise InputError(
-        Problem(None, None, "--scenario", f"{value}: no such file, and no built-in scenario of "
-                f"that name (built-in: {', '.join(shipped)})")  # fmt: skip
+        Problem(
+            None,
+            None,
+            "--scenario",
+            f"{value}: no such file, and no built-in scenario of "
+            f"that name (built-in: {', '.join(shipped)})",
+        )
     )
 
 
 def simulate_command(
     start: Annotated[
         int | None,
-        typer.Option("--from", min=1993, max=2200, help="First simulated year (default 2002).",
-                     show_default=False),  # fmt: skip
+        typer.Option(
+            "--from",
+            min=1993,
+            max=2200,
+            help="First simulated year (default 2002).",
+            show_default=False,
+        ),
     ] = None,
     end: Annotated[
         int | None,
-        typer.Option("--to", min=1993, max=2200, help="Last simulated year (default 2012).",
-                     show_default=False),  # fmt: skip
+        typer.Option(
+            "--to",
+            min=1993,
+            max=2200,
+            help="Last simulated year (default 2012).",
+            show_default=False,
+        ),
     ] = None,
     lens: Annotated[
         list[str] | None,
-        typer.Option("--lens", help="Lens deciding the questions (repeatable: one simulation "
-                     "each; default realist).", show_default=False),  # fmt: skip
+        typer.Option(
+            "--lens",
+            help="Lens deciding the questions (repeatable: one simulation each; default realist).",
+            show_default=False,
+        ),
     ] = None,
     scenario: Annotated[
         str | None,
-        typer.Option("--scenario", metavar="FILE", help="Counterfactual scenario: a YAML file or "
-                     "a built-in name (docs/simulation.md).", show_default=False),  # fmt: skip
+        typer.Option(
+            "--scenario",
+            metavar="FILE",
+            help="Counterfactual scenario: a YAML file or a built-in name (docs/simulation.md).",
+            show_default=False,
+        ),
     ] = None,
     runs: Annotated[int, typer.Option(min=1, help="Runs (each with its own seed).")] = 200,
     seed: Annotated[int, typer.Option(help="Seed of the runs.")] = 1,
     feedback: Annotated[
         str,
-        typer.Option(help="What decisions see of a run's changes: none (fast), own, full "
-                     "(exact, slow)."),  # fmt: skip
+        typer.Option(
+            help="What decisions see of a run's changes: none (fast), own, full (exact, slow)."
+        ),
     ] = "none",
     projection: Annotated[
         str, typer.Option(help="Capabilities past the data's end: hold or trend.")
     ] = "hold",
     kinds: Annotated[
         list[str] | None,
-        typer.Option("--kind", help="Kind of organisation whose memberships are decided "
-                     "(repeatable; default alliance and collective-security).",
-                     show_default=False),  # fmt: skip
+        typer.Option(
+            "--kind",
+            help="Kind of organisation whose memberships are decided "
+            "(repeatable; default alliance and collective-security).",
+            show_default=False,
+        ),
     ] = None,
     calibrate: Annotated[
         bool, typer.Option(help="Calibrated probabilities (stack fitted before --from).")
@@ -116,13 +142,17 @@ def simulate_command(
         except ValueError as exc:
             raise InputError(str(exc)) from None
         with progress_bar(progress_total(setting, runs), f"simulating ({name})") as advance:
-            results.append(simulate(setting, runs=runs, seed=seed, executor=executor,
-                                    advance=advance))  # fmt: skip
+            results.append(
+                simulate(setting, runs=runs, seed=seed, executor=executor, advance=advance)
+            )
     if save is not None:
         from detente.experiments.results import save as save_results
 
-        inputs = {"subject": f"{first}-{last}", "world": {"name": the_world.header.name},
-                  "scenario": scenario}  # fmt: skip
+        inputs = {
+            "subject": f"{first}-{last}",
+            "world": {"name": the_world.header.name},
+            "scenario": scenario,
+        }
         if len(results) == 1:
             save_results(results[0].result_set(inputs), save)
         else:
@@ -138,8 +168,11 @@ def simulate_command(
 
 def _print(r: SimulationResult, top: int) -> None:
     console.print(
-        styled(("Simulation", "bold"), f" {r.start}–{r.end}, lens {r.lens}, scenario "
-               f"{r.scenario!r}: {len(r.runs)} runs, seed {r.seed}, feedback {r.feedback}")  # fmt: skip
+        styled(
+            ("Simulation", "bold"),
+            f" {r.start}–{r.end}, lens {r.lens}, scenario "
+            f"{r.scenario!r}: {len(r.runs)} runs, seed {r.seed}, feedback {r.feedback}",
+        )
     )
     console.print(f"probabilities: {r.calibration}")
     table = Table(title="Most frequent events (share of runs, and when)", title_justify="left")
@@ -162,8 +195,16 @@ def _print_scores(results: list[SimulationResult]) -> None:
         "Brier: lower is better)",
         title_justify="left",
     )
-    for col in ("lens", "family", "units", "actual", "reproduced", "Brier",
-                "nothing changes: reproduced", "Brier"):  # fmt: skip
+    for col in (
+        "lens",
+        "family",
+        "units",
+        "actual",
+        "reproduced",
+        "Brier",
+        "nothing changes: reproduced",
+        "Brier",
+    ):
         table.add_column(col, justify="left" if col in ("lens", "family") else "right")
 
     def f(v: Any) -> str:
@@ -171,8 +212,16 @@ def _print_scores(results: list[SimulationResult]) -> None:
 
     for r in results:
         for s in r.scores:
-            table.add_row(r.lens, s.family, str(s.units), str(s.actual), f(s.reproduced),
-                          f(s.brier), f(s.reproduced_nothing), f(s.brier_nothing))  # fmt: skip
+            table.add_row(
+                r.lens,
+                s.family,
+                str(s.units),
+                str(s.actual),
+                f(s.reproduced),
+                f(s.brier),
+                f(s.reproduced_nothing),
+                f(s.brier_nothing),
+            )
     console.print(table)
 
 

@@ -36,9 +36,7 @@ class StateAgent(mesa.Agent):  # type: ignore[misc]
     def questions(self, opportunities: list[Opportunity]) -> list[Opportunity]:
         """The opportunities this state raises: its own leave/join decisions and its bases."""
         return [
-            o
-            for o in opportunities
-            if (o.kind in ("leave", "keep") and _decider(o) == self.ident)
+            o for o in opportunities if (o.kind in ("leave", "keep") and _decider(o) == self.ident)
         ]
 
     def __repr__(self) -> str:

@@ -220,7 +220,11 @@ class Decider:
         ).reshape(len(lens.terms), len(actors))
         yes = list(question.outcomes).index(question.yes_outcome)
         return preferences_from_margins(
-            actors, tuple(question.outcomes), yes, [t.name for t in lens.terms], values
+            actors,
+            (question.outcomes[0], question.outcomes[1]),
+            yes,
+            [t.name for t in lens.terms],
+            values,
         )
 
     def grid(

@@ -82,9 +82,18 @@ class SimulationResult:
             for e in events
         ]
         columns = [
-            "replicate", "year", "day", "kind", "actor", "target", "outcome", "key",
-            "question", "p", "explanation",
-        ]  # fmt: skip
+            "replicate",
+            "year",
+            "day",
+            "kind",
+            "actor",
+            "target",
+            "outcome",
+            "key",
+            "question",
+            "p",
+            "explanation",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def summary(self) -> pd.DataFrame:
@@ -120,9 +129,17 @@ class SimulationResult:
                 }
             )
         columns = [
-            "key", "kind", "actor", "target", "outcome", "share", "mean_year", "first_year",
-            "last_year", "explanation",
-        ]  # fmt: skip
+            "key",
+            "kind",
+            "actor",
+            "target",
+            "outcome",
+            "share",
+            "mean_year",
+            "first_year",
+            "last_year",
+            "explanation",
+        ]
         frame = pd.DataFrame(rows, columns=columns)
         return frame.sort_values(["share", "key"], ascending=[False, True]).reset_index(drop=True)
 
@@ -185,8 +202,12 @@ class SimulationResult:
         manifest = {
             "kind": "simulation",
             "inputs": inputs,
-            "model": {"lens": self.lens, "feedback": self.feedback, "projection": self.projection,
-                      "calibration": self.calibration},  # fmt: skip
+            "model": {
+                "lens": self.lens,
+                "feedback": self.feedback,
+                "projection": self.projection,
+                "calibration": self.calibration,
+            },
             "scenario": self.scenario,
             "window": [self.start, self.end],
             "runs": n,

@@ -33,7 +33,7 @@ apply again, one that joined may leave, a closed base is not closed twice). What
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +75,7 @@ class Event:
 
     @property
     def key(self) -> str:
-        """What happened, without when: ``join:ACTOR:ORG``, ``close:BASE``, ``episode:ID=OUTCOME``."""
+        """What happened, not when: ``join:ACTOR:ORG``, ``close:BASE``, ``episode:ID=OUTCOME``."""
         if self.kind == "close":
             return f"close:{self.target}"
         if self.kind == "episode":
@@ -176,8 +176,8 @@ class SecurityModel(mesa.Model):  # type: ignore[misc]
         raised: list[Opportunity] = []
         for agent in self.states.values():
             raised.extend(agent.questions(opps))
-        for org in self.orgs.values():
-            raised.extend(org.questions(opps))
+        for body in self.orgs.values():
+            raised.extend(body.questions(opps))
         raised.sort(key=lambda o: o.episode.id)
         episodes = self._episodes.get(year, [])
         draws = self.rng.random(len(raised) + len(episodes))
@@ -185,9 +185,9 @@ class SecurityModel(mesa.Model):  # type: ignore[misc]
         for o, u in zip(raised, draws, strict=False):
             who = o.episode.target if o.kind == "keep" else o.episode.proposer
             v = self.setting.verdict(o.episode, day, changes, tabled=False, who=who)
-            if u < v.p and o.episode.yes_outcome != o.episode.status_quo:
-                self._opportunity(o, v, year)
-            elif o.kind == "keep" and u >= v.p:
+            if (u < v.p and o.episode.yes_outcome != o.episode.status_quo) or (
+                o.kind == "keep" and u >= v.p
+            ):
                 self._opportunity(o, v, year)
         for e, u in zip(episodes, draws[len(raised) :], strict=True):
             forced = self.setting.scenario.outcome_of(e.id)
@@ -201,8 +201,7 @@ class SecurityModel(mesa.Model):  # type: ignore[misc]
         for org in self.timeline.successions(year):
             self._succession(org.id, org.predecessor or "", org.founded)
         self.year += 1
-        if self.done:
-            self.running = False
+        self.running = self.year <= self.timeline.end
 
     # -- changes -------------------------------------------------------------------------------
     def _opportunity(self, o: Opportunity, v: Verdict, year: int) -> None:

@@ -53,7 +53,8 @@ def _family(key: str) -> str:
 
 def record_events(timeline: Timeline) -> dict[str, dt.date]:
     """``key -> day`` of the recorded membership and base events in the window."""
-    w, out = timeline.world, {}
+    w = timeline.world
+    out: dict[str, dt.date] = {}
     founded = {(o.id, o.founded) for o in w.organisations.values()}
     for m in w.memberships:
         if m.org not in timeline.decided_orgs or m.status != "member":
@@ -69,15 +70,15 @@ def record_events(timeline: Timeline) -> dict[str, dt.date]:
         if timeline._in_window(m.start) and (m.org, m.start) not in founded and not starts_again:
             out.setdefault(f"join:{m.actor}:{m.org}", m.start)
         org = w.organisations[m.org]
-        if timeline._in_window(m.end) and m.end != org.ended and not renewed:
-            out.setdefault(f"exit:{m.actor}:{m.org}", m.end)  # type: ignore[arg-type]
+        if m.end is not None and timeline._in_window(m.end) and m.end != org.ended and not renewed:
+            out.setdefault(f"exit:{m.actor}:{m.org}", m.end)
     for b in w.bases:
         renewed = any(
             o.host == b.host and o.user == b.user and o.id != b.id and o.start == b.end
             for o in w.bases
         )
-        if timeline._in_window(b.end) and not renewed:
-            out[f"close:{b.id}"] = b.end  # type: ignore[assignment]
+        if b.end is not None and timeline._in_window(b.end) and not renewed:
+            out[f"close:{b.id}"] = b.end
     return out
 
 

@@ -187,22 +187,34 @@ def _check(
             value = getattr(s, name)
             if value is not None and value not in actors:
                 problems.append(
-                    Problem(file, at("stances", i, name), f"stances[{i}].{name}", f"unknown actor "
-                            f"{value!r}")  # fmt: skip
+                    Problem(
+                        file,
+                        at("stances", i, name),
+                        f"stances[{i}].{name}",
+                        f"unknown actor {value!r}",
+                    )
                 )
     known = {e.id: e for e in episodes}
     for i, o in enumerate(scenario.outcomes):
         e = known.get(o.episode)
         if e is None:
             problems.append(
-                Problem(file, at("outcomes", i, "episode"), f"outcomes[{i}].episode",
-                        f"unknown episode {o.episode!r}")  # fmt: skip
+                Problem(
+                    file,
+                    at("outcomes", i, "episode"),
+                    f"outcomes[{i}].episode",
+                    f"unknown episode {o.episode!r}",
+                )
             )
         elif o.outcome not in e.outcomes:
             problems.append(
-                Problem(file, at("outcomes", i, "outcome"), f"outcomes[{i}].outcome",
-                        f"{o.outcome!r} is not an outcome of {e.id} (expected one of "
-                        f"{', '.join(e.outcomes)})")  # fmt: skip
+                Problem(
+                    file,
+                    at("outcomes", i, "outcome"),
+                    f"outcomes[{i}].outcome",
+                    f"{o.outcome!r} is not an outcome of {e.id} (expected one of "
+                    f"{', '.join(e.outcomes)})",
+                )
             )
     for i, r in enumerate(scenario.remove):
         collection = getattr(world, REMOVABLE[r.kind])
@@ -210,11 +222,28 @@ def _check(
             problems.append(
                 Problem(file, at("remove", i), f"remove[{i}]", f"no {r.kind} of the world matches")
             )
+    problems.extend(_add_problems(scenario, file, lines))
+    return problems
+
+
+def _add_problems(
+    scenario: Scenario, file: str, lines: Mapping[tuple[str | int, ...], int]
+) -> list[Problem]:
+    """Problems of the records a scenario adds (each validated as a world record)."""
+    problems: list[Problem] = []
+
+    def at(*path: str | int) -> int | None:
+        return line_at(dict(lines), tuple(path))
+
     for key, items in scenario.add.items():
         if key not in RECORD_TYPES:
             problems.append(
-                Problem(file, at("add", key), f"add.{key}", f"unknown kind of record (expected "
-                        f"one of {', '.join(sorted(RECORD_TYPES))})")  # fmt: skip
+                Problem(
+                    file,
+                    at("add", key),
+                    f"add.{key}",
+                    f"unknown kind of record (expected one of {', '.join(sorted(RECORD_TYPES))})",
+                )
             )
             continue
         for j, item in enumerate(items):
@@ -242,8 +271,10 @@ def load_scenario(path: str | Path, world: World, episodes: Sequence[Episode]) -
         scenario.apply(world)
     except InputError as exc:
         raise InputError(
-            [Problem(file, p.line, p.field, f"after the scenario's changes: {p.message}")
-             for p in exc.problems]  # fmt: skip
+            [
+                Problem(file, p.line, p.field, f"after the scenario's changes: {p.message}")
+                for p in exc.problems
+            ]
         ) from None
     return scenario
 

@@ -222,9 +222,7 @@ class Timeline:
                 f"{', '.join(MEMBERSHIP_KINDS)})"
             )
         self.kinds = kinds
-        self.decided_orgs = frozenset(
-            k for k, o in world.organisations.items() if o.kind in kinds
-        )
+        self.decided_orgs = frozenset(k for k, o in world.organisations.items() if o.kind in kinds)
         self.episodes = tuple(
             sorted(
                 (
@@ -410,8 +408,12 @@ class Timeline:
 
     def _cited(self, actor: str, org: str) -> list[str]:
         """Sources of the records an added opportunity rests on (the pair's memberships)."""
-        found = [s for m in self.world.memberships if m.actor == actor and m.org == org
-                 for s in m.sources]  # fmt: skip
+        found = [
+            s
+            for m in self.world.memberships
+            if m.actor == actor and m.org == org
+            for s in m.sources
+        ]
         found = found or list(self.world.organisations[org].sources)
         return list(dict.fromkeys(found))[:3]
 
