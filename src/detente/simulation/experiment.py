@@ -259,7 +259,12 @@ def _warm_year(task: tuple[Setting, int]) -> dict[tuple[Any, ...], Any]:
 def _warm(setting: Setting, executor: Executor, advance: Advance | None = None) -> None:
     """Decide the reference path's questions once, so every run task starts with them."""
     tl = setting.timeline
-    years = list(range(tl.start, tl.end + 1))
+    warmed = {k[1].year for k in setting.cache}
+    years = [y for y in range(tl.start, tl.end + 1) if y not in warmed]
+    if advance is not None and len(years) < tl.end - tl.start + 1:
+        advance(tl.end - tl.start + 1 - len(years))  # decided by an earlier call
+    if not years:
+        return
     for found in executor.map(_warm_year, [(setting, y) for y in years], advance):
         setting.cache.update(found)
     setting.decider.forget_views()
