@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import pytest
+from tests.cli import call_main
 
 from detente.decision import decide
 from detente.decisions.episodes import builtin_episodes
@@ -24,7 +25,6 @@ from detente.simulation.record import Unit, _score, record_events
 from detente.simulation.scenario import FixedOutcome, Header, builtin_scenarios, load_scenario
 from detente.simulation.timeline import Timeline, project_capabilities
 from detente.world import builtin_world
-from tests.cli import call_main
 
 YEAR = 2003
 
@@ -82,9 +82,7 @@ def test_a_fixed_outcome_is_drawn_in_every_run(setting: Setting) -> None:
     )
     changed = dataclasses.replace(setting, scenario=fixed, cache=dict(setting.cache))
     result = simulate(changed, runs=10, seed=1)
-    assert all(
-        any(e.key == "episode:csto-nato-2003=engage" for e in run) for run in result.runs
-    )
+    assert all(any(e.key == "episode:csto-nato-2003=engage" for e in run) for run in result.runs)
 
 
 def test_record_events_of_2012() -> None:

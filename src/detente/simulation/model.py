@@ -104,11 +104,11 @@ class Setting:
             changes = Changes()
         elif self.feedback == "own":
             changes = changes.only(who, self.timeline.hosts)
-        key = (question.id, day, changes.key())
+        stances = self.scenario.stances_for(question, day)
+        key = (question.id, day, changes.key(), tuple(sorted(stances.items())))
         found = self.cache.get(key)
         if found is None:
             snap = self.timeline.snapshot(day, changes)
-            stances = self.scenario.stances_for(question, day)
             try:
                 found = self.decider.decide(snap, question, tabled=tabled, stances=stances)
             except DetenteError:
