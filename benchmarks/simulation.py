@@ -48,9 +48,7 @@ def main() -> None:
     events = sum(len(r) for r in result.runs) / len(result.runs)
     print(f"window {args.start}-{args.end}, {args.runs} runs, jobs {args.jobs}")
     print(f"setting (stack fit):             {w1 - w0:7.2f} s wall, {c1 - c0:7.2f} s CPU")
-    print(
-        f"reference decisions + runs:      {w2 - w1:7.2f} s wall, {c2 - c1:7.2f} s CPU (this process)"
-    )
+    print(f"reference decisions + runs:      {w2 - w1:7.2f} s wall, {c2 - c1:7.2f} s CPU (here)")
     print(f"runs alone (warm, serial):       {w3 - w2:7.2f} s wall, {c3 - c2:7.2f} s CPU")
     print(f"decisions computed: {len(setting.cache)}; events per run: {events:.1f}")
     print(f"same events on the warm rerun: {again.runs == result.runs}")
