@@ -9,7 +9,13 @@ import typer
 from rich.table import Table
 
 from detente.cli.common import WorldOption, console, open_world, print_json, styled
-from detente.cli.run import JobsOption, SaveOption, SchedulerOption, make_executor
+from detente.cli.run import (
+    JobsOption,
+    SaveOption,
+    SchedulerOption,
+    check_output_paths,
+    make_executor,
+)
 from detente.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -115,6 +121,7 @@ def simulate_command(
     from detente.simulation import build_setting, load_scenario, simulate
     from detente.simulation.experiment import progress_total
 
+    check_output_paths(save=save)
     the_world = open_world(world)
     episodes = builtin_episodes()
     chosen = load_scenario(_scenario_path(scenario), the_world, episodes) if scenario else None

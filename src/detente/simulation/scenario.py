@@ -194,6 +194,19 @@ def _check(
                         f"unknown actor {value!r}",
                     )
                 )
+    from detente.decisions import DECISION_TYPES
+
+    for i, s in enumerate(scenario.stances):
+        if s.type is not None and s.type not in DECISION_TYPES:
+            problems.append(
+                Problem(
+                    file,
+                    at("stances", i, "type"),
+                    f"stances[{i}].type",
+                    f"unknown decision type {s.type!r} (known: "
+                    f"{', '.join(sorted(DECISION_TYPES))})",
+                )
+            )
     known = {e.id: e for e in episodes}
     for i, o in enumerate(scenario.outcomes):
         e = known.get(o.episode)
