@@ -45,6 +45,9 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "2009",
         "--simulation-runs",
         "10",
+        "--simulation-kind",
+        "collective-security",
+        "--no-simulation-calibrate",
     )
     assert done.returncode == 0, done.stderr
     assert "report written to" in done.stdout

@@ -35,6 +35,19 @@ def report_command(
     simulation_runs: Annotated[
         int, typer.Option("--simulation-runs", min=1, help="Runs of each simulated scenario.")
     ] = 100,
+    simulation_kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--simulation-kind",
+            help="Kind of organisation whose memberships the simulation decides (repeatable; "
+            "default alliance and collective-security).",
+            show_default=False,
+        ),
+    ] = None,
+    simulation_calibrate: Annotated[
+        bool,
+        typer.Option(help="Calibrated probabilities in the simulation (stack fitted before it)."),
+    ] = True,
     scenario: Annotated[
         list[str] | None,
         typer.Option(
@@ -69,6 +82,8 @@ def report_command(
         runs=runs,
         simulation=(start, end),
         simulation_runs=simulation_runs,
+        simulation_kinds=tuple(simulation_kind or ()),
+        simulation_calibrate=simulation_calibrate,
     )
     if scenario is not None:
         options = replace(options, scenarios=tuple(scenario))

@@ -44,6 +44,10 @@ class ReportOptions:
     simulation_lens: str = "realist"
     scenarios: tuple[str, ...] = ("us-indifferent-2009",)
     """Scenarios simulated beside the record (built-in names or YAML files)."""
+    simulation_kinds: tuple[str, ...] = ()
+    """Kinds of organisation whose memberships the simulation decides (empty: the alliances)."""
+    simulation_calibrate: bool = True
+    """Whether the simulation uses the stack's calibrated probabilities."""
 
 
 @dataclass(frozen=True)
