@@ -161,3 +161,16 @@ def test_a_bad_scenario_exits_2_with_its_place(
     bad.write_text("scenario: {name: bad}\nstances:\n  - {actor: USA, stance: sulky}\n")
     code, _, err = call_main(capsys, "simulate", "--scenario", str(bad))
     assert code == 2 and f"{bad}:3" in err and "stances[0].stance" in err
+
+
+def test_results_set_round_trip(setting: Setting, tmp_path: Path) -> None:
+    from detente.experiments.results import load, save
+
+    result = simulate(setting, runs=10, seed=2)
+    folder = save(result.result_set({"subject": f"{YEAR}-{YEAR}"}), tmp_path / "sim")
+    back = load(folder)
+    assert back.manifest["kind"] == "simulation" and back.manifest["runs"] == 10
+    assert len(back.tables["events"]) == sum(len(r) for r in result.runs)
+    assert set(back.tables) >= {"experiments", "outcomes", "events", "summary", "scores"}
+    payload = result.to_json()
+    assert payload["runs"] == 10 and payload["scores"][-1]["family"] == "all"
