@@ -24,7 +24,8 @@ the proposer's record, who decides, veto players). The stack is fitted by
 **Stances** (a scenario's "the US indifferent in 2009") replace a decider's acceptance before the
 rules combine them: ``indifferent`` gives it no stake (the silence default of
 :func:`detente.decision.silence_defaults`), ``for`` and ``against`` make it accept the yes outcome
-with probability 1 or 0.
+with probability 1 or 0. When such a stance settles the decision (``P(yes)`` is then exactly 0 or
+1), that probability is used as it is, not passed through the stack.
 """
 
 from __future__ import annotations
@@ -259,7 +260,9 @@ class Decider:
         acc = _with_stances(prefs, sides, question, self.lens.params, stances)
         lens_p = float(sides_probability(sides, acc))
         terms = _top_terms(prefs)
-        if self.stack is None:
+        fixed = any(st in ("for", "against") and a in acc for a, st in (stances or {}).items())
+        if self.stack is None or (fixed and lens_p in (0.0, 1.0)):
+            # a stance that settles the decision is not recalibrated away
             return Verdict(lens_p, lens_p, terms)
         stack = self.stack
         params = dataclasses.replace(self.lens.params, scale=stack.scale)
