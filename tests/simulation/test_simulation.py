@@ -174,3 +174,17 @@ def test_results_set_round_trip(setting: Setting, tmp_path: Path) -> None:
     assert set(back.tables) >= {"experiments", "outcomes", "events", "summary", "scores"}
     payload = result.to_json()
     assert payload["runs"] == 10 and payload["scores"][-1]["family"] == "all"
+
+
+def test_stances_fix_or_silence_a_decider(setting: Setting) -> None:
+    timeline, decider = setting.timeline, setting.decider
+    leave = next(o.episode for o in timeline.opportunities(YEAR) if o.kind == "leave")
+    snap = timeline.reference(dt.date(YEAR, 1, 1))
+    who = leave.proposer
+    free = decider.decide(snap, leave, tabled=False).p
+    assert 0.0 < free < 1.0
+    assert decider.decide(snap, leave, tabled=False, stances={who: "against"}).p == 0.0
+    assert decider.decide(snap, leave, tabled=False, stances={who: "for"}).p == 1.0
+    # with no stake a state deciding alone keeps the status quo (the silence default)
+    silent = decider.decide(snap, leave, tabled=False, stances={who: "indifferent"}).p
+    assert silent == pytest.approx(0.0, abs=1e-9)
