@@ -473,6 +473,10 @@ def write_report(world: World, options: ReportOptions, out: str | os.PathLike[st
     target = folder / "report.html"
     if target.is_symlink() or (target.exists() and not target.is_file()):
         raise InputError(f"{target}: exists and is not a regular file; not overwriting it")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # before any work: a bad --out fails at once
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the folder: {exc.strerror or exc}") from None
     page = render(world, options, build_sections(world, options))
     try:
         with atomic_write(target) as handle:
