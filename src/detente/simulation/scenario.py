@@ -14,6 +14,7 @@ A scenario file (read with :mod:`detente.yamlio`: safe loading, every fault with
         end: 2010-01-01
         target: NATO        # optional: only decisions about this organisation or state
         type: engagement    # optional: only this decision type
+        action: leave       # optional: only questions with this action
     outcomes:               # fix the outcome of a hand-coded episode in the window
       - episode: arm-csto-2022
         outcome: act
@@ -83,6 +84,8 @@ class Stance(_Strict):
     end: dt.date | None = None
     target: str | None = None
     type: str | None = None
+    action: str | None = None
+    """Only questions with this action (``join``, ``leave``, ``keep``...)."""
 
     @model_validator(mode="after")
     def _period(self) -> Stance:
@@ -97,6 +100,8 @@ class Stance(_Strict):
         if self.end is not None and day >= self.end:
             return False
         if self.target is not None and self.target not in (question.target, question.proposer):
+            return False
+        if self.action is not None and self.action != question.action:
             return False
         return self.type is None or self.type == question.type
 
