@@ -2,10 +2,11 @@
 
 :func:`simulate` builds the shared :class:`~detente.simulation.model.Setting` once (the timeline,
 the decider, the stack fitted on episodes dated before the start), decides the reference path's
-questions once, then splits the runs into tasks of :data:`CHUNK` runs. Every run has its own
-generator, spawned from the seed before any work starts (:func:`detente.rng.spawn_generators`),
-and draws only from it, so the runs' events are the same bit for bit whatever the executor and
-the number of workers (:mod:`detente.experiments.runner`).
+questions once (one task per year), then splits the runs into tasks (:data:`CHUNK` runs serially,
+one task per worker in parallel). Every run has its own generator, spawned from the seed before
+any work starts (:func:`detente.rng.spawn_generators`), and draws only from it, so the runs'
+events are the same bit for bit whatever the executor, the number of workers and the split
+(:mod:`detente.experiments.runner`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["CHUNK", "SimulationResult", "build_setting", "progress_total", "simulate"]
 
 CHUNK = 10
-"""Runs per task (fixed, so the split never depends on the number of workers)."""
+"""Runs per task when serial (the unit of the progress bar)."""
 
 
 @dataclass(frozen=True)
@@ -327,8 +328,13 @@ def simulate(
     rngs = spawn_generators(as_generator(seed), runs)
     executor = executor or SerialExecutor()
     _warm(setting, executor, advance)
-    tasks = [(setting, rngs[i : i + CHUNK]) for i in range(0, runs, CHUNK)]
-    per_task = executor.map(_chunk, tasks, advance)
+    # One task per worker when parallel: a worker's task computes the decisions only its runs
+    # meet (a state applying again after leaving) once. The split cannot change a run's draws.
+    size = CHUNK if executor.workers == 1 else math.ceil(runs / executor.workers)
+    tasks = [(setting, rngs[i : i + size]) for i in range(0, runs, size)]
+    per_task = executor.map(
+        _chunk, tasks, None if advance is None else (lambda k: advance(k * size // CHUNK))
+    )
     results = tuple(tuple(events) for chunk in per_task for events in chunk)
     tl = setting.timeline
     return SimulationResult(
