@@ -120,3 +120,26 @@ def test_bibliography_resolves_ids_and_marks_unknown(world) -> None:  # type: ig
     assert "not in the world" in unknown["text"]
     known = next(b for b in bib if b["id"] == some[0])
     assert world.sources[some[0]].title.rstrip(".") in known["text"]
+
+
+def test_event_timeline_groups_the_rest_and_averages_over_runs() -> None:
+    import datetime as dt
+
+    from detente.report.data import OTHERS, event_timeline
+    from detente.simulation import Event, SimulationResult
+
+    def ev(year: int, kind: str, actor: str) -> Event:
+        return Event(year, dt.date(year, 7, 1), kind, actor, "CSTO", kind, "q", 0.5)
+
+    runs = (
+        (ev(2009, "exit", "UZB"), ev(2009, "join", "GEO"), ev(2009, "episode", "UZB")),
+        (ev(2009, "exit", "UZB"), ev(2010, "join", "MDA")),
+    )
+    result = SimulationResult("realist", "as recorded", 2009, 2010, 1, "none", "hold", "", runs, ())
+    frame = event_timeline(result, ["UZB"])
+    got = {(r.year, r.group, r.kind): r.per_run for r in frame.itertuples()}
+    assert got == {
+        (2009, "UZB", "exit"): 1.0,
+        (2009, OTHERS, "join"): 0.5,
+        (2010, OTHERS, "join"): 0.5,
+    }

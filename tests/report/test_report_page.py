@@ -19,7 +19,10 @@ CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
 CHROMEDRIVER = shutil.which("chromedriver")
-SECTIONS = ("network", "capabilities", "forecasts", "explanations", "backtest", "bibliography")
+SECTIONS = (
+    "network", "capabilities", "forecasts", "explanations", "backtest", "simulation",
+    "bibliography",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +40,14 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "3",
         "--title",
         "Test <report>",
+        "--simulation",
+        "2009",
+        "2009",
+        "--simulation-runs",
+        "10",
+        "--simulation-kind",
+        "collective-security",
+        "--no-simulation-calibrate",
     )
     assert done.returncode == 0, done.stderr
     assert "report written to" in done.stdout
@@ -116,4 +127,5 @@ def test_page_in_headless_chromium(page: Path, tmp_path: Path) -> None:
     assert len(figures) >= 12
     empty = [f[0] for f in figures if not (f[1] and f[2] > 0 and f[3] > 0)]
     assert empty == []
+    assert "fig-simulation-timeline" in [f[0] for f in figures]  # the event timeline, drawn
     assert tuple(headings) == SECTIONS

@@ -92,6 +92,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "run",
     "show": "run",
     "report": "report",
+    "simulate": "simulate",
 }
 _registered: set[str] = set()
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from detente.cli.common import WorldOption, console, open_world
+from detente.errors import InputError
 
 __all__ = ["register", "report_command"]
 
@@ -27,6 +28,35 @@ def report_command(
     runs: Annotated[
         int, typer.Option(min=1, help="Monte Carlo replicates per forecast question.")
     ] = 200,
+    simulation: Annotated[
+        tuple[int, int],
+        typer.Option("--simulation", metavar="FROM TO", help="Window of the simulation section."),
+    ] = (2008, 2012),
+    simulation_runs: Annotated[
+        int, typer.Option("--simulation-runs", min=1, help="Runs of each simulated scenario.")
+    ] = 100,
+    simulation_kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--simulation-kind",
+            help="Kind of organisation whose memberships the simulation decides (repeatable; "
+            "default alliance and collective-security).",
+            show_default=False,
+        ),
+    ] = None,
+    simulation_calibrate: Annotated[
+        bool,
+        typer.Option(help="Calibrated probabilities in the simulation (stack fitted before it)."),
+    ] = True,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            help="Scenario simulated beside the record (repeatable; a built-in name or a YAML "
+            "file; default us-indifferent-2009).",
+            show_default=False,
+        ),
+    ] = None,
     highlight: Annotated[
         list[str] | None,
         typer.Option(
@@ -38,11 +68,25 @@ def report_command(
     ] = None,
 ) -> None:
     """Write one HTML page (no network needed): memberships, capabilities, forecasts,
-    explanations, backtest and bibliography."""
+    explanations, backtest, the simulation through time and bibliography."""
     from detente.report import ReportOptions, write_report
 
     the_world = open_world(world)
-    options = ReportOptions(dpi=dpi, width=width, seed=seed, runs=runs)
+    start, end = simulation
+    if end < start:
+        raise InputError(f"--simulation: the window ends ({end}) before it starts ({start})")
+    options = ReportOptions(
+        dpi=dpi,
+        width=width,
+        seed=seed,
+        runs=runs,
+        simulation=(start, end),
+        simulation_runs=simulation_runs,
+        simulation_kinds=tuple(simulation_kind or ()),
+        simulation_calibrate=simulation_calibrate,
+    )
+    if scenario is not None:
+        options = replace(options, scenarios=tuple(scenario))
     if title is not None:
         options = replace(options, title=title)
     if highlight:

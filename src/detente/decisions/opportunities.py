@@ -52,6 +52,7 @@ __all__ = [
     "candidate_opportunities",
     "generate_opportunities",
     "opportunities_yaml",
+    "year_opportunities",
 ]
 
 MEMBERSHIP_KINDS = ("alliance", "collective-security", "commonwealth", "economic", "regional")
@@ -226,6 +227,15 @@ def _keep(world: World, year: int) -> list[Opportunity]:
             )
         )
     return out
+
+
+def year_opportunities(world: World, year: int) -> list[Opportunity]:
+    """Every opportunity of the rule (module docstring) in ``year``: leave, join, then keep.
+
+    ``world`` needs only the attributes the rule reads (``organisations``, ``memberships``,
+    ``bases``, ``states``, ``name_of``): the simulation passes its own state of the world.
+    """
+    return [*_leave(world, year), *_join(world, year), *_keep(world, year)]
 
 
 def _near_hand_coded(candidate: Episode, episodes: Sequence[Episode]) -> bool:

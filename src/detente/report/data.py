@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from detente.experiments.backtest import BacktestResult
     from detente.explanation import Explanation
+    from detente.simulation import SimulationResult
 
 __all__ = [
     "OTHERS",
@@ -28,6 +29,7 @@ __all__ = [
     "ScoreInterval",
     "bibliography",
     "capability_frame",
+    "event_timeline",
     "members_per_year",
     "membership_edges",
     "reliability_table",
@@ -225,3 +227,24 @@ def bibliography(world: World, cited: Iterable[str]) -> list[dict[str, str]]:
         text = ". ".join(p.strip().rstrip(".") for p in parts if p) + "."
         out.append({"id": ident, "text": text, "url": src.url or ""})
     return sorted(out, key=lambda r: (r["text"].lower(), r["id"]))
+
+
+def event_timeline(result: SimulationResult, highlight: Sequence[str]) -> pd.DataFrame:
+    """The runs' state changes per year: ``year``, ``group`` (a highlighted actor, else
+    :data:`OTHERS`), ``kind`` (join, exit, close) and ``per_run`` (mean count per run)."""
+    import pandas as pd
+
+    chosen = set(highlight)
+    n = max(len(result.runs), 1)
+    counts: dict[tuple[int, str, str], int] = {}
+    for run in result.runs:
+        for e in run:
+            if e.kind == "episode":
+                continue
+            key = (e.year, e.actor if e.actor in chosen else OTHERS, e.kind)
+            counts[key] = counts.get(key, 0) + 1
+    rows = [
+        {"year": y, "group": g, "kind": k, "per_run": c / n}
+        for (y, g, k), c in sorted(counts.items())
+    ]
+    return pd.DataFrame(rows, columns=["year", "group", "kind", "per_run"])

@@ -31,6 +31,7 @@ __all__ = [
     "reliability_figure",
     "scores_figure",
     "terms_figure",
+    "timeline_figure",
 ]
 
 _STATUS_STYLE = {
@@ -295,4 +296,50 @@ def reliability_figure(tables: dict[str, Any], *, width: float) -> Figure:
     ax.set_title("Reliability diagram (marker area: episodes per bin)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, frameon=False, loc="upper left")
+    return fig
+
+
+_KIND_STYLE = {"join": ("tab:green", "o"), "exit": ("tab:red", "v"), "close": ("tab:orange", "s")}
+
+
+def timeline_figure(frames: Sequence[tuple[str, pd.DataFrame]], *, width: float) -> Figure:
+    """One panel per scenario: a row per highlighted state (and one for all others), a marker
+    per year and kind of event, its area proportional to the mean number of events per run."""
+    groups: list[str] = sorted({str(g) for _, f in frames for g in f["group"] if g != OTHERS})
+    if any((f["group"] == OTHERS).any() for _, f in frames):
+        groups.append(OTHERS)
+    rows = max(len(groups), 1)
+    fig = _figure(width, max(2.2, 0.9 + 0.28 * rows) * len(frames))
+    axes = fig.subplots(len(frames), 1, sharex=True, squeeze=False)[:, 0]
+    years = [int(y) for _, f in frames for y in f["year"]]
+    for ax, (name, frame) in zip(axes, frames, strict=True):
+        offsets = {"join": -0.22, "exit": 0.0, "close": 0.22}
+        for kind, (color, marker) in _KIND_STYLE.items():
+            part = frame[frame["kind"] == kind]
+            if part.empty:
+                continue
+            ax.scatter(
+                part["year"] + offsets[kind],
+                [groups.index(str(g)) for g in part["group"]],
+                s=20 + 180 * np.sqrt(part["per_run"].clip(upper=4.0)),
+                color=color,
+                marker=marker,
+                alpha=0.7,
+                label=kind,
+            )
+        ax.set_yticks(range(len(groups)), groups, fontsize=7)
+        ax.set_ylim(-0.7, rows - 0.3)
+        ax.set_title(f"scenario: {name}", fontsize=9, loc="left")
+        ax.grid(alpha=0.3)
+        if frame.empty:
+            ax.text(0.5, 0.5, "no state changes in any run", transform=ax.transAxes, ha="center")
+    if years:
+        axes[-1].set_xticks(range(min(years), max(years) + 1))
+    axes[-1].set_xlabel("year (marker area: mean events per run)")
+    handles = [
+        axes[0].scatter([], [], color=c, marker=m, label=k) for k, (c, m) in _KIND_STYLE.items()
+    ]
+    axes[0].legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False
+    )
     return fig

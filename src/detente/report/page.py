@@ -8,6 +8,7 @@ builder added to :data:`SECTIONS`; the template needs no change.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import os
@@ -37,6 +38,16 @@ class ReportOptions:
     dpi: int = 110
     lenses: tuple[str, ...] = ()
     """Lenses for explanations and the backtest (empty: every registered lens)."""
+    simulation: tuple[int, int] = (2008, 2012)
+    """First and last year of the simulation's window."""
+    simulation_runs: int = 100
+    simulation_lens: str = "realist"
+    scenarios: tuple[str, ...] = ("us-indifferent-2009",)
+    """Scenarios simulated beside the record (built-in names or YAML files)."""
+    simulation_kinds: tuple[str, ...] = ()
+    """Kinds of organisation whose memberships the simulation decides (empty: the alliances)."""
+    simulation_calibrate: bool = True
+    """Whether the simulation uses the stack's calibrated probabilities."""
 
 
 @dataclass(frozen=True)
@@ -310,12 +321,112 @@ def backtest_section(world: World, options: ReportOptions) -> Section:
     return sec
 
 
+def simulation_section(world: World, options: ReportOptions) -> Section:
+    """The system through time: the runs' events per year for each scenario, and their scores."""
+    from detente.decisions.episodes import builtin_episodes
+    from detente.lenses import get_lens
+    from detente.report.data import event_timeline
+    from detente.report.figures import png_data_uri, timeline_figure
+    from detente.simulation import build_setting, load_scenario, simulate
+    from detente.simulation.scenario import builtin_scenarios
+
+    start, end = options.simulation
+    episodes = builtin_episodes()
+    base = build_setting(world, get_lens(options.simulation_lens), episodes, start=start, end=end)
+    shipped = builtin_scenarios()
+    settings = [base]
+    for name in options.scenarios:
+        path = shipped.get(name) or Path(name)
+        scenario = load_scenario(path, world, episodes)
+        if scenario.remove or scenario.add:  # another world: its own decisions
+            settings.append(
+                build_setting(
+                    world,
+                    get_lens(options.simulation_lens),
+                    episodes,
+                    start=start,
+                    end=end,
+                    scenario=scenario,
+                )
+            )
+        else:  # the same world: decisions no stance touches are shared
+            settings.append(dataclasses.replace(base, scenario=scenario, cache=base.cache))
+    results = [simulate(s, runs=options.simulation_runs, seed=options.seed) for s in settings]
+    sec = Section(
+        "simulation",
+        "The system through time",
+        f"{options.simulation_runs} runs of the agent-based simulation from {start} to {end} "
+        f"under the {options.simulation_lens} lens ({base.calibration}), as recorded and under "
+        "each scenario: who joins, leaves or closes a base, year by year. Decisions see the "
+        f"reference path (feedback {base.feedback}); see docs/simulation.md.",
+    )
+    frames = [(r.scenario, event_timeline(r, options.highlight)) for r in results]
+    sec.figures.append(
+        Figure(
+            "simulation-timeline",
+            png_data_uri(timeline_figure(frames, width=options.width), options.dpi),
+            f"Simulated events per year (mean per run, {options.simulation_runs} runs, seed "
+            f"{options.seed}); highlighted states on their own rows, the rest grouped. Source: "
+            "the simulation on the world's records.",
+        )
+    )
+    rows = []
+    for r in results:
+        for row in r.summary().head(8).itertuples(index=False):
+            rows.append(
+                [
+                    r.scenario,
+                    str(row.key),
+                    f"{row.share:.2f}",
+                    f"{row.mean_year:.1f}",
+                    str(row.explanation),
+                ]
+            )
+    sec.tables.append(
+        ("Most frequent events", ["scenario", "event", "share of runs", "mean year", "why"], rows)
+    )
+    score_rows = [
+        [
+            r.scenario,
+            s.family,
+            str(s.units),
+            str(s.actual),
+            _f(s.reproduced),
+            _f(s.brier),
+            _f(s.brier_nothing),
+        ]
+        for r in results
+        for s in r.scores
+    ]
+    sec.tables.append(
+        (
+            "Against the record",
+            [
+                "scenario",
+                "family",
+                "units",
+                "actual",
+                "reproduced",
+                "Brier",
+                "Brier, nothing changes",
+            ],
+            score_rows,
+        )
+    )
+    return sec
+
+
+def _f(value: float) -> str:
+    return "–" if value != value else f"{value:.3f}"
+
+
 SECTIONS: list[Callable[[World, ReportOptions], Section]] = [
     network_section,
     capability_section,
     forecast_section,
     explanation_section,
     backtest_section,
+    simulation_section,
 ]
 """The report's parts, in page order; each takes the world and the options."""
 
@@ -362,6 +473,10 @@ def write_report(world: World, options: ReportOptions, out: str | os.PathLike[st
     target = folder / "report.html"
     if target.is_symlink() or (target.exists() and not target.is_file()):
         raise InputError(f"{target}: exists and is not a regular file; not overwriting it")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # before any work: a bad --out fails at once
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the folder: {exc.strerror or exc}") from None
     page = render(world, options, build_sections(world, options))
     try:
         with atomic_write(target) as handle:
