@@ -33,12 +33,16 @@ def report_command(
         typer.Option("--simulation", metavar="FROM TO", help="Window of the simulation section."),
     ] = (2008, 2012),
     simulation_runs: Annotated[
-        int, typer.Option("--simulation-runs", min=1, help="Runs of each simulated scenario.")
+        int,
+        typer.Option(
+            "--simulation-runs", min=1, metavar="N", help="Runs of each simulated scenario."
+        ),
     ] = 100,
     simulation_kind: Annotated[
         list[str] | None,
         typer.Option(
             "--simulation-kind",
+            metavar="KIND",
             help="Kind of organisation whose memberships the simulation decides (repeatable; "
             "default alliance and collective-security).",
             show_default=False,
@@ -52,6 +56,7 @@ def report_command(
         list[str] | None,
         typer.Option(
             "--scenario",
+            metavar="NAME|FILE",
             help="Scenario simulated beside the record (repeatable; a built-in name or a YAML "
             "file; default us-indifferent-2009).",
             show_default=False,

@@ -50,6 +50,7 @@ def simulate_command(
         int | None,
         typer.Option(
             "--from",
+            metavar="YEAR",
             min=1993,
             max=2200,
             help="First simulated year (default 2002).",
@@ -88,16 +89,19 @@ def simulate_command(
     feedback: Annotated[
         str,
         typer.Option(
-            help="What decisions see of a run's changes: none (fast), own, full (exact, slow)."
+            metavar="none|own|full",
+            help="What decisions see of a run's changes: none (fast), own, full (exact, slow).",
         ),
     ] = "none",
     projection: Annotated[
-        str, typer.Option(help="Capabilities past the data's end: hold or trend.")
+        str,
+        typer.Option(metavar="hold|trend", help="Capabilities past the data's end: hold or trend."),
     ] = "hold",
     kinds: Annotated[
         list[str] | None,
         typer.Option(
             "--kind",
+            metavar="KIND",
             help="Kind of organisation whose memberships are decided "
             "(repeatable; default alliance and collective-security).",
             show_default=False,
@@ -106,7 +110,9 @@ def simulate_command(
     calibrate: Annotated[
         bool, typer.Option(help="Calibrated probabilities (stack fitted before --from).")
     ] = True,
-    top: Annotated[int, typer.Option(min=1, help="Events listed in the summary.")] = 20,
+    top: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Events listed in the summary.")
+    ] = 20,
     world: WorldOption = None,
     jobs: JobsOption = 1,
     scheduler: SchedulerOption = None,
