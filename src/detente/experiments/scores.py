@@ -132,7 +132,7 @@ def calibration_slope(p: ArrayLike, y: ArrayLike, clip: float = 1e-3) -> float:
     both outcomes do not occur or the forecasts do not vary."""
     pa, ya = _arrays(p, y)
     x = logit(np.clip(pa, clip, 1 - clip))
-    if ya.min(initial=1) == ya.max(initial=0) or np.ptp(x) == 0:
+    if not x.size or ya.min(initial=1) == ya.max(initial=0) or np.ptp(x) == 0:
         return math.nan
     design = np.column_stack([np.ones_like(x), x])
 
