@@ -156,6 +156,7 @@ def test_auc_and_calibration_slope_on_known_cases() -> None:
     assert calibration_slope(p, y) == pytest.approx(1.0, abs=0.12)
     sharp = 1 / (1 + np.exp(-3 * logit(p)))  # overconfident: logits tripled
     assert calibration_slope(sharp, y) == pytest.approx(1 / 3, abs=0.06)
+    assert math.isnan(calibration_slope([], []))  # no forecast scored: no slope, no traceback
 
 
 def test_paired_bootstrap_is_seeded_and_paired() -> None:
