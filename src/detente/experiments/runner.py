@@ -25,13 +25,15 @@ analysis share one pool); outside a block each ``map`` starts and closes its own
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:  # imported where used: a serial run starts no process
+    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = [
     "DaskExecutor",
@@ -109,6 +111,8 @@ PRELOAD = ["detente.forecast.montecarlo", "detente.forecast.eum"]
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing  # here, not at import: a serial run never starts a process
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
@@ -136,6 +140,8 @@ class ProcessExecutor:
 
     def __enter__(self) -> ProcessExecutor:
         if self._depth == 0:
+            from concurrent.futures import ProcessPoolExecutor
+
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
         self._depth += 1
         return self
@@ -155,6 +161,8 @@ class ProcessExecutor:
             return []
         if self._pool is not None:
             return self._map(self._pool, fn, tasks, advance)
+        from concurrent.futures import ProcessPoolExecutor
+
         workers = min(self.workers, len(tasks))
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
             return self._map(pool, fn, tasks, advance)
@@ -166,6 +174,8 @@ class ProcessExecutor:
         tasks: Sequence[T],
         advance: Advance | None,
     ) -> list[R]:
+        from concurrent.futures import as_completed
+
         results: list[Any] = [None] * len(tasks)
         futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
         for future in as_completed(futures):
