@@ -367,6 +367,9 @@ def backtest(
     lens: str | Sequence[str] | None = None,
     settings: Mapping[str, object] | None = None,
     world: str | Path | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
 ) -> BacktestReport:
     """Score lenses and two baselines against recorded episodes (Brier and log scores).
 
@@ -380,6 +383,10 @@ def backtest(
         Lens parameter overrides.
     world:
         World file or folder (default: built-in).
+    jobs, scheduler, executor:
+        Where the episodes run: ``jobs`` local processes, a Dask scheduler address (or
+        ``"local"``), or an executor from :mod:`detente.experiments.runner`. The scores are the
+        same on any executor.
     """
     from detente.decisions import load_episodes
     from detente.experiments.backtest import backtest as run_backtest
@@ -388,7 +395,9 @@ def backtest(
     the_world = load_world(world)
     records = load_episodes(Path(episodes) if episodes is not None else None, world=the_world)
     source = str(episodes) if episodes is not None else "built-in episodes"
-    return BacktestReport(run_backtest(records, the_world, _lenses(lens, settings), source=source))
+    lenses = _lenses(lens, settings)
+    with _executor(jobs, scheduler, executor) as ex:
+        return BacktestReport(run_backtest(records, the_world, lenses, source=source, executor=ex))
 
 
 def sweep(

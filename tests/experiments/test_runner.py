@@ -1,6 +1,12 @@
-"""Executors: the same Monte Carlo, bit for bit, serially, in 2 processes and on 2 Dask workers."""
+"""Executors: the same Monte Carlo, sensitivity analysis and backtest, bit for bit, serially, in 2
+processes and on 2 Dask workers (one real ``distributed`` LocalCluster for the module, its workers
+threads of this process that talk to the scheduler over TCP, as a remote cluster's would)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Any
 
 import numpy as np
 import pytest
@@ -36,6 +42,34 @@ def serial():  # type: ignore[no-untyped-def]
     return _run(SerialExecutor())
 
 
+@pytest.fixture(scope="module")
+def processes() -> Iterator[ProcessExecutor]:
+    """Two worker processes, one pool for the module."""
+    with ProcessExecutor(2) as executor:
+        yield executor
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """A real two-worker Dask cluster with a TCP scheduler (threaded workers: cheap to start)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        dashboard_address=None,
+    ) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def dask(cluster: Any) -> Iterator[DaskExecutor]:
+    """A :class:`DaskExecutor` on the module's cluster, reached by its scheduler address."""
+    with DaskExecutor(cluster.scheduler_address) as executor:
+        yield executor
+
+
 def _same(a, b) -> None:  # type: ignore[no-untyped-def]
     assert a.outcomes.tobytes() == b.outcomes.tobytes()
     assert a.trajectories.tobytes() == b.trajectories.tobytes()
@@ -45,21 +79,13 @@ def _same(a, b) -> None:  # type: ignore[no-untyped-def]
         assert getattr(a.inputs, field).tobytes() == getattr(b.inputs, field).tobytes()
 
 
-def test_two_processes_give_the_serial_result_bit_for_bit(serial) -> None:  # type: ignore[no-untyped-def]
-    _same(serial, _run(ProcessExecutor(2)))
+def test_two_processes_give_the_serial_result_bit_for_bit(serial, processes) -> None:  # type: ignore[no-untyped-def]
+    _same(serial, _run(processes))
 
 
-def test_a_two_worker_dask_cluster_gives_the_serial_result_bit_for_bit(serial) -> None:  # type: ignore[no-untyped-def]
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        executor = DaskExecutor(client=client)
-        assert executor.workers == 2
-        _same(serial, _run(executor))
+def test_a_two_worker_dask_cluster_gives_the_serial_result_bit_for_bit(serial, dask) -> None:  # type: ignore[no-untyped-def]
+    assert dask.workers == 2
+    _same(serial, _run(dask))
 
 
 def test_deterministic_engines_ignore_the_task_size(serial) -> None:  # type: ignore[no-untyped-def]
@@ -131,3 +157,90 @@ def test_forecast_cli_jobs_2_prints_what_jobs_1_prints(capsys) -> None:  # type:
     code2, out2, _ = call_main(capsys, *args, "--jobs", "2")
     assert code1 == code2 == 0
     assert json.loads(out1) == json.loads(out2)
+
+
+def test_executors_reuse_one_pool_inside_a_with_block() -> None:
+    with ProcessExecutor(2) as executor:
+        pool = executor._pool
+        assert executor.map(abs, [-1, -2]) == [1, 2]
+        with executor:  # nested: the outer block's pool carries on
+            assert executor._pool is pool
+        assert executor._pool is pool and executor.map(abs, [-3]) == [3]
+    assert executor._pool is None
+
+
+# -- sensitivity analysis: blocks of model runs as tasks --------------------------------------
+
+
+def test_a_sobol_sensitivity_is_the_same_on_every_executor(processes, dask) -> None:  # type: ignore[no-untyped-def]
+    from SALib.sample import sobol as sobol_sample
+
+    from detente.forecast.sensitivity import evaluate, factors
+
+    table = load_question("nato-csto-2009").table
+    facs = factors(table)
+    problem = {
+        "num_vars": len(facs),
+        "names": [f.name for f in facs],
+        "bounds": [[f.low, f.high] for f in facs],
+    }
+    x = sobol_sample.sample(problem, 8, calc_second_order=False, seed=3)
+    whole = evaluate(table, "eum", facs, x)  # one engine call, in this process
+    for executor in (SerialExecutor(), processes, dask):
+        # blocks of 64 rows: several tasks, the last one short
+        blocks = evaluate(table, "eum", facs, x, executor=executor, chunk=64)
+        assert blocks.tobytes() == whole.tobytes(), executor
+
+
+# -- backtests: episodes as tasks -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def backtest_inputs() -> tuple[Any, Any, Any]:
+    from detente.decisions import builtin_episodes
+    from detente.lenses import get_lens
+    from detente.world import builtin_world
+
+    episodes = builtin_episodes()
+    # every 17th episode: 20 of them across the whole record (two tasks of 16, the last short)
+    return episodes[::17], builtin_world(), [get_lens("realist")]
+
+
+def test_a_backtest_is_the_same_on_every_executor(processes, dask, backtest_inputs) -> None:  # type: ignore[no-untyped-def]
+    from detente.experiments.backtest import backtest
+
+    episodes, world, lenses = backtest_inputs
+    serial = asdict(backtest(episodes, world, lenses))
+    assert len(serial["forecasts"]) > 16
+    for executor in (processes, dask):
+        assert asdict(backtest(episodes, world, lenses, executor=executor)) == serial, executor
+
+
+def test_episode_signals_in_tasks_equal_the_direct_call(processes, dask, backtest_inputs) -> None:  # type: ignore[no-untyped-def]
+    from detente.experiments.signals import signals_on
+    from detente.forecaster import episode_signals
+
+    episodes, world, lenses = backtest_inputs
+    direct = episode_signals(episodes, world, lenses)
+    # the history terms read earlier episodes, in other tasks: they must still come out right
+    assert any(s.terms["prior_behaviour"] != 0.0 for s in direct[0][7:])
+    for executor in (processes, dask):
+        assert signals_on(executor, episodes, world, lenses, chunk=7) == direct, executor
+
+
+def test_the_cli_runs_on_a_dask_scheduler_address(capsys, cluster) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.cli import call_main
+
+    address = cluster.scheduler_address
+    assert address.startswith("tcp://")
+    forecast = ["forecast", "nato-csto-2009", "--runs", "600", "--sensitivity", "none", "--json"]
+    # the episodes of 2024 are scored; every episode's outcome-only signals run as tasks
+    backtest = ["backtest", "--lens", "realist", "--from", "2024-01-01", "--json"]
+    for args in (forecast, backtest):
+        code1, out1, err1 = call_main(capsys, *args, "--jobs", "1")
+        code2, out2, err2 = call_main(capsys, *args, "--scheduler", address)
+        assert code1 == code2 == 0, (err1, err2)
+        assert json.loads(out1) == json.loads(out2)
+    assert len(json.loads(out2)["forecasts"]) == 2

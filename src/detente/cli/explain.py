@@ -30,6 +30,7 @@ from detente.cli.common import (
     print_json,
     styled,
 )
+from detente.cli.run import JobsOption, SchedulerOption, make_executor
 from detente.decisions import Episode, Question, load_episodes
 from detente.errors import InputError, Problem, UnknownIdError, match_id
 from detente.experiments.lfo import (
@@ -438,6 +439,8 @@ def backtest_command(
     params: ParamsOption = None,
     world: WorldOption = None,
     json_output: JsonOption = False,
+    jobs: JobsOption = 1,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Score lenses, the stack and baselines leave-future-out (Brier, log, AUC, calibration)."""
     settings = parse_settings(sets, params)
@@ -454,9 +457,18 @@ def backtest_command(
         raise InputError(
             [Problem(source, None, "episodes", "no episode to score (the file has none)")]
         )
-    result = leave_future_out(
-        records, the_world, lenses, stacked=stack, start=day, min_train=min_train, source=source
-    )
+    # --jobs/--scheduler: the episodes' lens inputs run as tasks; the scores are the same bits.
+    with make_executor(jobs, scheduler) as executor:
+        result = leave_future_out(
+            records,
+            the_world,
+            lenses,
+            executor=executor,
+            stacked=stack,
+            start=day,
+            min_train=min_train,
+            source=source,
+        )
     if not result.forecasts:
         # no score, no base rate: nothing to print but NaN, which is not an answer
         reasons = [Problem(source, None, ident, reason) for ident, reason in result.skipped]

@@ -23,6 +23,10 @@ Two baselines:
 An episode that cannot be evaluated (for instance its deciding organisation does not exist on
 that day in the world used) is listed with the reason and left out of every score, baselines
 included.
+
+With an ``executor`` (:mod:`detente.experiments.runner`) the episodes run as its tasks, in chunks
+of :data:`~detente.experiments.signals.EPISODE_CHUNK`; each episode's forecast reads the world and
+that episode alone, so the result is the same on any executor.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -40,6 +44,9 @@ from detente.decisions import Episode
 from detente.errors import DetenteError
 from detente.lenses.base import Lens
 from detente.world import World
+
+if TYPE_CHECKING:
+    from detente.experiments.runner import Executor
 
 __all__ = [
     "BASELINES",
@@ -121,17 +128,71 @@ def _forecast(episode: Episode, world: World, lenses: Sequence[Lens]) -> dict[st
     return {lens.name: lens_probability(lens, snap, episode) for lens in lenses}
 
 
-def backtest(
-    episodes: Sequence[Episode], world: World, lenses: Sequence[Lens], *, source: str = ""
-) -> BacktestResult:
-    """Forecast and score every episode under every lens (see the module docstring)."""
-    rows: list[tuple[Episode, dict[str, float]]] = []
-    skipped: list[tuple[str, str]] = []
+Outcome = dict[str, float] | str
+"""An episode's lens probabilities, or why it could not be evaluated."""
+
+
+def _outcomes(episodes: Sequence[Episode], world: World, lenses: Sequence[Lens]) -> list[Outcome]:
+    out: list[Outcome] = []
     for episode in episodes:
         try:
-            rows.append((episode, _forecast(episode, world, lenses)))
+            out.append(_forecast(episode, world, lenses))
         except DetenteError as exc:
-            skipped.append((episode.id, str(exc)))
+            out.append(str(exc))
+    return out
+
+
+@dataclass(frozen=True)
+class _Task:
+    episodes: tuple[Episode, ...]
+    world: World
+    lenses: tuple[Lens, ...]
+
+
+def _run_task(task: _Task) -> list[Outcome]:
+    return _outcomes(task.episodes, task.world, task.lenses)
+
+
+def backtest(
+    episodes: Sequence[Episode],
+    world: World,
+    lenses: Sequence[Lens],
+    *,
+    source: str = "",
+    executor: Executor | None = None,
+) -> BacktestResult:
+    """Forecast and score every episode under every lens (see the module docstring).
+
+    Parameters
+    ----------
+    episodes, world, lenses:
+        What is forecast, from which world, under which lenses.
+    source:
+        Where the episodes came from (printed with the result).
+    executor:
+        Where the episodes run (default: in this process, in one pass).
+    """
+    if executor is None or executor.name == "serial":
+        outcomes = _outcomes(episodes, world, lenses)
+    else:
+        from detente.experiments.signals import map_episodes, shipped
+
+        light = shipped(world)
+        parts = map_episodes(
+            executor,
+            _run_task,
+            episodes,
+            lambda part: _Task(part, light, tuple(lenses)),
+            "backtest",
+        )
+        outcomes = [o for part in parts for o in part]
+    rows: list[tuple[Episode, dict[str, float]]] = []
+    skipped: list[tuple[str, str]] = []
+    for episode, outcome in zip(episodes, outcomes, strict=True):
+        if isinstance(outcome, str):
+            skipped.append((episode.id, outcome))
+        else:
+            rows.append((episode, outcome))
     ys = [int(e.yes_happened) for e, _ in rows]
     rate = sum(ys) / len(ys) if ys else math.nan
     forecasts = []

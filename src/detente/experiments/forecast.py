@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -169,7 +170,8 @@ def build_report(
     options:
         The model variant (``EUMOptions`` or ``SMPParams``).
     executor:
-        Where the Monte Carlo tasks run (default serial).
+        Where the Monte Carlo tasks and the sensitivity analysis's model runs go (default
+        serial); one pool or cluster serves both.
     progress:
         Progress bar on stderr (``None``: when stderr is a terminal).
     keep_inputs:
@@ -188,33 +190,36 @@ def build_report(
     if sensitivity == "sobol" and n is not None and n & (n - 1):
         raise InputError(f"--sensitivity-samples {n}: a Sobol sample must be a power of two")
     mc_rng, sa_rng = spawn_generators(as_generator(seed), 2)
-    result = run_monte_carlo(
-        table,
-        model,
-        runs,
-        perturbation,
-        rounds,
-        mc_rng,
-        options=options,
-        executor=executor,
-        progress=progress,
-        keep_inputs=keep_inputs,
-    )
     if threshold is None and subject.question is not None:
         threshold = subject.question.threshold
     sens = None
-    if sensitivity != "none":
-        from detente.forecast.sensitivity import analyse_sensitivity
-
-        sens = analyse_sensitivity(
+    # One pool or cluster for the Monte Carlo and the sensitivity analysis.
+    with executor if executor is not None else nullcontext():
+        result = run_monte_carlo(
             table,
             model,
-            method=sensitivity,
-            samples=sensitivity_samples,
-            rounds=result.rounds,
-            dim=dim,
-            rng=sa_rng,
+            runs,
+            perturbation,
+            rounds,
+            mc_rng,
+            options=options,
+            executor=executor,
+            progress=progress,
+            keep_inputs=keep_inputs,
         )
+        if sensitivity != "none":
+            from detente.forecast.sensitivity import analyse_sensitivity
+
+            sens = analyse_sensitivity(
+                table,
+                model,
+                method=sensitivity,
+                samples=sensitivity_samples,
+                rounds=result.rounds,
+                dim=dim,
+                rng=sa_rng,
+                executor=executor,
+            )
     report: dict[str, Any] = {
         "subject": _subject_json(subject),
         "model": model,

@@ -35,7 +35,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -51,6 +51,7 @@ from detente.experiments.scores import (
     murphy,
     reliability_bins,
 )
+from detente.experiments.signals import SignalFunction
 from detente.forecaster import (
     EpisodeSignals,
     StackedForecast,
@@ -61,6 +62,9 @@ from detente.forecaster import (
 )
 from detente.lenses.base import Lens
 from detente.world import World
+
+if TYPE_CHECKING:
+    from detente.experiments.runner import Executor
 
 __all__ = [
     "BASELINES",
@@ -307,6 +311,7 @@ def leave_future_out(
     world: World,
     lenses: Sequence[Lens],
     *,
+    executor: Executor | None = None,
     stacked: bool = True,
     start: dt.date | None = None,
     min_train: int | None = None,
@@ -322,14 +327,19 @@ def leave_future_out(
     """
     if min_train is None:
         min_train = MIN_TRAIN if stacked else 0
+    # Dispatch (issue 11): with an executor the episodes run as its tasks, with the same result
+    # (:mod:`detente.experiments.signals`); without one, episode_signals is called directly.
+    signals_of: Callable[..., tuple[list[EpisodeSignals], list[tuple[str, str]]]] = (
+        episode_signals if executor is None else SignalFunction(executor)
+    )
     names = [lens.name for lens in lenses]
     use_bargain = stacked and bargain and bool(lenses)
     if stacked:  # every episode trains the fitted forecasters: each needs its lens inputs
-        signals, skipped = episode_signals(episodes, world, lenses, bargain=use_bargain)
+        signals, skipped = signals_of(episodes, world, lenses, bargain=use_bargain)
     else:  # lens inputs only where a forecast is scored; the baselines need outcomes alone
-        signals, skipped = episode_signals(episodes, world, [])
+        signals, skipped = signals_of(episodes, world, [])
         scored = [e for e in episodes if start is None or e.date >= start]
-        lensed = {s.episode: s.lens_p for s in episode_signals(scored, world, lenses)[0]}
+        lensed = {s.episode: s.lens_p for s in signals_of(scored, world, lenses)[0]}
         signals = [dataclasses.replace(s, lens_p=lensed.get(s.episode, {})) for s in signals]
     forecasts, burn = lfo_forecasts(
         signals, names, stacked=stacked, min_train=min_train, start=start

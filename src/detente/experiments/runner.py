@@ -16,6 +16,10 @@ Executors (the same experiment runs unchanged on each):
   ``LocalCluster`` of ``jobs`` single-threaded workers started for the run (Rocklin 2015).
 
 :func:`make_executor` picks one from the CLI's ``--jobs`` and ``--scheduler``.
+
+An executor used as a context manager (``with executor: ...``) keeps its pool or cluster open
+for every :meth:`~Executor.map` inside the block (a forecast's Monte Carlo and its sensitivity
+analysis share one pool); outside a block each ``map`` starts and closes its own.
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: a serial run starts no process
     import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = [
     "DaskExecutor",
@@ -61,6 +67,17 @@ class Executor(Protocol):
     ) -> list[R]:
         """``[fn(t) for t in tasks]``; ``advance(1)`` is called as each task finishes."""
 
+    def __enter__(self) -> Executor:
+        """Keep the pool or cluster open until the block ends."""
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close what :meth:`__enter__` opened."""
+
 
 class SerialExecutor:
     """Every task in this process, in order."""
@@ -78,6 +95,12 @@ class SerialExecutor:
             if advance is not None:
                 advance(1)
         return out
+
+    def __enter__(self) -> SerialExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
     def __repr__(self) -> str:
         return "SerialExecutor()"
@@ -98,7 +121,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 class ProcessExecutor:
-    """``jobs`` local worker processes; a pool is started for each :meth:`map` call.
+    """``jobs`` local worker processes: one pool for a ``with`` block, else one per :meth:`map`.
 
     Parameters
     ----------
@@ -112,6 +135,23 @@ class ProcessExecutor:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.workers = int(jobs)
+        self._pool: ProcessPoolExecutor | None = None
+        self._depth = 0  # nested ``with`` blocks share the outermost one's pool
+
+    def __enter__(self) -> ProcessExecutor:
+        if self._depth == 0:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            pool, self._pool = self._pool, None
+            if pool is not None:
+                pool.shutdown()
 
     def map(
         self, fn: Callable[[T], R], tasks: Sequence[T], advance: Advance | None = None
@@ -119,16 +159,29 @@ class ProcessExecutor:
         """Run the tasks in the pool; results come back in task order."""
         if not tasks:
             return []
-        results: list[Any] = [None] * len(tasks)
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        if self._pool is not None:
+            return self._map(self._pool, fn, tasks, advance)
+        from concurrent.futures import ProcessPoolExecutor
 
         workers = min(self.workers, len(tasks))
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if advance is not None:
-                    advance(1)
+            return self._map(pool, fn, tasks, advance)
+
+    @staticmethod
+    def _map(
+        pool: ProcessPoolExecutor,
+        fn: Callable[[T], R],
+        tasks: Sequence[T],
+        advance: Advance | None,
+    ) -> list[R]:
+        from concurrent.futures import as_completed
+
+        results: list[Any] = [None] * len(tasks)
+        futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if advance is not None:
+                advance(1)
         return results
 
     def __repr__(self) -> str:
@@ -141,8 +194,8 @@ class DaskExecutor:
     Parameters
     ----------
     address:
-        A running scheduler (``tcp://host:8786``); ``None`` starts a ``LocalCluster`` for each
-        :meth:`map` call and closes it afterwards.
+        A running scheduler (``tcp://host:8786``); ``None`` starts a ``LocalCluster`` for a
+        ``with`` block (else for each :meth:`map` call) and closes it afterwards.
     jobs:
         Workers of the local cluster (each single-threaded); ignored with ``address``.
     processes:
@@ -168,6 +221,8 @@ class DaskExecutor:
         self.jobs = int(jobs)
         self.processes = processes
         self.client = client
+        self._open: ExitStack | None = None
+        self._depth = 0  # nested ``with`` blocks share the outermost one's client
 
     @property
     def workers(self) -> int:
@@ -175,6 +230,21 @@ class DaskExecutor:
         if self.client is not None:
             return max(1, len(self.client.scheduler_info().get("workers", {})))
         return self.jobs
+
+    def __enter__(self) -> DaskExecutor:
+        if self._depth == 0 and self.client is None:
+            stack = ExitStack()
+            self.client = stack.enter_context(self._client())
+            self._open = stack
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._open is not None:
+            stack, self._open = self._open, None
+            self.client = None
+            stack.close()
 
     @contextmanager
     def _client(self) -> Iterator[Any]:

@@ -19,7 +19,9 @@ The output is the model's final forecast on one dimension. Two methods:
   2002/2010 estimators) on a Sobol' sequence; ``N (k + 2)`` runs.
 
 The whole SALib sample matrix is evaluated as the replicate axis of the vectorised engine, so one
-sensitivity analysis is one (or a few, memory permitting) engine calls.
+sensitivity analysis is one (or a few, memory permitting) engine calls. Those calls, on fixed
+blocks of ``_CHUNK`` rows, are the tasks an ``executor`` runs (:mod:`detente.experiments.runner`):
+no randomness enters them, so the indices are the same on any executor.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from SALib.sample import sobol as sobol_sample
 from detente.forecast.engine import Model, run_model
 
 if TYPE_CHECKING:
+    from detente.experiments.runner import Executor
     from detente.forecast.table import StakeholderTable
 
 __all__ = [
@@ -181,6 +184,7 @@ def analyse_sensitivity(
     dim: int = 0,
     rng: np.random.Generator,
     factor_list: Sequence[Factor] | None = None,
+    executor: Executor | None = None,
 ) -> SensitivityResult:
     """Sensitivity of ``model``'s final forecast on dimension ``dim`` to every actor's inputs.
 
@@ -191,6 +195,8 @@ def analyse_sensitivity(
         default 64).
     rng:
         Seeds SALib's sampler and bootstrap (two integers drawn from it).
+    executor:
+        Where the blocks of model runs go (default: in this process).
     """
     facs = list(factor_list) if factor_list is not None else factors(table)
     problem = {
@@ -207,7 +213,7 @@ def analyse_sensitivity(
         x = sobol_sample.sample(problem, n_base, calc_second_order=False, seed=sample_seed)
     else:
         raise ValueError(f"unknown sensitivity method {method!r}; expected morris or sobol")
-    y = evaluate(table, model, facs, x, rounds=rounds, dim=dim)
+    y = evaluate(table, model, facs, x, rounds=rounds, dim=dim, executor=executor)
     if method == "morris":
         res = morris_analyze.analyze(problem, x, y, num_levels=4, seed=boot_seed)
         rows = [
@@ -265,16 +271,40 @@ def evaluate(
     *,
     rounds: int | None = None,
     dim: int = 0,
+    executor: Executor | None = None,
+    chunk: int = _CHUNK,
 ) -> FloatArray:
-    """The final forecast on ``dim`` for every row of the sample matrix ``x`` ``(N, k)``."""
+    """The final forecast on ``dim`` for every row of the sample matrix ``x`` ``(N, k)``, in
+    blocks of ``chunk`` rows (on ``executor``'s workers if given)."""
     cap, pos, sal = apply_factors(table, facs, x)
     bounds = np.asarray(table.bounds, dtype=np.float64)
-    out = np.empty(x.shape[0])
-    for start in range(0, x.shape[0], _CHUNK):
-        sl = slice(start, start + _CHUNK)
-        run = run_model(model, cap[sl], pos[sl], sal[sl], bounds=bounds, rounds=rounds)
-        out[sl] = run.final[:, dim]
-    return out
+    tasks = [
+        _Block(model, cap[sl], pos[sl], sal[sl], bounds, rounds, dim)
+        for sl in (slice(i, i + chunk) for i in range(0, x.shape[0], chunk))
+    ]
+    if executor is None or executor.name == "serial" or len(tasks) < 2:
+        parts = [_run_block(t) for t in tasks]
+    else:
+        parts = executor.map(_run_block, tasks)
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One engine call of a sensitivity analysis (a task for an executor)."""
+
+    model: Model
+    cap: FloatArray
+    pos: FloatArray
+    sal: FloatArray
+    bounds: FloatArray
+    rounds: int | None
+    dim: int
+
+
+def _run_block(b: _Block) -> FloatArray:
+    run = run_model(b.model, b.cap, b.pos, b.sal, bounds=b.bounds, rounds=b.rounds)
+    return np.asarray(run.final[:, b.dim], dtype=np.float64)
 
 
 def apply_factors(

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from detente.decision import acceptance as decider_acceptance
+from detente.decision import led_sides_probability
 from detente.decisions import Episode, Question, Side, deciding_sides, sides_probability
 from detente.errors import DetenteError
 from detente.forecaster import GRID, EpisodeSignals, StackedModel, fit_stack, with_prior_behaviour
@@ -238,11 +239,11 @@ class Decider:
         sides = tuple(deciding_sides(question, snap))
         prefs = self.preferences(snap, question, sides)
         out = []
-        for scale, rho in GRID:
+        for scale, rho, follow in GRID:
             params = dataclasses.replace(self.lens.params, scale=scale)
             acc = _with_stances(prefs, sides, question, params, stances)
             correlated = tuple(dataclasses.replace(s, rho=rho) for s in sides)
-            out.append(float(sides_probability(correlated, acc)))
+            out.append(float(led_sides_probability(correlated, acc, snap, follow)))
         return tuple(out), sides, prefs
 
     def decide(
@@ -268,7 +269,7 @@ class Decider:
         params = dataclasses.replace(self.lens.params, scale=stack.scale)
         acc = _with_stances(prefs, sides, question, params, stances)
         correlated = tuple(dataclasses.replace(s, rho=stack.rho) for s in sides)
-        p_grid = float(sides_probability(correlated, acc))
+        p_grid = float(led_sides_probability(correlated, acc, snap, stack.follow))
         signals = _signals(question, sides, tabled, p_grid, stack, self.lens.name, self.prior)
         return Verdict(stack.forecast(signals).p, lens_p, terms)
 
@@ -293,7 +294,11 @@ def _with_stances(
 
 def _terms(question: Question, sides: Sequence[Side], tabled: bool) -> dict[str, float]:
     """The stack's outside-view inputs of a question (as :func:`detente.forecaster.episode_signals`
-    computes them), ``prior_behaviour`` left at 0."""
+    computes them), ``prior_behaviour`` left at 0 (:func:`_signals` sets it from the record).
+
+    The target's record and the time since the last change are given as "no record"
+    (``target_behaviour`` 0, ``no_change_record`` 1), the values an episode with no earlier
+    episode of its pair gets: a simplification of the simulation, stated in docs/simulation.md."""
     deciders = {a for s in sides for a in s.actors}
     vetoes = sum(len(s.actors) for s in sides if s.rule == "consensus")
     sq = 1.0 if question.status_quo == question.yes_outcome else -1.0
@@ -305,6 +310,12 @@ def _terms(question: Question, sides: Sequence[Side], tabled: bool) -> dict[str,
         "prior_behaviour": 0.0,
         "proposer_decides": 1.0 if deciders == {question.proposer} else 0.0,
         "veto_players": math.log(vetoes) if vetoes > 1 else 0.0,
+        "target_behaviour": 0.0,
+        "years_since_change": 0.0,
+        "no_change_record": 1.0,
+        "consensus_rule": 1.0
+        if any(len(s.actors) > 1 and s.rule == "consensus" for s in sides)
+        else 0.0,
     }
 
 

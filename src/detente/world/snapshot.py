@@ -23,6 +23,7 @@ lists what was held back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -353,6 +354,15 @@ class Snapshot:
         )
 
     # -- capabilities -------------------------------------------------------------------------
+    @functools.cached_property
+    def _capability_index(self) -> dict[tuple[str, str], CapabilitySeries]:
+        """The first series of each (actor, measure): what a scan of ``capability_series`` finds
+        (the lenses ask for capabilities hundreds of thousands of times in a backtest)."""
+        index: dict[tuple[str, str], CapabilitySeries] = {}
+        for series in self.capability_series:
+            index.setdefault((series.actor, series.measure), series)
+        return index
+
     def capability(
         self,
         actor: str,
@@ -369,31 +379,30 @@ class Snapshot:
         otherwise the value is unknown. Unknown is never 0.
         """
         wanted = self.date.year - 1 if year is None else year
-        for series in self.capability_series:
-            if series.actor != actor or series.measure != measure:
-                continue
-            years = [y for y in series.values if y <= wanted]
-            if not years:
-                return None
-            latest = max(years)
-            gap = wanted - latest
-            if gap > carry_years:
-                return None
-            fill = None
-            if gap:
-                fill = f"{latest} figure carried forward {gap} year{'s' if gap > 1 else ''}"
-            return CapabilityValue(
-                actor,
-                measure,
-                latest,
-                float(series.values[latest]),  # type: ignore[arg-type]
-                series.unit,
-                series.basis,
-                tuple(series.sources),
-                wanted,
-                fill,
-            )
-        return None
+        series = self._capability_index.get((actor, measure))
+        if series is None:
+            return None
+        years = [y for y in series.values if y <= wanted]
+        if not years:
+            return None
+        latest = max(years)
+        gap = wanted - latest
+        if gap > carry_years:
+            return None
+        fill = None
+        if gap:
+            fill = f"{latest} figure carried forward {gap} year{'s' if gap > 1 else ''}"
+        return CapabilityValue(
+            actor,
+            measure,
+            latest,
+            float(series.values[latest]),  # type: ignore[arg-type]
+            series.unit,
+            series.basis,
+            tuple(series.sources),
+            wanted,
+            fill,
+        )
 
     # -- agreements, bases, relations, threats, officials ------------------------------------
     def lineage(self, org: str) -> list[str]:
