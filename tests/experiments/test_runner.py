@@ -184,7 +184,7 @@ def test_a_sobol_sensitivity_is_the_same_on_every_executor(processes, dask) -> N
         "names": [f.name for f in facs],
         "bounds": [[f.low, f.high] for f in facs],
     }
-    x = sobol_sample.sample(problem, 8, calc_second_order=False, seed=3)
+    x = sobol_sample.sample(problem, 2, calc_second_order=False, seed=3)  # ~200 rows
     whole = evaluate(table, "eum", facs, x)  # one engine call, in this process
     for executor in (SerialExecutor(), processes, dask):
         # blocks of 64 rows: several tasks, the last one short

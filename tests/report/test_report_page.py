@@ -33,7 +33,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--out",
         out,
         "--runs",
-        "20",
+        "5",
         "--dpi",
         "40",
         "--seed",

@@ -196,7 +196,13 @@ def _chain(record: Any) -> tuple[str, ...]:
 def pruned_worlds() -> list[tuple[Any, World]]:
     """Every built-in episode with the world as its editor could have coded it (built once)."""
     world = builtin_world()
-    return [(episode, _prune(world, episode.date)) for episode in builtin_episodes()]
+    by_day: dict[Any, World] = {}  # episodes of one day share one pruned world (and its snapshots)
+    out = []
+    for episode in builtin_episodes():
+        if episode.date not in by_day:
+            by_day[episode.date] = _prune(world, episode.date)
+        out.append((episode, by_day[episode.date]))
+    return out
 
 
 # One test per lens: each stays well under the suite's 20 s per test, and they run in parallel.
