@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from tests.cli import run_cli
 
+EPISODE_DATA = Path(__file__).resolve().parents[2] / "src" / "detente" / "data" / "episodes"
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
@@ -28,6 +29,9 @@ SECTIONS = (
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
+    episodes = tmp_path_factory.mktemp("episodes")
+    for name in ("engagement.yaml", "basing.yaml"):
+        shutil.copy(EPISODE_DATA / name, episodes / name)
     done = run_cli(
         "report",
         "--out",
@@ -48,6 +52,10 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--simulation-kind",
         "collective-security",
         "--no-simulation-calibrate",
+        # two of the built-in episode files keep the backtest section quick (the whole set is the
+        # default; its scores are tested in tests/experiments)
+        "--episodes",
+        episodes,
     )
     assert done.returncode == 0, done.stderr
     assert "report written to" in done.stdout

@@ -71,6 +71,15 @@ def report_command(
             show_default=False,
         ),
     ] = None,
+    episodes: Annotated[
+        Path | None,
+        typer.Option(
+            "--episodes",
+            help="Episode file or folder scored in the backtest section (default: the built-in "
+            "episodes).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write one HTML page (no network needed): memberships, capabilities, forecasts,
     explanations, backtest, the simulation through time and bibliography."""
@@ -89,6 +98,7 @@ def report_command(
         simulation_runs=simulation_runs,
         simulation_kinds=tuple(simulation_kind or ()),
         simulation_calibrate=simulation_calibrate,
+        episodes=None if episodes is None else str(episodes),
     )
     if scenario is not None:
         options = replace(options, scenarios=tuple(scenario))

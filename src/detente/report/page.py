@@ -47,6 +47,8 @@ class ReportOptions:
     simulation_kinds: tuple[str, ...] = ()
     """Kinds of organisation whose memberships the simulation decides (empty: the alliances)."""
     simulation_calibrate: bool = True
+    episodes: str | None = None
+    """Episode file or folder the backtest section scores (``None``: the built-in episodes)."""
     """Whether the simulation uses the stack's calibrated probabilities."""
 
 
@@ -277,15 +279,15 @@ def backtest_section(world: World, options: ReportOptions) -> Section:
     from detente.rng import as_generator
 
     result = backtest(
-        load_episodes(None, world=world),
+        load_episodes(options.episodes, world=world),
         world,
         _lenses(options),  # type: ignore[arg-type]
-        source="built-in episodes",
+        source="built-in episodes" if options.episodes is None else str(options.episodes),
     )
     sec = Section(
         "backtest",
         "Backtest against the record",
-        "Each built-in episode forecast "
+        f"Each {'built-in ' if options.episodes is None else ''}episode forecast "
         "from the world as known the day before it, under each lens, against two "
         f"baselines. {len(result.forecasts)} episodes scored, {len(result.skipped)} "
         "skipped.",
