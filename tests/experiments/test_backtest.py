@@ -45,8 +45,11 @@ def test_backtest_on_a_users_file() -> None:
         p = [f.p[name] for f in result.forecasts]
         assert score.n == 3
         assert score.brier == pytest.approx(brier(p, ys))
-    # base rate 2/3 on outcomes 0, 1, 1: Brier = (4/9 + 1/9 + 1/9) / 3 = 2/9
-    assert scores["base-rate"].brier == pytest.approx(2 / 9)
+    # the base rate known at the time, (k + 1) / (n + 2) over the episodes dated before each one
+    # (2009-09-18 after both yes outcomes, 2006-06-23 first, 2009-06-22 after one yes):
+    # 3/4, 1/2, 2/3; never the file's own share, 2/3 for all
+    assert [f.p["base-rate"] for f in result.forecasts] == pytest.approx([3 / 4, 1 / 2, 2 / 3])
+    assert scores["base-rate"].brier == pytest.approx((9 / 16 + 1 / 4 + 1 / 9) / 3)
     assert scores["nothing-changes"].log == pytest.approx(
         -(math.log(0.95) + math.log(0.05) + math.log(0.95)) / 3
     )

@@ -14,8 +14,9 @@ Scores (lower is better for both):
 
 Two baselines:
 
-* ``base-rate``: ``P(yes)`` = the share of yes outcomes among the evaluated episodes of the file.
-  It knows the file's answer frequency, so it is an in-sample, deliberately strong baseline.
+* ``base-rate``: ``P(yes)`` = the base rate known at the time, ``(k + 1) / (n + 2)`` for the ``k``
+  yes outcomes among the ``n`` evaluated episodes dated strictly before the episode (0.5 for the
+  first), as in :mod:`detente.experiments.lfo`: it never sees the episode's own answer.
 * ``nothing-changes``: the status quo outcome, with probability ``1 - STATUS_QUO_CLIP``: ``P(yes)
   = 0.95`` when the yes outcome is the status quo (e.g. a base is kept), ``0.05`` otherwise. The
   clip keeps its log score finite.
@@ -194,12 +195,13 @@ def backtest(
         else:
             rows.append((episode, outcome))
     ys = [int(e.yes_happened) for e, _ in rows]
-    rate = sum(ys) / len(ys) if ys else math.nan
+    rate = sum(ys) / len(ys) if ys else math.nan  # the file's share, reported, never a forecast
     forecasts = []
     for episode, probs in rows:
         sq_yes = episode.status_quo == episode.yes_outcome
         probs = dict(probs)
-        probs["base-rate"] = rate
+        earlier = [int(e.yes_happened) for e, _ in rows if e.date < episode.date]
+        probs["base-rate"] = (sum(earlier) + 1.0) / (len(earlier) + 2.0)
         probs["nothing-changes"] = 1.0 - STATUS_QUO_CLIP if sq_yes else STATUS_QUO_CLIP
         forecasts.append(
             EpisodeForecast(

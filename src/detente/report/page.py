@@ -299,7 +299,8 @@ def backtest_section(world: World, options: ReportOptions) -> Section:
             png_data_uri(scores_figure(scores, width=options.width), options.dpi),
             "Mean Brier score per forecaster; the interval resamples episodes with "
             f"replacement ({scores[0].draws} draws, seed {options.seed}). The base-rate "
-            "baseline knows the file's share of yes outcomes (in-sample).",
+            "baseline is the share of yes outcomes among earlier episodes, (k + 1) / (n + 2), "
+            "known at the time (leave-future-out).",
         )
     )
     tables = {name: reliability_table(result, name) for name in result.lenses}
