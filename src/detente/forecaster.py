@@ -80,7 +80,7 @@ from numpy.typing import NDArray
 from scipy.special import expit, logit
 
 from detente.decision import acceptance, led_sides_probability
-from detente.decisions import Episode, Question, deciding_sides
+from detente.decisions import Episode, Question, Side, deciding_sides
 from detente.errors import DetenteError
 from detente.lenses.base import Lens, Preferences
 from detente.world import Snapshot, World
@@ -98,6 +98,7 @@ __all__ = [
     "choose_prior_scale",
     "episode_signals",
     "fit_stack",
+    "outside_terms",
     "with_prior_behaviour",
 ]
 
@@ -266,23 +267,7 @@ def episode_signals(
             if bargain
             else {}
         )
-        deciders = {a for s in sides for a in s.actors}
-        vetoes = sum(len(s.actors) for s in sides if s.rule == "consensus")
-        sq = 1.0 if e.status_quo == e.yes_outcome else -1.0
-        tabled = 1.0 if e.origin == "hand-coded" else 0.0
-        consensus_body = any(len(s.actors) > 1 and s.rule == "consensus" for s in sides)
-        terms = {
-            "status_quo": sq,
-            "tabled": tabled,
-            "tabled_status_quo": tabled * sq,
-            "prior_behaviour": 0.0,
-            "proposer_decides": 1.0 if deciders == {e.proposer} else 0.0,
-            "veto_players": math.log(vetoes) if vetoes > 1 else 0.0,
-            "target_behaviour": 0.0,
-            "years_since_change": 0.0,
-            "no_change_record": 1.0,
-            "consensus_rule": 1.0 if consensus_body else 0.0,
-        }
+        terms = outside_terms(e, sides, tabled=e.origin == "hand-coded")
         found.append(
             EpisodeSignals(
                 e.id,
@@ -298,6 +283,29 @@ def episode_signals(
             )
         )
     return with_prior_behaviour(found), skipped
+
+
+def outside_terms(question: Question, sides: Sequence[Side], *, tabled: bool) -> dict[str, float]:
+    """The outside-view inputs of ``question`` decided by ``sides`` (module docstring), with the
+    history terms at their "no record" values (:func:`with_prior_behaviour` fills them in from
+    earlier episodes). ``tabled``: the decision was put on the table (a hand-coded episode)."""
+    deciders = {a for s in sides for a in s.actors}
+    vetoes = sum(len(s.actors) for s in sides if s.rule == "consensus")
+    sq = 1.0 if question.status_quo == question.yes_outcome else -1.0
+    on_table = 1.0 if tabled else 0.0
+    consensus_body = any(len(s.actors) > 1 and s.rule == "consensus" for s in sides)
+    return {
+        "status_quo": sq,
+        "tabled": on_table,
+        "tabled_status_quo": on_table * sq,
+        "prior_behaviour": 0.0,
+        "proposer_decides": 1.0 if deciders == {question.proposer} else 0.0,
+        "veto_players": math.log(vetoes) if vetoes > 1 else 0.0,
+        "target_behaviour": 0.0,
+        "years_since_change": 0.0,
+        "no_change_record": 1.0,
+        "consensus_rule": 1.0 if consensus_body else 0.0,
+    }
 
 
 def _log_odds(ys: Sequence[int]) -> float:

@@ -43,7 +43,14 @@ from detente.decision import acceptance as decider_acceptance
 from detente.decision import led_sides_probability
 from detente.decisions import Episode, Question, Side, deciding_sides, sides_probability
 from detente.errors import DetenteError
-from detente.forecaster import GRID, EpisodeSignals, StackedModel, fit_stack, with_prior_behaviour
+from detente.forecaster import (
+    GRID,
+    EpisodeSignals,
+    StackedModel,
+    fit_stack,
+    outside_terms,
+    with_prior_behaviour,
+)
 from detente.lenses.base import Lens, Preferences, TermLens, preferences_from_margins
 from detente.lenses.features import (
     WorldView,
@@ -292,33 +299,6 @@ def _with_stances(
     return acc
 
 
-def _terms(question: Question, sides: Sequence[Side], tabled: bool) -> dict[str, float]:
-    """The stack's outside-view inputs of a question (as :func:`detente.forecaster.episode_signals`
-    computes them), ``prior_behaviour`` left at 0 (:func:`_signals` sets it from the record).
-
-    The target's record and the time since the last change are given as "no record"
-    (``target_behaviour`` 0, ``no_change_record`` 1), the values an episode with no earlier
-    episode of its pair gets: a simplification of the simulation, stated in docs/simulation.md."""
-    deciders = {a for s in sides for a in s.actors}
-    vetoes = sum(len(s.actors) for s in sides if s.rule == "consensus")
-    sq = 1.0 if question.status_quo == question.yes_outcome else -1.0
-    on_table = 1.0 if tabled else 0.0
-    return {
-        "status_quo": sq,
-        "tabled": on_table,
-        "tabled_status_quo": on_table * sq,
-        "prior_behaviour": 0.0,
-        "proposer_decides": 1.0 if deciders == {question.proposer} else 0.0,
-        "veto_players": math.log(vetoes) if vetoes > 1 else 0.0,
-        "target_behaviour": 0.0,
-        "years_since_change": 0.0,
-        "no_change_record": 1.0,
-        "consensus_rule": 1.0
-        if any(len(s.actors) > 1 and s.rule == "consensus" for s in sides)
-        else 0.0,
-    }
-
-
 def _signals(
     question: Question,
     sides: Sequence[Side],
@@ -328,7 +308,9 @@ def _signals(
     lens: str,
     prior: Mapping[tuple[str, str], tuple[int, int]],
 ) -> EpisodeSignals:
-    terms = _terms(question, sides, tabled)
+    # the target's record and the time since the last change keep their "no record" values:
+    # a simplification of the simulation, stated in docs/simulation.md
+    terms = outside_terms(question, sides, tabled=tabled)
     k, n = prior.get((question.proposer, question.type), (0, 0))
     if n:
         terms["prior_behaviour"] = math.log((k + 0.5) / (n - k + 0.5))
@@ -380,7 +362,7 @@ def fit_calibration(
                 e.proposer,
                 int(e.yes_happened),
                 {decider.lens.name: grid},
-                _terms(e, sides, e.origin == "hand-coded"),
+                outside_terms(e, sides, tabled=e.origin == "hand-coded"),
             )
         )
     ys = {s.y for s in signals}

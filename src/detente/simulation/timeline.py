@@ -38,16 +38,10 @@ from detente.decisions import Episode
 from detente.decisions.opportunities import MEMBERSHIP_KINDS, Opportunity, year_opportunities
 from detente.world import Snapshot, World
 from detente.world.records import (
-    Agreement,
     Base,
     CapabilitySeries,
     Membership,
-    Official,
     Organisation,
-    Relation,
-    Source,
-    State,
-    Threat,
 )
 from detente.world.snapshot import cut
 
@@ -55,7 +49,6 @@ __all__ = [
     "PROJECTIONS",
     "SECURITY_KINDS",
     "Changes",
-    "Facts",
     "Timeline",
     "event_day",
     "project_capabilities",
@@ -77,28 +70,6 @@ EXIT_OUTCOMES = ("leave", "suspend", "freeze", "associate")
 def event_day(year: int) -> dt.date:
     """The day a simulated yearly event is dated: 1 July, the middle of its window."""
     return dt.date(year, 7, 1)
-
-
-@dataclass(frozen=True, eq=False)
-class Facts:
-    """The record collections a snapshot is cut from (:class:`detente.world.snapshot.Facts`),
-    with the names the opportunity rule reads."""
-
-    states: dict[str, State]
-    organisations: dict[str, Organisation]
-    sources: dict[str, Source]
-    memberships: tuple[Membership, ...]
-    agreements: tuple[Agreement, ...]
-    capabilities: tuple[CapabilitySeries, ...]
-    bases: tuple[Base, ...]
-    relations: tuple[Relation, ...]
-    threats: tuple[Threat, ...]
-    officials: tuple[Official, ...]
-
-    def name_of(self, actor: str) -> str:
-        """The display name of a state or organisation (its id if unknown)."""
-        record = self.states.get(actor) or self.organisations.get(actor)
-        return record.name if record is not None else actor
 
 
 def project_capabilities(
@@ -267,24 +238,21 @@ class Timeline:
                         out.append(m.model_copy(update={"org": org.id, "start": day, "end": None}))
         return out
 
-    def _reference_facts(self) -> Facts:
+    def _reference_facts(self) -> World:
+        """The world with the window's decided events undone: a copy, so no validation reruns
+        and no snapshot of the recorded world is shared (its cache starts empty)."""
         w = self.world
         bases = []
         for b in w.bases:
             if self._in_window(b.end) and not _base_renewed(b, w.bases):
                 b = b.model_copy(update={"end": None})
             bases.append(b)
-        return Facts(
-            states=w.states,
-            organisations=w.organisations,
-            sources=w.sources,
+        return replace(
+            w,
             memberships=tuple(self._reference_memberships()),
-            agreements=w.agreements,
             capabilities=project_capabilities(w.capabilities, self.end, self.projection),
             bases=tuple(bases),
-            relations=w.relations,
-            threats=w.threats,
-            officials=w.officials,
+            _snapshots={},
         )
 
     # -- snapshots -----------------------------------------------------------------------------
@@ -335,7 +303,7 @@ class Timeline:
         if found is None:
             found = [
                 o
-                for o in year_opportunities(self.facts, year)  # type: ignore[arg-type]
+                for o in year_opportunities(self.facts, year)
                 if o.kind == "keep" or o.episode.target in self.decided_orgs
             ]
             found = [o for o in found if not self._near_episode(o.episode)]
