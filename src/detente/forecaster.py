@@ -87,18 +87,25 @@ from detente.world import Snapshot, World
 
 __all__ = [
     "BARGAIN_RUNS",
+    "FLOOR_HALF",
     "GRID",
     "LENS_CLIP",
     "OUTSIDE_TERMS",
     "PRIOR_SCALES",
+    "RECALIBRATION_PRIOR",
+    "CalibratedStack",
+    "Calibration",
     "EpisodeSignals",
     "StackedForecast",
     "StackedModel",
     "bargaining_signal",
+    "choose_calibration",
     "choose_prior_scale",
     "episode_signals",
+    "fit_calibrated_stack",
     "fit_stack",
     "outside_terms",
+    "predictive_logit",
     "with_prior_behaviour",
 ]
 
@@ -121,8 +128,17 @@ episode's signal never depends on which other episodes are evaluated)."""
 BARGAIN_THRESHOLD = 50.0
 """A lens table runs from the no outcome (0) to the yes outcome (100): P(> 50) is P(yes wins)."""
 
-PRIOR_SCALES = (0.5, 1.0, 2.0)
-"""Candidate prior scales ``tau`` for the inner leave-future-out (module docstring)."""
+PRIOR_SCALES = (0.25, 0.5, 1.0, 2.0)
+"""Candidate prior scales ``tau`` for the inner leave-future-out (module docstring): from strong
+shrinkage towards the priors (0.25) to loose priors (2)."""
+
+RECALIBRATION_PRIOR = ((0.0, 1.0), (1.0, 0.5))
+"""Priors ``(mean, sd)`` of the recalibration map's intercept ``a ~ N(0, 1)`` and slope
+``b ~ N(1, 0.5**2)``: centred on the identity map (:class:`Calibration`)."""
+
+FLOOR_HALF = 0.5
+"""The bound's pseudo-count: a forecast is never more extreme than ``(0 + 1/2) / (n + 1)`` or
+``(n + 1/2) / (n + 1)`` for ``n`` comparable earlier episodes (:meth:`CalibratedStack.floor`)."""
 
 LENS_CLIP = 0.01
 """Lens probabilities enter the stack as logits of values clipped to [0.01, 0.99]."""
@@ -352,7 +368,11 @@ class StackedForecast:
     """One stacked forecast: ``p`` with its 90 % interval and its additive explanation.
 
     ``contributions`` pairs each named input with ``coef * value`` on the logit scale; their sum
-    is ``logit(p)`` exactly.
+    is ``logit(p)`` exactly. ``sd`` is the Laplace standard deviation of the MAP linear predictor.
+    For a :class:`CalibratedStack` forecast, ``p_map`` is the plug-in MAP probability,
+    ``p_predictive`` the posterior-predictive one before recalibration, and ``floor`` the bound
+    ``(1/2) / (n + 1)`` from the ``n`` comparable earlier episodes (``p`` lies in
+    ``[floor, 1 - floor]``); for a bare :class:`StackedModel` they are ``None``.
     """
 
     p: float
@@ -360,6 +380,15 @@ class StackedForecast:
     high: float
     logit: float
     contributions: tuple[tuple[str, float], ...]
+    sd: float = 0.0
+    p_map: float | None = None
+    p_predictive: float | None = None
+    floor: float | None = None
+
+    @property
+    def bounded(self) -> bool:
+        """Whether the bound moved this forecast (it carries a ``bound`` contribution)."""
+        return any(name == "bound" for name, _ in self.contributions)
 
 
 @dataclass(frozen=True)
@@ -406,6 +435,7 @@ class StackedModel:
             float(expit(eta + _Z90 * sd)),
             eta,
             parts,
+            sd,
         )
 
 
@@ -578,22 +608,69 @@ def fit_stack(
     )
 
 
-def choose_prior_scale(
+def predictive_logit(eta: float, sd: float) -> float:
+    """The logit of the posterior-predictive probability ``E[expit(eta')]``, ``eta' ~ N(eta, sd**2)``.
+
+    MacKay's (1992, *Neural Computation* 4:720-736) probit approximation of the logistic-normal
+    integral: ``expit(eta / sqrt(1 + pi sd**2 / 8))``. It integrates the coefficients' Laplace
+    uncertainty instead of plugging in their MAP values, so that a forecast resting on poorly
+    determined weights is pulled towards 0.5 by as much as they are uncertain.
+    """
+    return eta / math.sqrt(1.0 + math.pi * sd * sd / 8.0)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the inner leave-future-out chose on a training set (:func:`choose_calibration`).
+
+    ``tau`` is the prior scale; ``recalibration`` maps each origin (``hand-coded``, ``generated``)
+    to ``(a, b)`` of ``logit p' = a + b logit p`` applied to the stack's posterior-predictive ``p``
+    (an origin absent from the inner forecasts gets the identity, ``(0, 1)``); ``n_inner`` counts
+    the inner forecasts per origin; ``inner_log`` is each candidate ``tau``'s inner log score.
+    """
+
+    tau: float = 1.0
+    recalibration: Mapping[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
+    n_inner: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    inner_log: Mapping[float, float] = dataclasses.field(default_factory=dict)
+
+    def map(self, origin: str) -> tuple[float, float]:
+        """``(a, b)`` of the recalibration of an episode of ``origin``."""
+        return self.recalibration.get(origin, (0.0, 1.0))
+
+
+def _recalibration(z: FloatArray, y: FloatArray) -> tuple[float, float]:
+    """MAP ``(a, b)`` of ``logit P(y) = a + b z`` under :data:`RECALIBRATION_PRIOR` (Platt 1999
+    scaling with priors centred on the identity map)."""
+    (ma, sa), (mb, sb) = RECALIBRATION_PRIOR
+    if not z.size:
+        return ma, mb
+    x = np.column_stack([np.ones_like(z), z])
+    coef, _, _ = _map(x, y, np.array([ma, mb]), np.array([sa, sb]))
+    return float(coef[0]), float(coef[1])
+
+
+def choose_calibration(
     train: Sequence[EpisodeSignals],
     lenses: Sequence[str],
     *,
     bargain: Sequence[str] = (),
     scales: Sequence[float] = PRIOR_SCALES,
     min_train: int = 30,
-) -> float:
-    """The prior scale ``tau`` with the lowest inner leave-future-out Brier score on ``train``.
+) -> Calibration:
+    """The prior scale and the recalibration map chosen by an inner leave-future-out on ``train``.
 
-    Inner protocol, on the training episodes only: for every calendar year ``Y`` of ``train``,
-    the stack is fitted on the training episodes dated before 1 January ``Y`` (when they number at
-    least ``min_train`` and hold both outcomes) and forecasts those dated in ``Y``; each ``tau``
-    of ``scales`` is scored by the Brier score of these inner forecasts. To keep this affordable
-    the inner fits use the grid point that the full-training fit at ``tau = 1`` chose. Ties, and a
-    training set too short for any inner forecast, give ``tau = 1``.
+    Inner protocol, on the training episodes only: for every calendar year ``Y`` of ``train``, the
+    stack is fitted on the training episodes dated before 1 January ``Y`` (when they number at
+    least ``min_train`` and hold both outcomes) and forecasts those dated in ``Y`` with its
+    posterior-predictive probability (:func:`predictive_logit`). Each ``tau`` of ``scales`` is
+    scored by the mean log score of these inner forecasts (a strictly proper score that punishes
+    confident errors: it picks shrinkage when the signals are weak), and the best is kept (ties,
+    and a training set too short for any inner forecast, give ``tau = 1`` and the identity map).
+    The recalibration ``(a, b)`` of each origin is then fitted (MAP, :data:`RECALIBRATION_PRIOR`)
+    on the chosen ``tau``'s inner forecasts of that origin: the forecasts of earlier years, each
+    made without its answer. To keep this affordable the inner fits use the grid point that the
+    full-training fit at ``tau = 1`` chose.
     """
     ordered = sorted(train, key=lambda s: (s.date, s.episode))
     years = sorted({s.date.year for s in ordered})
@@ -605,15 +682,127 @@ def choose_prior_scale(
             continue
         folds.append((past, [s for s in ordered if s.date.year == year]))
     if not folds:
-        return 1.0
+        return Calibration()
     g = fit_stack(train, lenses, bargain=bargain).grid_index
+    inner: dict[float, list[tuple[float, int, str]]] = {}
+    scores: dict[float, float] = {}
     best = (math.inf, 1.0)
     for tau in sorted(scales, key=lambda t: (t != 1.0, t)):  # tau = 1 first: it wins ties
-        errors: list[float] = []
+        rows: list[tuple[float, int, str]] = []
         for past, today in folds:
             model = fit_stack(past, lenses, grid=[g], bargain=bargain, tau=tau)
-            errors.extend((model.forecast(s).p - s.y) ** 2 for s in today)
-        score = float(np.mean(errors))
+            for s in today:
+                f = model.forecast(s)
+                rows.append((predictive_logit(f.logit, f.sd), s.y, s.origin))
+        z = np.array([r[0] for r in rows])
+        y = np.array([r[1] for r in rows], dtype=np.float64)
+        # mean -ln p_y, from the logit directly (stable for extreme forecasts)
+        score = float(np.mean(np.logaddexp(0.0, z) - y * z))
+        inner[tau], scores[tau] = rows, score
         if score < best[0] - 1e-12:
             best = (score, tau)
-    return best[1]
+    tau = best[1]
+    chosen = inner[tau]
+    recal: dict[str, tuple[float, float]] = {}
+    counts: dict[str, int] = {}
+    for origin in sorted({r[2] for r in chosen}):
+        mine = [r for r in chosen if r[2] == origin]
+        recal[origin] = _recalibration(
+            np.array([r[0] for r in mine]), np.array([r[1] for r in mine], dtype=np.float64)
+        )
+        counts[origin] = len(mine)
+    return Calibration(tau, recal, counts, scores)
+
+
+def choose_prior_scale(
+    train: Sequence[EpisodeSignals],
+    lenses: Sequence[str],
+    *,
+    bargain: Sequence[str] = (),
+    scales: Sequence[float] = PRIOR_SCALES,
+    min_train: int = 30,
+) -> float:
+    """The prior scale ``tau`` that :func:`choose_calibration` chooses on ``train``."""
+    return choose_calibration(
+        train, lenses, bargain=bargain, scales=scales, min_train=min_train
+    ).tau
+
+
+@dataclass(frozen=True)
+class CalibratedStack:
+    """The stack as forecasts are reported: posterior-predictive, recalibrated, bounded.
+
+    ``model`` is the MAP fit at the chosen prior scale, ``calibration`` what the inner
+    leave-future-out chose, ``comparable`` the number of training episodes per
+    ``(decision type, origin)``. For an episode with MAP linear predictor ``eta`` (Laplace sd
+    ``s``), posterior-predictive logit ``z = eta / sqrt(1 + pi s**2 / 8)`` and its origin's
+    recalibration ``(a, b)``, the forecast is ``logit p = a + b z``, bounded to
+    ``[floor, 1 - floor]`` with ``floor = (1/2) / (n + 1)`` for the ``n`` comparable training
+    episodes: never more certain than a Jeffreys-smoothed record of ``n`` identical outcomes
+    would make it (``n = 24`` gives 0.02). Its explanation stays additive: each input's
+    ``coef * value`` times ``b / sqrt(1 + pi s**2 / 8)``, plus ``recalibration`` (``a``) and,
+    where the bound binds, ``bound`` (the logit it removed). The 90 % interval maps the Laplace
+    interval ``eta +- 1.645 s`` the same way.
+    """
+
+    model: StackedModel
+    calibration: Calibration
+    comparable: Mapping[tuple[str, str], int]
+
+    def floor(self, s: EpisodeSignals) -> float:
+        """The bound ``(1/2) / (n + 1)`` for ``s`` (``n``: comparable training episodes)."""
+        n = self.comparable.get((s.type, s.origin), 0)
+        return FLOOR_HALF / (n + 1.0)
+
+    def forecast(self, s: EpisodeSignals) -> StackedForecast:
+        """The reported stacked forecast of ``s`` (class docstring)."""
+        raw = self.model.forecast(s)
+        shrink = predictive_logit(1.0, raw.sd)
+        a, b = self.calibration.map(s.origin)
+        floor = self.floor(s)
+        lo_z, hi_z = float(logit(floor)), float(logit(1.0 - floor))
+        z = a + b * shrink * raw.logit
+        final = min(max(z, lo_z), hi_z)
+        parts = [(name, b * shrink * v) for name, v in raw.contributions]
+        if a:
+            parts.append(("recalibration", a))
+        if final != z:
+            parts.append(("bound", final - z))
+        ends = sorted(
+            min(max(a + b * shrink * (raw.logit + k * _Z90 * raw.sd), lo_z), hi_z)
+            for k in (-1.0, 1.0)
+        )
+        return StackedForecast(
+            float(expit(final)),
+            float(expit(ends[0])),
+            float(expit(ends[1])),
+            final,
+            tuple(parts),
+            raw.sd,
+            float(expit(raw.logit)),
+            float(expit(shrink * raw.logit)),
+            floor,
+        )
+
+
+def fit_calibrated_stack(
+    train: Sequence[EpisodeSignals],
+    lenses: Sequence[str],
+    *,
+    bargain: Sequence[str] = (),
+    calibration: Calibration | None = None,
+    min_train: int = 30,
+) -> CalibratedStack:
+    """The stack fitted on ``train`` at ``calibration``'s prior scale, recalibrated and bounded.
+
+    ``calibration`` defaults to :func:`choose_calibration` on ``train`` itself; the
+    leave-future-out protocol passes instead the one chosen on the episodes dated before the
+    calendar year of the forecast (:func:`detente.experiments.lfo.lfo_forecasts`).
+    """
+    if calibration is None:
+        calibration = choose_calibration(train, lenses, bargain=bargain, min_train=min_train)
+    model = fit_stack(train, lenses, bargain=bargain, tau=calibration.tau)
+    comparable: dict[tuple[str, str], int] = {}
+    for s in train:
+        comparable[(s.type, s.origin)] = comparable.get((s.type, s.origin), 0) + 1
+    return CalibratedStack(model, calibration, comparable)

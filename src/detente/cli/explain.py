@@ -39,6 +39,7 @@ from detente.experiments.lfo import (
     StackedEpisode,
     leave_future_out,
     lfo_json,
+    stack_bounds,
     stacked_episode,
 )
 from detente.explanation import Explanation, explain, explanation_json, why
@@ -101,6 +102,9 @@ def print_stacked(stacked: StackedEpisode) -> None:
         table.caption = stacked.reason
     else:
         table.add_row("stack", f"{f.p:.3f}", f"[{f.low:.3f}, {f.high:.3f}]")
+        if f.p_map is not None and f.p_predictive is not None:
+            table.add_row("  stack (MAP, before calibration)", f"{f.p_map:.3f}", "–")
+            table.add_row("  stack (posterior predictive)", f"{f.p_predictive:.3f}", "–")
         top = sorted(f.contributions, key=lambda c: -abs(c[1]))[:5]
         table.caption = "largest logit contributions: " + ", ".join(
             f"{name} {value:+.2f}" for name, value in top
@@ -392,6 +396,19 @@ def _print_backtest(result: LfoResult) -> None:
             "stack's lens scale, correlation, leader-follower chance and prior scale chosen "
             f"at the refits: {used}"
         )
+    bounds = stack_bounds(result) if result.stacked else {}
+    for subset, b in bounds.items():
+        if b["forecasts"]:
+            console.print(
+                f"stack, {subset} episodes: {b['at_bound']} of {b['forecasts']} forecasts moved by "
+                "the bound (1/2)/(n + 1) for n comparable earlier episodes; "
+                f"{b['outside_0.02_0.98']} outside [0.02, 0.98], "
+                f"{b['outside_with_floor_above_0.02']} of them with fewer than 24 comparable "
+                "earlier episodes"
+            )
+    if result.episodes_by_origin:
+        parts = ", ".join(f"{n} {origin}" for origin, n in result.episodes_by_origin)
+        console.print(f"{sum(n for _, n in result.episodes_by_origin)} episodes in all: {parts}")
     console.print(
         f"{len(result.forecasts)} episodes scored; {len(result.burn_in)} burn-in episodes (fewer "
         f"than {result.min_train} earlier episodes with both outcomes) not scored"

@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -53,11 +54,14 @@ from detente.experiments.scores import (
 )
 from detente.experiments.signals import SignalFunction
 from detente.forecaster import (
+    CalibratedStack,
+    Calibration,
     EpisodeSignals,
     StackedForecast,
     StackedModel,
-    choose_prior_scale,
+    choose_calibration,
     episode_signals,
+    fit_calibrated_stack,
     fit_stack,
 )
 from detente.lenses.base import Lens
@@ -78,6 +82,7 @@ __all__ = [
     "lfo_forecasts",
     "lfo_json",
     "score_forecasts",
+    "stack_bounds",
     "stacked_episode",
 ]
 
@@ -88,6 +93,8 @@ default with ``stacked``; without it nothing is fitted and the default is 0)."""
 STATUS_QUO_P = 0.95
 SUBSETS = ("hand-coded", "all")
 STACK = "stack"
+STACK_MAP = "stack (MAP)"
+STACK_PREDICTIVE = "stack (predictive)"
 OUTSIDE = "outside view"
 BARGAIN = "bargaining (calibrated)"
 
@@ -113,6 +120,7 @@ class LfoForecast:
     rho: float | None = None
     follow: float | None = None
     tau: float | None = None
+    calibration: Calibration | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +156,7 @@ class LfoResult:
     burn_in: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]
     names: tuple[str, ...]
+    episodes_by_origin: tuple[tuple[str, int], ...] = ()
 
     def score(self, name: str, subset: str = "all") -> ForecasterScore:
         """The score of forecaster ``name`` on ``subset``."""
@@ -170,7 +179,14 @@ def _baselines(s: EpisodeSignals, train: Sequence[EpisodeSignals]) -> dict[str, 
 
 def _names(lenses: Sequence[str], stacked: bool, bargain: bool = False) -> tuple[str, ...]:
     extra = (
-        (*(calibrated(n) for n in lenses), *((BARGAIN,) if bargain else ()), OUTSIDE, STACK)
+        (
+            *(calibrated(n) for n in lenses),
+            *((BARGAIN,) if bargain else ()),
+            OUTSIDE,
+            STACK_MAP,
+            STACK_PREDICTIVE,
+            STACK,
+        )
         if stacked
         else ()
     )
@@ -201,7 +217,7 @@ def lfo_forecasts(
     ordered = sorted(signals, key=lambda s: (s.date, s.episode))
     dates = sorted({s.date for s in ordered if start is None or s.date >= start})
     bargain = _bargained(ordered, lenses)
-    taus: dict[int, float] = {}
+    calibrations: dict[int, Calibration] = {}
     out: list[LfoForecast] = []
     burn: list[str] = []
     for d in dates:
@@ -213,28 +229,35 @@ def lfo_forecasts(
             burn.extend(s.episode for s in today)
             continue
         models: dict[str, Callable[[EpisodeSignals], float]] = {}
-        stack_model = None
+        stacked_model: CalibratedStack | None = None
         if stacked:
             fitted = {calibrated(n): fit_stack(train, [n], outside=False) for n in lenses}
             if bargain:
                 fitted[BARGAIN] = fit_stack(train, [], outside=False, bargain=bargain)
             fitted[OUTSIDE] = fit_stack(train, [])
             models = {k: _predictor(m) for k, m in fitted.items()}
-            if d.year not in taus:
+            if d.year not in calibrations:
                 before = [t for t in train if t.date.year < d.year]
-                taus[d.year] = (
-                    choose_prior_scale(before, list(lenses), bargain=bargain, min_train=min_train)
+                calibrations[d.year] = (
+                    choose_calibration(before, list(lenses), bargain=bargain, min_train=min_train)
                     if choose_tau and before
-                    else 1.0
+                    else Calibration()
                 )
-            stack_model = fit_stack(train, list(lenses), bargain=bargain, tau=taus[d.year])
+            stacked_model = fit_calibrated_stack(
+                train, list(lenses), bargain=bargain, calibration=calibrations[d.year]
+            )
         for s in today:
             p = {name: s.lens_p[name][0] for name in lenses}  # default scale 0.1, rho 0
             p.update({k: f(s) for k, f in models.items()})
             detail = None
-            if stack_model is not None:
-                detail = stack_model.forecast(s)
-                p[STACK] = detail.p
+            if stacked_model is not None:
+                detail = stacked_model.forecast(s)
+                assert detail.p_map is not None and detail.p_predictive is not None
+                p[STACK_MAP], p[STACK_PREDICTIVE], p[STACK] = (
+                    detail.p_map,
+                    detail.p_predictive,
+                    detail.p,
+                )
             p.update(_baselines(s, train))
             out.append(
                 LfoForecast(
@@ -246,10 +269,11 @@ def lfo_forecasts(
                     len(train),
                     p,
                     detail,
-                    stack_model.scale if stack_model else None,
-                    stack_model.rho if stack_model else None,
-                    stack_model.follow if stack_model else None,
-                    stack_model.tau if stack_model else None,
+                    stacked_model.model.scale if stacked_model else None,
+                    stacked_model.model.rho if stacked_model else None,
+                    stacked_model.model.follow if stacked_model else None,
+                    stacked_model.model.tau if stacked_model else None,
+                    stacked_model.calibration if stacked_model else None,
                 )
             )
     return out, burn
@@ -357,7 +381,31 @@ def leave_future_out(
         tuple(burn),
         tuple(skipped),
         all_names,
+        tuple(sorted(Counter(e.origin for e in episodes).items())),
     )
+
+
+def stack_bounds(result: LfoResult) -> dict[str, dict[str, int]]:
+    """Per subset: the stack's forecasts, how many the bound moved, how many lie outside
+    [0.02, 0.98] and how many of those had fewer than 24 comparable earlier episodes (a floor
+    above 0.02: none can, by construction; counted, not assumed)."""
+    out = {}
+    for subset in SUBSETS:
+        rows = [
+            f.stack
+            for f in result.forecasts
+            if f.stack is not None and (subset == "all" or f.origin == subset)
+        ]
+        outside = [f for f in rows if f.p < 0.02 or f.p > 0.98]
+        out[subset] = {
+            "forecasts": len(rows),
+            "at_bound": sum(f.bounded for f in rows),
+            "outside_0.02_0.98": len(outside),
+            "outside_with_floor_above_0.02": sum(
+                1 for f in outside if f.floor is not None and f.floor > 0.02
+            ),
+        }
+    return out
 
 
 def lfo_json(result: LfoResult) -> dict[str, Any]:
@@ -407,6 +455,7 @@ def lfo_json(result: LfoResult) -> dict[str, Any]:
                 "rho": f.rho,
                 "follow": f.follow,
                 "prior_scale": f.tau,
+                **_calibration_json(f.stack, f.calibration),
             }
         forecasts.append(row)
     bins = {
@@ -429,9 +478,21 @@ def lfo_json(result: LfoResult) -> dict[str, Any]:
         "scores": scores,
         "forecasts": forecasts,
         "reliability_bins": bins,
+        "episodes_by_origin": dict(result.episodes_by_origin),
+        "stack_bounds": stack_bounds(result),
         "burn_in": list(result.burn_in),
         "skipped": [{"episode": e, "reason": r} for e, r in result.skipped],
     }
+
+
+def _calibration_json(f: StackedForecast, calibration: Calibration | None) -> dict[str, Any]:
+    """The calibration steps of a reported stacked forecast, for ``--json``."""
+    out: dict[str, Any] = {"p_map": f.p_map, "p_predictive": f.p_predictive, "floor": f.floor}
+    if calibration is not None:
+        out["recalibration"] = {o: list(ab) for o, ab in calibration.recalibration.items()}
+        out["inner_forecasts"] = dict(calibration.n_inner)
+        out["inner_log_score"] = {f"{t:g}": v for t, v in calibration.inner_log.items()}
+    return out
 
 
 @dataclass(frozen=True)
@@ -451,6 +512,7 @@ class StackedEpisode:
     model: StackedModel | None
     reason: str | None = None
     signals: EpisodeSignals | None = None
+    calibration: Calibration | None = None
 
     def json(self) -> dict[str, Any]:
         """A JSON-ready mapping (``--json`` of ``forecast`` and ``explain``)."""
@@ -474,6 +536,7 @@ class StackedEpisode:
                 "follow": self.model.follow,
                 "prior_scale": self.model.tau,
                 "bargaining_signal": dict(self.signals.bargain) if self.signals else {},
+                **_calibration_json(self.forecast, self.calibration),
             }
         return out
 
@@ -523,17 +586,20 @@ def stacked_episode(
         return StackedEpisode(question.id, question.date, lens_p, None, len(train), None, reason)
     bargained = _bargained(signals, names)
     before = [t for t in train if t.date.year < question.date.year]
-    tau = (
-        choose_prior_scale(before, names, bargain=bargained, min_train=min_train) if before else 1.0
+    calibration = (
+        choose_calibration(before, names, bargain=bargained, min_train=min_train)
+        if before
+        else Calibration()
     )
-    model = fit_stack(train, names, bargain=bargained, tau=tau)
+    stack = fit_calibrated_stack(train, names, bargain=bargained, calibration=calibration)
     return StackedEpisode(
         question.id,
         question.date,
         lens_p,
-        model.forecast(mine),
+        stack.forecast(mine),
         len(train),
-        model,
+        stack.model,
         None,
         mine,
+        calibration,
     )
