@@ -609,7 +609,7 @@ def fit_stack(
 
 
 def predictive_logit(eta: float, sd: float) -> float:
-    """The logit of the posterior-predictive probability ``E[expit(eta')]``, ``eta' ~ N(eta, sd**2)``.
+    """The logit of the posterior-predictive probability ``E[expit(e)]``, ``e ~ N(eta, sd**2)``.
 
     MacKay's (1992, *Neural Computation* 4:720-736) probit approximation of the logistic-normal
     integral: ``expit(eta / sqrt(1 + pi sd**2 / 8))``. It integrates the coefficients' Laplace

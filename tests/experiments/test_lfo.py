@@ -10,11 +10,14 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy.special import logit
+from scipy import integrate
+from scipy.special import expit, logit
 
 from detente.decisions import builtin_episodes
 from detente.experiments.lfo import (
     STACK,
+    STACK_MAP,
+    STACK_PREDICTIVE,
     leave_future_out,
     lfo_forecasts,
     score_forecasts,
@@ -26,7 +29,17 @@ from detente.experiments.scores import (
     calibration_slope,
     murphy,
 )
-from detente.forecaster import GRID, EpisodeSignals, fit_stack, with_prior_behaviour
+from detente.forecaster import (
+    GRID,
+    PRIOR_SCALES,
+    Calibration,
+    EpisodeSignals,
+    choose_calibration,
+    fit_calibrated_stack,
+    fit_stack,
+    predictive_logit,
+    with_prior_behaviour,
+)
 from detente.lenses import get_lens
 from detente.world import builtin_world
 
@@ -75,6 +88,7 @@ def test_a_forecast_does_not_change_when_the_future_is_removed() -> None:
         cut, _ = lfo_forecasts([*past, own], ["lens"], min_train=20)
         mine = next(f for f in cut if f.episode == target.episode)
         assert mine.p == by_id[target.episode].p  # bit for bit
+        assert {STACK, STACK_MAP, STACK_PREDICTIVE} <= set(mine.p)  # the stack is covered
         assert mine.n_train == len(past)
 
 
@@ -89,6 +103,7 @@ def test_the_future_cannot_move_a_forecast_through_the_real_pipeline() -> None:
     assert len(cut.forecasts) < len(full.forecasts)
     mine = next(f for f in cut.forecasts if f.episode == target.episode)
     assert mine.p == target.p
+    assert STACK in mine.p and mine.stack == target.stack  # the reported stack, bit for bit
 
 
 def test_burn_in_and_from() -> None:
@@ -174,3 +189,74 @@ def test_paired_bootstrap_is_seeded_and_paired() -> None:
 def test_signals_replace_keeps_terms() -> None:
     s = synthetic(n=3)[2]
     assert dataclasses.replace(s, lens_p={}).terms == s.terms
+
+
+# -- the reported stack: posterior-predictive, inner-LFO calibration, bound --------------
+
+
+@pytest.mark.parametrize(("eta", "sd"), [(0.0, 1.0), (2.0, 1.0), (-3.0, 2.0), (4.0, 0.5)])
+def test_the_predictive_probability_matches_the_logistic_normal_integral(
+    eta: float, sd: float
+) -> None:
+    exact, _ = integrate.quad(
+        lambda e: expit(e) * math.exp(-0.5 * ((e - eta) / sd) ** 2) / (sd * math.sqrt(2 * math.pi)),
+        eta - 12 * sd,
+        eta + 12 * sd,
+    )
+    assert expit(predictive_logit(eta, sd)) == pytest.approx(exact, abs=0.01)  # MacKay 1992
+    assert predictive_logit(eta, 0.0) == eta
+    assert abs(predictive_logit(eta, sd)) <= abs(eta)  # uncertainty moves it towards 0.5
+
+
+def test_weak_signals_make_the_inner_lfo_shrink() -> None:
+    """A face-validity check: when the outcome ignores every input, the inner log score prefers
+    the tightest priors on the outside-view terms (centred on 0), and the recalibration flattens
+    a noise lens whose weight the priors centre on the theory's 1."""
+    rng = np.random.default_rng(11)
+    base = synthetic(n=120, seed=3)
+    noise = [dataclasses.replace(s, y=int(rng.uniform() < 0.4)) for s in base]
+    flat = [dataclasses.replace(s, lens_p={"lens": (0.5,) * len(GRID)}) for s in noise]
+    cal = choose_calibration(flat, ["lens"], min_train=30)
+    assert cal.tau == min(PRIOR_SCALES)
+    assert set(cal.inner_log) == set(PRIOR_SCALES)
+    assert sum(cal.n_inner.values()) > 0
+    lensed = choose_calibration(noise, ["lens"], min_train=30)
+    assert all(0 <= b < 0.5 for _, b in lensed.recalibration.values())
+
+
+def test_a_calibrated_forecast_is_additive_bounded_and_inside_its_interval() -> None:
+    signals = synthetic(n=90, seed=4)
+    train, test = signals[:60], signals[60:]
+    sharp = Calibration(1.0, {"hand-coded": (0.3, 3.0), "generated": (-0.2, 0.5)})
+    stack = fit_calibrated_stack(train, ["lens"], calibration=sharp)
+    bounded = 0
+    for s in test:
+        f = stack.forecast(s)
+        assert sum(v for _, v in f.contributions) == pytest.approx(f.logit, abs=1e-9)
+        assert f.p == pytest.approx(expit(f.logit))
+        assert f.low <= f.p <= f.high
+        floor = stack.floor(s)
+        n = sum(1 for t in train if (t.type, t.origin) == (s.type, s.origin))
+        assert f.floor == floor == 0.5 / (n + 1)
+        assert floor - 1e-12 <= f.p <= 1 - floor + 1e-12
+        a, b = sharp.map(s.origin)
+        assert f.p_predictive is not None and f.p_map is not None
+        z = a + b * float(logit(f.p_predictive))
+        if f.bounded:
+            bounded += 1
+            assert abs(z) > abs(f.logit)  # the bound only ever pulls towards 0.5
+        else:
+            assert f.logit == pytest.approx(z, abs=1e-9)
+    assert bounded  # a slope of 3 pushes some forecasts past their floor
+
+
+def test_the_lfo_reports_each_step_and_the_identity_map_without_history() -> None:
+    signals = synthetic(n=70, seed=5)
+    forecasts, _ = lfo_forecasts(signals, ["lens"], min_train=20)
+    for f in forecasts:
+        assert {STACK_MAP, STACK_PREDICTIVE, STACK} <= set(f.p)
+        assert f.stack is not None and f.calibration is not None
+        assert f.p[STACK] == f.stack.p and f.p[STACK_MAP] == f.stack.p_map
+        # posterior uncertainty only moderates: predictive lies between MAP and 0.5
+        assert abs(f.p[STACK_PREDICTIVE] - 0.5) <= abs(f.p[STACK_MAP] - 0.5) + 1e-12
+    assert Calibration().map("hand-coded") == (0.0, 1.0)
