@@ -52,8 +52,15 @@ with the named inputs
   ``N(0, 1)``: partial pooling of the types towards the common intercept).
 
 Every prior standard deviation except the intercept's is multiplied by a *prior scale* ``tau``
-(default 1). :func:`choose_prior_scale` picks ``tau`` from :data:`PRIOR_SCALES` by an inner
-leave-future-out on the training episodes alone (never on scored ones).
+(default 1). :func:`choose_calibration` picks ``tau`` from :data:`PRIOR_SCALES` by the log score
+of an inner leave-future-out on the training episodes alone (never on scored ones), and fits
+there, on the inner forecasts, a recalibration map per origin (Platt 1999).
+
+The forecast reported for the stack (:class:`CalibratedStack`) is not the plug-in MAP
+probability but (1) the posterior-predictive probability, integrating the Laplace uncertainty of
+the coefficients (MacKay 1992, :func:`predictive_logit`), (2) recalibrated by that map, and
+(3) bounded by ``(1/2) / (n + 1)`` from the ``n`` comparable earlier episodes (same type and
+origin): a forecast is never more certain than the record could make it.
 
 The lens ``scale``, ``rho`` and ``follow`` are parameters of the model: the MAP fit is run at every
 point of :data:`GRID` and the point with the highest posterior density on the training episodes is

@@ -132,6 +132,12 @@ def test_backtest_stack_with_plot(tmp_path: Path, capsys: pytest.CaptureFixture[
     stack = row["stack"]
     low, high = stack["interval_90"]
     assert low <= stack["p"] <= high
+    assert {"p_map", "p_predictive", "floor", "recalibration"} <= set(stack)
+    assert {"stack (MAP)", "stack (predictive)"} <= names
+    assert sum(data["episodes_by_origin"].values()) == 45
+    bounds = data["stack_bounds"]["all"]
+    assert bounds["forecasts"] == len(data["forecasts"])
+    assert bounds["outside_with_floor_above_0.02"] == 0  # the bound holds, counted
     assert plot.stat().st_size > 0 and data["min_train"] == 20
     assert all(f["n_train"] >= 20 for f in data["forecasts"])
 

@@ -17,8 +17,11 @@ Forecasters
   fitted temperature, correlation and intercepts); ``bargaining (calibrated)``, the intercepts and
   the bargaining models' signals alone; ``outside view``, the stack with no lens; ``stack``, every
   lens, every bargaining signal and the outside-view terms (:mod:`detente.forecaster`), with its
-  prior scale chosen by an inner leave-future-out (:func:`detente.forecaster.choose_prior_scale`)
-  on the episodes dated before 1 January of the forecast's year;
+  prior scale and recalibration map chosen by an inner leave-future-out
+  (:func:`detente.forecaster.choose_calibration`) on the episodes dated before 1 January of the
+  forecast's year; reported posterior-predictive, recalibrated and bounded
+  (:class:`detente.forecaster.CalibratedStack`), with ``stack (MAP)`` (the plug-in MAP
+  probability) and ``stack (predictive)`` (before recalibration and bound) beside it;
 * baselines, computed the same way: ``base-rate``, the share of yes outcomes among past episodes
   (``(k + 1) / (n + 2)``); ``status-quo``, the status quo at 0.95; ``persistence``, the past share
   of yes among episodes of the same decision type whose yes outcome is (or is not) the status quo.
@@ -211,8 +214,9 @@ def lfo_forecasts(
     see the module docstring) and the burn-in ids.
 
     Bargaining signals enter wherever every signal carries them (:func:`episode_signals` with
-    ``bargain``). ``choose_tau`` picks the stack's prior scale by the inner leave-future-out once
-    per calendar year, from the episodes dated before that year (else ``tau = 1``).
+    ``bargain``). ``choose_tau`` picks the stack's prior scale and recalibration map by the inner
+    leave-future-out once per calendar year, from the episodes dated before that year (else
+    ``tau = 1`` and the identity map).
     """
     ordered = sorted(signals, key=lambda s: (s.date, s.episode))
     dates = sorted({s.date for s in ordered if start is None or s.date >= start})
