@@ -271,3 +271,14 @@ def test_membership_corrections(world: World) -> None:
     # M11: Russia's PJC freeze over Kosovo
     assert world.on(D("1999-06-01")).is_suspended("PJC")
     assert not world.on(D("2000-06-01")).is_suspended("PJC")
+
+
+def test_russian_presences_in_ukraine_and_karabakh(world: World) -> None:
+    # fleet agreements 28 May 1997 to the denunciation of 1 Apr 2014; peacekeepers 2020-2024
+    def ids(day: str, host: str) -> set[str]:
+        return {b.id for b in world.on(D(day)).bases(host=host, user="RUS")}
+
+    assert "black-sea-fleet-sevastopol" in ids("2010-06-01", "UKR")
+    assert "black-sea-fleet-sevastopol" not in ids("1997-01-01", "UKR") | ids("2015-01-01", "UKR")
+    assert "karabakh-peacekeepers" in ids("2022-09-13", "AZE")
+    assert "karabakh-peacekeepers" not in ids("2020-10-01", "AZE") | ids("2024-07-01", "AZE")
