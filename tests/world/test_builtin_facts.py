@@ -149,8 +149,8 @@ def test_capability_known_after_the_year(world: World) -> None:
 
 # Dyads issue 8 (section 3) and the review (R2) require in 1999; each is coded from a document of
 # its time (relations.yaml): the Kosovo air campaign, the Karabakh ceasefire, the Turkish border
-# closure, the Budapest Memorandum, the Drozdy eviction, the 1999 CST exits, the 1989 Kirghiz-Tadzhik
-# land and water clashes.
+# closure, the Budapest Memorandum, the Drozdy eviction, the 1999 CST exits, the 1989 land and
+# water clashes on the Kirghiz-Tadzhik border.
 DYADS_1999 = [
     ("USA", "RUS"),
     ("ARM", "AZE"),
