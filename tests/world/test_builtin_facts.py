@@ -149,7 +149,8 @@ def test_capability_known_after_the_year(world: World) -> None:
 
 # Dyads issue 8 (section 3) and the review (R2) require in 1999; each is coded from a document of
 # its time (relations.yaml): the Kosovo air campaign, the Karabakh ceasefire, the Turkish border
-# closure, the Budapest Memorandum, the Drozdy eviction, the 1999 CST exits.
+# closure, the Budapest Memorandum, the Drozdy eviction, the 1999 CST exits, the 1989 land and
+# water clashes on the Kirghiz-Tadzhik border.
 DYADS_1999 = [
     ("USA", "RUS"),
     ("ARM", "AZE"),
@@ -158,6 +159,7 @@ DYADS_1999 = [
     ("BLR", "USA"),
     ("RUS", "GEO"),
     ("RUS", "UZB"),
+    ("KGZ", "TJK"),
 ]
 
 
@@ -168,6 +170,24 @@ def test_the_dyads_of_april_1999(world: World, a: str, b: str) -> None:
         snap.relation_intensity(a, b, kind) for kind in ("rivalry", "territorial-dispute")
     )
     assert strongest > 0, (a, b)
+
+
+def test_the_1999_exits_see_pre_1999_relations(world: World) -> None:
+    # The CST episodes are dated 1 Feb 1999: the Russia-Uzbekistan and Kyrgyz-Tajik codings that a
+    # snapshot of that day holds rest on reports of 1989-1998, none on the exits themselves.
+    cut = D("1999-02-01")
+    snap = world.at(cut)
+    for a, b, kind, low, high in (
+        ("RUS", "UZB", "rivalry", 0.1, 0.3),
+        ("KGZ", "TJK", "territorial-dispute", 0.2, 0.4),
+    ):
+        assert low <= snap.relation_intensity(a, b, kind) <= high, (a, b)
+        (record,) = [r for r in snap.relations() if {r.a, r.b} == {a, b} and r.kind == kind]
+        published = [world.sources[e].published_latest() for e in record.evidence_ids()]
+        assert all(p is not None and p < cut for p in published), (a, b, published)
+    # warmer after the May 1998 troika than in early 1998
+    early = world.at(D("1998-03-01")).relation_intensity("RUS", "UZB", "rivalry")
+    assert early > snap.relation_intensity("RUS", "UZB", "rivalry") > 0
 
 
 def test_kosovo_and_later_dyads(world: World) -> None:
@@ -251,3 +271,14 @@ def test_membership_corrections(world: World) -> None:
     # M11: Russia's PJC freeze over Kosovo
     assert world.on(D("1999-06-01")).is_suspended("PJC")
     assert not world.on(D("2000-06-01")).is_suspended("PJC")
+
+
+def test_russian_presences_in_ukraine_and_karabakh(world: World) -> None:
+    # fleet agreements 28 May 1997 to the denunciation of 1 Apr 2014; peacekeepers 2020-2024
+    def ids(day: str, host: str) -> set[str]:
+        return {b.id for b in world.on(D(day)).bases(host=host, user="RUS")}
+
+    assert "black-sea-fleet-sevastopol" in ids("2010-06-01", "UKR")
+    assert "black-sea-fleet-sevastopol" not in ids("1997-01-01", "UKR") | ids("2015-01-01", "UKR")
+    assert "karabakh-peacekeepers" in ids("2022-09-13", "AZE")
+    assert "karabakh-peacekeepers" not in ids("2020-10-01", "AZE") | ids("2024-07-01", "AZE")
