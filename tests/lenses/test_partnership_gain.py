@@ -3,7 +3,8 @@
 A partnership, forum or regional security body pools its members' means at the consultation
 grade, like a bloc-level engagement, so a state joining it gains ``V = 0.25 * g``, ``g`` what the
 body's means add to its own; an alliance's gain is its defence (``alliance_security``), not
-counted twice. Synthetic world of :mod:`tests.lenses.synthetic`, plus built-in face-validity cases.
+counted twice; an economic community gains the market it opens, ``M``. Synthetic world of
+:mod:`tests.lenses.synthetic`, plus built-in face-validity cases.
 """
 
 from __future__ import annotations
@@ -76,3 +77,14 @@ def test_face_validity_realist_states_join_the_partnership_for_peace() -> None:
 def test_face_validity_realist_members_stay_in_the_osce() -> None:
     # leaving a consultative security body gives its gain up (no member ever left the OSCE)
     assert _realist("gen-leave-deu-osce-1999") < 0.2
+
+
+def test_face_validity_realist_judges_an_economic_community_by_its_market() -> None:
+    # Uzbekistan joins EurAsEC in 2006 for the market of its members (Russia, Kazakhstan), not
+    # for a defence clause; Kazakhstan does not leave it (2007)
+    assert _realist("uzb-eaec-2006") > 0.5
+    q = get_episode("uzb-eaec-2006")
+    terms = REALIST.preferences(builtin_world().at(q.date), q).margin_terms("UZB")
+    assert max(terms, key=lambda t: terms[t]) == "own_gain"
+    assert terms["alliance_security"] == terms["balance_of_threat"] == 0.0
+    assert _realist("gen-leave-kaz-eaec-2007") < 0.2

@@ -865,14 +865,21 @@ def _own_gain(view: WorldView, i: str, tie: Tie, c: str, depth: float, sigma: fl
     consultative security body (a partnership, a forum, a regional organisation, without a
     defence clause): it is a consultation-level tie with the body's members
     (``ENGAGEMENT_BINDING``), whereas an alliance's gain is the defence it gives (``Q``, in
-    ``alliance_security``), not counted twice.
+    ``alliance_security``), not counted twice. Membership of an economic community or a
+    commonwealth (``sigma = 0``) gains the market it opens, ``M``.
     """
     if view.is_org(i):
         return 0.0
     if tie.kind in _GAIN_TYPES:
         return depth * _gain(view, i, c)
-    pools = tie.kind == "membership" and i == tie.a and view.is_org(c) and sigma > 0
-    if pools and view.orgs[c].kind in _CONSULTATIVE and view.obligation(c, _DEFENCE) == 0:
+    if tie.kind != "membership" or i != tie.a or not view.is_org(c):
+        return 0.0
+    if sigma == 0:
+        # an economic community or commonwealth is judged on its own terms: the market it opens
+        # (Grieco 1988 studied exactly such cooperation; Hirschman 1945: the small partner gains
+        # most, and pays in dependence, the autonomy cost)
+        return _market(view, i, c)
+    if view.orgs[c].kind in _CONSULTATIVE and view.obligation(c, _DEFENCE) == 0:
         return ENGAGEMENT_BINDING * _gain(view, i, c)
     return 0.0
 
