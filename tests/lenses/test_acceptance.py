@@ -42,7 +42,7 @@ def _p_accept(terms: list[float], body: bool) -> float:
 TERM = st.floats(-1.0, 1.0, allow_nan=False)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     st.lists(TERM, min_size=1, max_size=4), st.integers(0, 3), st.floats(0.0, 0.5), st.booleans()
 )
