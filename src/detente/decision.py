@@ -9,7 +9,8 @@ For a question (or episode), a snapshot and a lens:
    of :class:`detente.lenses.base.AcceptanceParams` (``stake_scale``): with salience
    ``s = 1 - exp(-stake / stake_scale)``, ``p = s * p_logit + (1 - s) * default``, where the
    default of a member with nothing at stake is to go along in a body and to keep the status quo
-   alone (:func:`silence_defaults`);
+   alone (:func:`silence_defaults`), and ``stake`` counts the reasons against that default
+   (:func:`stake_against`: only an objection breaks silence);
 3. the deciding sides' rules combine the acceptances (:func:`detente.decisions.sides_probability`:
    every side must agree).
 
@@ -52,6 +53,7 @@ __all__ = [
     "lens_probability",
     "probability",
     "silence_defaults",
+    "stake_against",
 ]
 
 HEGEMONY_SHARE = 0.5
@@ -104,16 +106,31 @@ def acceptance(
 ) -> dict[str, float]:
     """Each decider's probability of accepting (logit tempered by the silence procedure)."""
     defaults = silence_defaults(sides, question)
-    margins, stakes = prefs.margins, prefs.stakes
+    margins, term_margins = prefs.margins, prefs.term_margins
     out = {}
     for actor, d in defaults.items():
         i = prefs.index(actor)
         p = float(p_accept(margins[i], params.scale))
         if params.stake_scale > 0:
-            salience = 1.0 - math.exp(-float(stakes[i]) / params.stake_scale)
+            salience = 1.0 - math.exp(-stake_against(term_margins[:, i], d) / params.stake_scale)
             p = salience * p + (1.0 - salience) * d
         out[actor] = p
     return out
+
+
+def stake_against(terms: ArrayLike, default: float) -> float:
+    """What an actor has at stake *against* its default: the reasons that make it break silence.
+
+    Under the silence procedure a member that goes along by default (``default`` 1) breaks
+    silence only to object, so only its reasons against the proposal (the negative terms) make
+    it act; a state deciding alone (``default`` 0) moves off the status quo only for reasons in
+    favour (the positive terms). Counting every reason, as the total stake does, would let a
+    reason *for* the default pull an actor away from it: a member with a small reason to accept
+    would accept less often than an indifferent one. With this stake, ``P(accept)`` never falls
+    when a term's value rises (``tests/lenses/test_acceptance.py``).
+    """
+    t = np.asarray(terms, dtype=float)
+    return float(-t[t < 0].sum()) if default >= 0.5 else float(t[t > 0].sum())
 
 
 def hegemon(snap: Snapshot, side: Side) -> int | None:

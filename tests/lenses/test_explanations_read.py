@@ -36,11 +36,26 @@ def test_an_actor_with_no_stake_is_never_pivotal() -> None:
     ]
 
 
+def _two_term_lens(values: dict[str, tuple[float, float]]) -> TermLens:
+    def gain(f: Features, p: object) -> float:
+        return values.get(f.actor, (0.0, 0.0))[0]
+
+    def cost(f: Features, p: object) -> float:
+        return values.get(f.actor, (0.0, 0.0))[1]
+
+    return TermLens("toy", "two made-up terms", dataclasses.replace(LIBERAL.params), (
+        Term("gain", "a fixed gain per actor", "test", gain),
+        Term("cost", "a fixed cost per actor", "test", cost),
+    ))  # fmt: skip
+
+
 def test_a_blocker_made_indifferent_can_lower_the_probability_and_says_why() -> None:
     q = engagement()
-    # DEU is keen; the US leans no with a small stake. Made indifferent, the US falls back on
-    # the default for an unsolicited outside offer, no action, and the probability drops.
-    expl = explain(q, make_world().at(q.date), _lens({"USA": -0.02, "DEU": 0.5}), compare=[])
+    # DEU is keen; the US has a reason for (+0.30) and a slightly larger one against (-0.35),
+    # so it leans no but has a reason to take the offer up. Made indifferent, the US falls back
+    # on the default for an unsolicited outside offer, no action, and the probability drops.
+    lens = _two_term_lens({"USA": (0.30, -0.35), "DEU": (0.5, 0.0)})
+    expl = explain(q, make_world().at(q.date), lens, compare=[])
     (usa,) = [p for p in expl.pivots if p.actor == "USA"]
     assert usa.role == "blocker"
     (cf,) = [c for c in expl.counterfactuals if c.kind == "indifferent" and c.target == "USA"]

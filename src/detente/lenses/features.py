@@ -169,6 +169,7 @@ _DEFENCE = ("collective-defence",)
 _BINDING = ("collective-defence", "consultation")
 _BLOC_TYPES = ("engagement", "alignment", "suspension")
 _GAIN_TYPES = ("engagement", "suspension")  # cooperation that pools the parties' means
+_CONSULTATIVE = ("partnership", "forum", "regional")  # security bodies that consult, not defend
 
 
 @functools.cache
@@ -857,6 +858,32 @@ def _entrapment(
     return best
 
 
+def _own_gain(view: WorldView, i: str, tie: Tie, c: str, depth: float, sigma: float) -> float:
+    """``V``: what a tie that pools the parties' means adds to ``i``'s own (Grieco's ``V``).
+
+    An engagement or a treaty one may suspend pools means at its depth. So does membership of a
+    consultative security body (a partnership, a forum, a regional organisation, without a
+    defence clause): it is a consultation-level tie with the body's members
+    (``ENGAGEMENT_BINDING``), whereas an alliance's gain is the defence it gives (``Q``, in
+    ``alliance_security``), not counted twice. Membership of an economic community or a
+    commonwealth (``sigma = 0``) gains the market it opens, ``M``.
+    """
+    if view.is_org(i):
+        return 0.0
+    if tie.kind in _GAIN_TYPES:
+        return depth * _gain(view, i, c)
+    if tie.kind != "membership" or i != tie.a or not view.is_org(c):
+        return 0.0
+    if sigma == 0:
+        # an economic community or commonwealth is judged on its own terms: the market it opens
+        # (Grieco 1988 studied exactly such cooperation; Hirschman 1945: the small partner gains
+        # most, and pays in dependence, the autonomy cost)
+        return _market(view, i, c)
+    if view.orgs[c].kind in _CONSULTATIVE and view.obligation(c, _DEFENCE) == 0:
+        return ENGAGEMENT_BINDING * _gain(view, i, c)
+    return 0.0
+
+
 def _gain(view: WorldView, x: str, partner: str) -> float:
     """A party's gain from a tie: what the partner's means add to its own (0.5 if unknown)."""
     return _ratio(view.known_cap(partner), view.known_cap(x))
@@ -1034,7 +1061,7 @@ def actor_features(
         D=dominance,
         Q=_defence(view, i, tie, p, c, invoked),
         X=x_value,
-        V=depth * _gain(view, i, c) if tie.kind in _GAIN_TYPES and not view.is_org(i) else 0.0,
+        V=_own_gain(view, i, tie, c, depth, sigma),
         gap=_relative_gap(view, i, p, c, depth),
         theta=theta,
         omega=_bandwagon(view, i, lead_c, params) if theta > 0 else 0.0,

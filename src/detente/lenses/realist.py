@@ -201,8 +201,9 @@ def _describe_threat(f: Features, p: RealistParams) -> str | None:
 TERMS = (
     Term(
         "own_gain",
-        "s * gain_weight * V: what the tie adds to my own means (V = depth * g_me, a bloc-level "
-        "tie only; other ties' gains are their defence)",
+        "s * gain_weight * V: what the tie adds to my own means (V = depth * g_me for a bloc-level "
+        "tie, 0.25 * g_me for joining a consultative security body, the market M for joining an "
+        "economic community; an alliance's gain is its defence)",
         "Grieco 1988 (the V of U = V - k(W - V))",
         _own_gain,
     ),
