@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -35,3 +37,16 @@ def call_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str,
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    """``detente.cli.main(ARGS)`` in-process without pytest's ``capsys`` (usable in a module- or
+    session-scoped fixture): exit status, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(map(str, args)))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return code, out.getvalue(), err.getvalue()
