@@ -7,11 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.cli import run_cli
+from tests.cli import run_in_process
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return run_cli("forecast", *args)
+    return run_in_process("forecast", *args)  # in-process: a subprocess adds only start-up
 
 
 def _forecast(*args: str, runs: int = 200) -> dict[str, object]:
