@@ -253,7 +253,8 @@ def explanation_section(world: World, options: ReportOptions) -> Section:
     for ident in key:
         episode = episodes[ident]
         snap = world.at(episode.date)
-        exps = [explain(episode, snap, lens, compare=lenses) for lens in lenses]  # type: ignore[arg-type]
+        # the page shows each lens's term totals and P(yes): no "under the other lens" comparison
+        exps = [explain(episode, snap, lens, compare=()) for lens in lenses]  # type: ignore[arg-type]
         probs = ", ".join(f"{e.lens} P(yes) = {e.p_yes:.2f}" for e in exps)
         choice = " or ".join(episode.outcomes)
         fig = terms_figure(term_frame(exps), title=f"{ident}: {choice}?", width=options.width)
