@@ -50,3 +50,30 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.fail(f"reference data folder not found: {path}")
     return path
+
+
+# Test modules whose tests take longest (seconds on 2 workers, measured on main), run first. With
+# ``--dist worksteal`` an idle worker steals the tail of the other's queue, so long tests queued
+# last can leave one worker busy alone at the end; queued first, the run ends on short tests.
+# Modules keep their own order (their module-scoped fixtures are set up once). A wrong figure
+# only costs time, never a result.
+SLOW_MODULES = {
+    "tests/world/test_knowledge.py": 29,
+    "tests/experiments/test_runner.py": 30,
+    "tests/test_readme.py": 27,
+    "tests/report/test_report_page.py": 15,
+    "tests/forecast/test_cli_forecast_lens.py": 12,
+    "tests/experiments/test_notebook.py": 11,
+    "tests/simulation/test_simulation.py": 10,
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def cost(item: pytest.Item) -> int:
+        try:
+            where = item.path.relative_to(REPO_ROOT).as_posix()
+        except ValueError:
+            return 0
+        return SLOW_MODULES.get(where, 0)
+
+    items.sort(key=lambda item: -cost(item))  # stable: every other test keeps its place

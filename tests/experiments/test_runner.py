@@ -147,16 +147,29 @@ def test_model_options_reach_the_engine_through_run_model() -> None:
         )
 
 
-def test_forecast_cli_jobs_2_prints_what_jobs_1_prints(capsys) -> None:  # type: ignore[no-untyped-def]
+FORECAST_ARGS = ("forecast", "nato-csto-2009", "--runs", "300", "--sensitivity", "none", "--json")
+
+
+@pytest.fixture(scope="module")
+def forecast_jobs_1() -> Any:
+    """``detente forecast ... --json --jobs 1``'s output, the reference of the executor tests."""
+    import json
+
+    from tests.cli import invoke
+
+    code, out, err = invoke(*FORECAST_ARGS, "--jobs", "1")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_forecast_cli_jobs_2_prints_what_jobs_1_prints(capsys, forecast_jobs_1) -> None:  # type: ignore[no-untyped-def]
     import json
 
     from tests.cli import call_main
 
-    args = ["forecast", "nato-csto-2009", "--runs", "300", "--sensitivity", "none", "--json"]
-    code1, out1, _ = call_main(capsys, *args, "--jobs", "1")
-    code2, out2, _ = call_main(capsys, *args, "--jobs", "2")
-    assert code1 == code2 == 0
-    assert json.loads(out1) == json.loads(out2)
+    code, out, _ = call_main(capsys, *FORECAST_ARGS, "--jobs", "2")
+    assert code == 0
+    assert json.loads(out) == forecast_jobs_1
 
 
 def test_executors_reuse_one_pool_inside_a_with_block() -> None:
@@ -228,19 +241,20 @@ def test_episode_signals_in_tasks_equal_the_direct_call(processes, dask, backtes
         assert signals_on(executor, episodes, world, lenses, chunk=7) == direct, executor
 
 
-def test_the_cli_runs_on_a_dask_scheduler_address(capsys, cluster) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_runs_on_a_dask_scheduler_address(capsys, cluster, forecast_jobs_1) -> None:  # type: ignore[no-untyped-def]
     import json
 
     from tests.cli import call_main
 
     address = cluster.scheduler_address
     assert address.startswith("tcp://")
-    forecast = ["forecast", "nato-csto-2009", "--runs", "600", "--sensitivity", "none", "--json"]
+    code, out, err = call_main(capsys, *FORECAST_ARGS, "--scheduler", address)
+    assert code == 0, err
+    assert json.loads(out) == forecast_jobs_1
     # the episodes of 2024 are scored; every episode's outcome-only signals run as tasks
     backtest = ["backtest", "--lens", "realist", "--from", "2024-01-01", "--json"]
-    for args in (forecast, backtest):
-        code1, out1, err1 = call_main(capsys, *args, "--jobs", "1")
-        code2, out2, err2 = call_main(capsys, *args, "--scheduler", address)
-        assert code1 == code2 == 0, (err1, err2)
-        assert json.loads(out1) == json.loads(out2)
+    code1, out1, err1 = call_main(capsys, *backtest, "--jobs", "1")
+    code2, out2, err2 = call_main(capsys, *backtest, "--scheduler", address)
+    assert code1 == code2 == 0, (err1, err2)
+    assert json.loads(out1) == json.loads(out2)
     assert len(json.loads(out2)["forecasts"]) == 2

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.cli import call_main, run_cli
+from tests.cli import call_main, run_in_process
 
 # EU car-emission standards, Bueno de Mesquita (1994) via Scholz et al. (2011), Table 1.
 EU_CSV = """\
@@ -24,7 +24,7 @@ Greece,0.08,7,0.7
 """
 
 
-_run = run_cli
+_run = run_in_process  # detente.cli.main in-process (a subprocess adds only start-up)
 
 
 def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -7,11 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.cli import run_cli
+from tests.cli import run_in_process
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return run_cli("forecast", *args)
+    return run_in_process("forecast", *args)  # in-process: a subprocess adds only start-up
 
 
 def _forecast(*args: str, runs: int = 200) -> dict[str, object]:
@@ -23,8 +23,9 @@ def _forecast(*args: str, runs: int = 200) -> dict[str, object]:
 
 
 def test_the_two_lenses_forecast_opposite_ends_of_the_scale() -> None:
-    realist = _forecast("nrc-resume-2009", "--lens", "realist")
-    liberal = _forecast("nrc-resume-2009", "--lens", "liberal")
+    # 50 replicates: P(above 50) is about 0.05 and 1.0, far from the 0.5 the test separates at
+    realist = _forecast("nrc-resume-2009", "--lens", "realist", runs=50)
+    liberal = _forecast("nrc-resume-2009", "--lens", "liberal", runs=50)
     # realist: allies balancing a threatening Russia sit at the refusing end; liberal: the
     # shared threats and the institutions already in place carry the resumption
     assert realist["forecast"] < 50 < liberal["forecast"]  # type: ignore[operator]

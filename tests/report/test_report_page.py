@@ -1,5 +1,9 @@
 """``detente report`` through the real entry point, and the page opened in a headless browser.
 
+The command runs in-process (``detente.cli.main`` with argv, as ``python -m detente`` calls it):
+a subprocess would only add the interpreter's start-up, which tests/experiments/test_cli_explain.py
+covers for ``python -m detente``.
+
 The browser is Debian's chromium driven by Selenium (``.ci/run`` installs both; nothing is
 downloaded at run time). Without a chromium binary the browser test skips and says why; CI
 installs it, so there it runs.
@@ -13,7 +17,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from tests.cli import run_cli
+from tests.cli import invoke
 
 EPISODE_DATA = Path(__file__).resolve().parents[2] / "src" / "detente" / "data" / "episodes"
 CHROMIUM = shutil.which("chromium") or (
@@ -32,7 +36,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     episodes = tmp_path_factory.mktemp("episodes")
     for name in ("engagement.yaml", "basing.yaml"):
         shutil.copy(EPISODE_DATA / name, episodes / name)
-    done = run_cli(
+    code, out_text, err = invoke(
         "report",
         "--out",
         out,
@@ -57,8 +61,8 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--episodes",
         episodes,
     )
-    assert done.returncode == 0, done.stderr
-    assert "report written to" in done.stdout
+    assert code == 0, err
+    assert "report written to" in out_text
     return out / "report.html"
 
 
@@ -75,23 +79,34 @@ def test_page_is_self_contained_and_complete(page: Path) -> None:
     assert all(u.startswith("data:image/png;base64,") and len(u) > 1000 for u in images)
     assert "Sources:" in text
     assert text.count('<li id="src-') >= 10
+    # --no-simulation-calibrate reaches the simulation
+    assert "under the realist lens (lens probabilities (not calibrated))" in text
     # no file left behind but the page
     assert [p.name for p in page.parent.iterdir()] == ["report.html"]
 
 
 def test_refuses_to_overwrite_a_folder(tmp_path: Path) -> None:
     (tmp_path / "report.html").mkdir()
-    done = run_cli("report", "--out", tmp_path, "--runs", "5")
-    assert done.returncode == 2
-    assert "not a regular file" in done.stderr
-    assert "Traceback" not in done.stderr
+    code, _, err = invoke("report", "--out", tmp_path, "--runs", "5")
+    assert code == 2
+    assert "not a regular file" in err
+    assert "Traceback" not in err
     assert stat.S_ISDIR((tmp_path / "report.html").stat().st_mode)
 
 
-def test_unknown_highlight_actor_is_a_clear_error(tmp_path: Path) -> None:
-    done = run_cli("report", "--out", tmp_path, "--highlight", "XXX")
-    assert done.returncode == 2
-    assert "XXX" in done.stderr and "Traceback" not in done.stderr
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--highlight", "XXX"), "XXX"),
+        (("--simulation-kind", "navy"), "--simulation-kind: unknown kind navy (known: alliance"),
+    ],
+)
+def test_bad_options_are_a_clear_error_before_any_work(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    code, _, err = invoke("report", "--out", tmp_path, *args)
+    assert code == 2
+    assert message in err and "Traceback" not in err
     assert not (tmp_path / "report.html").exists()
 
 

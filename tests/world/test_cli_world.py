@@ -1,4 +1,6 @@
-"""``detente world ...`` through the real entry point (``python -m detente``)."""
+"""``detente world ...`` through the real entry point: ``detente.cli.main`` in-process (a
+subprocess adds only start-up), and one JSON-purity check as a real ``python -m detente``
+process."""
 
 from __future__ import annotations
 
@@ -6,14 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.cli import run_cli
+from tests.cli import run_cli, run_in_process
 from tests.world.conftest import MINI_WORLD
 
-run = run_cli
+run = run_in_process
 
 
 def test_members_json_is_only_json(mini_world_dir: Path) -> None:
-    result = run(
+    # a real process: nothing else, not even a warning written below sys.stdout, reaches stdout
+    result = run_cli(
         "world", "members", "CSTO", "--on", "2010-01-01", "--world", mini_world_dir, "--json"
     )
     assert result.returncode == 0, result.stderr

@@ -89,6 +89,14 @@ def report_command(
     start, end = simulation
     if end < start:
         raise InputError(f"--simulation: the window ends ({end}) before it starts ({start})")
+    from detente.decisions.opportunities import MEMBERSHIP_KINDS
+
+    unknown = sorted(set(simulation_kind or ()) - set(MEMBERSHIP_KINDS))
+    if unknown:  # checked before any work: the simulation section comes last
+        raise InputError(
+            f"--simulation-kind: unknown kind {', '.join(unknown)} (known: "
+            f"{', '.join(MEMBERSHIP_KINDS)})"
+        )
     options = ReportOptions(
         dpi=dpi,
         width=width,

@@ -47,9 +47,9 @@ class ReportOptions:
     simulation_kinds: tuple[str, ...] = ()
     """Kinds of organisation whose memberships the simulation decides (empty: the alliances)."""
     simulation_calibrate: bool = True
+    """Whether the simulation uses the stack's calibrated probabilities."""
     episodes: str | None = None
     """Episode file or folder the backtest section scores (``None``: the built-in episodes)."""
-    """Whether the simulation uses the stack's calibrated probabilities."""
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,8 @@ def explanation_section(world: World, options: ReportOptions) -> Section:
     for ident in key:
         episode = episodes[ident]
         snap = world.at(episode.date)
-        exps = [explain(episode, snap, lens, compare=lenses) for lens in lenses]  # type: ignore[arg-type]
+        # the page shows each lens's term totals and P(yes): no "under the other lens" comparison
+        exps = [explain(episode, snap, lens, compare=()) for lens in lenses]  # type: ignore[arg-type]
         probs = ", ".join(f"{e.lens} P(yes) = {e.p_yes:.2f}" for e in exps)
         choice = " or ".join(episode.outcomes)
         fig = terms_figure(term_frame(exps), title=f"{ident}: {choice}?", width=options.width)
@@ -335,7 +336,15 @@ def simulation_section(world: World, options: ReportOptions) -> Section:
 
     start, end = options.simulation
     episodes = builtin_episodes()
-    base = build_setting(world, get_lens(options.simulation_lens), episodes, start=start, end=end)
+    base = build_setting(
+        world,
+        get_lens(options.simulation_lens),
+        episodes,
+        start=start,
+        end=end,
+        calibrate=options.simulation_calibrate,
+        kinds=options.simulation_kinds,
+    )
     shipped = builtin_scenarios()
     settings = [base]
     for name in options.scenarios:
@@ -350,6 +359,8 @@ def simulation_section(world: World, options: ReportOptions) -> Section:
                     start=start,
                     end=end,
                     scenario=scenario,
+                    calibrate=options.simulation_calibrate,
+                    kinds=options.simulation_kinds,
                 )
             )
         else:  # the same world: decisions no stance touches are shared
