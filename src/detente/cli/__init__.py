@@ -93,6 +93,7 @@ COMMANDS: dict[str, str] = {
     "show": "run",
     "report": "report",
     "simulate": "simulate",
+    "episodes": "episodes",
 }
 _registered: set[str] = set()
 
