@@ -407,6 +407,9 @@ def _spells(frame: Any, last_year: int, file: str) -> list[_Spell]:
         if start < 0 or stop < 0:
             raise InputError(Problem(file, row + 2, "yrent", "expected a year (or yrexit 0)"))
         end = last_year if stop == 0 else stop
+        if stop == 0 and start > last_year:
+            message = f"an open spell (yrexit 0) entered after the data's last year {last_year}"
+            raise InputError(Problem(file, row + 2, "yrent", message))
         if end < start:
             raise InputError(Problem(file, row + 2, "yrexit", "exit year before the entry year"))
         by_pair.setdefault((atopid, member), []).append((start, end, row, stop != 0))
