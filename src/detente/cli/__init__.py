@@ -169,6 +169,7 @@ ARGUMENTS: dict[str, str] = {
     "episode": "EPISODE",
     "episodes": "PATH",
     "subject": "SUBJECT",
+    "file": "FILE",
 }
 
 

@@ -35,9 +35,7 @@ import_app = typer.Typer(
 )
 episodes_app.add_typer(import_app, name="import")
 
-FileArgument = Annotated[
-    Path, typer.Argument(metavar="FILE", help="The data file (CSV).", show_default=False)
-]
+FileArgument = Annotated[Path, typer.Argument(help="The data file (CSV).", show_default=False)]
 SourceOption = Annotated[
     str,
     typer.Option(
