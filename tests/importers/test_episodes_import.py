@@ -163,6 +163,7 @@ def test_atop_import_joins_phases_and_leaves_alliance_ends_out(
         ("ccode,yr,NATO\n2,2000,1\n", [], "bad.csv:1: missing column(s) year"),
         ("ccode,year,NATO\n2,2000,1\n2,x,1\n", [], "bad.csv:3: year: expected a number"),
         ("ccode,year,NATO\n2,2000,7\n", [], "bad.csv:2: NATO: expected one of -9"),
+        ("ccode,year,NATO\n2,2000,NA\n", [], "bad.csv:2: NATO: expected a number, got 'NA'"),
         (IGO, ["--org", "CSTO"], "no column for organisation(s) CSTO"),
         ("ccode,year,NATO\n2,2000,1\n", [], "no decision opportunity to write"),
     ],

@@ -210,6 +210,9 @@ def _igo_columns(
         given = mapping.get(column.upper()) if mapping is not None else None
         ident = given if given is not None else _org_id(column, file)
         if known is not None:
+            if ident.upper() not in known and given is not None:
+                message = f"{column}={given}: {given!r} is not an organisation of the world"
+                raise InputError(Problem(None, None, "--org", message))
             if ident.upper() not in known:
                 lacking.append(column)
                 continue
