@@ -191,6 +191,9 @@ def test_bad_options_are_refused(capsys: pytest.CaptureFixture[str], files: Path
     igo = ("episodes", "import", "igo", str(files / "state_year_formatv3.csv"))
     code, _, err = call_main(capsys, *igo, "--source", "nope", "-o", str(out))
     assert code == 2 and "'nope' is not a source of the world" in err
+    mapped = ("--source", "cow-igo-v3", "--org", "NATO=ZZZ", "--world", str(files / "world.yaml"))
+    code, _, err = call_main(capsys, *igo, *mapped, "-o", str(out))
+    assert code == 2 and "'ZZZ' is not an organisation of the world" in err
     atop = ("episodes", "import", "atop", str(files / "atop5_1m.csv"), "--source", "atop-5-1")
     world = ("--world", str(files / "world.yaml"))
     code, _, err = call_main(capsys, *atop, *world, "--alliance", "3180=ZZZ", "-o", str(out))
