@@ -12,10 +12,7 @@ from pathlib import Path
 import pytest
 
 from detente.errors import InputError
-from detente.experiments.lfo import leave_future_out
-from detente.importers import atop_opportunities, cow_ids, igo_opportunities
-from detente.lenses import get_lens
-from detente.world import builtin_world
+from detente.importers import atop_opportunities, igo_opportunities
 
 IGO = (
     "ccode,year,state,NATO,WEU\n"
@@ -104,16 +101,3 @@ def test_igo_errors_name_the_file_and_line(
     with pytest.raises(InputError, match=r"bad\.csv") as info:
         igo_opportunities(path, source="s", **kwargs)  # type: ignore[arg-type]
     assert message in str(info.value)
-
-
-def test_imported_opportunities_run_through_the_backtest(tmp_path: Path) -> None:
-    world = builtin_world()
-    ids = cow_ids(world)
-    assert ids[2] == "USA" and ids[365] == "RUS"
-    episodes = igo_opportunities(
-        write(tmp_path, "igo.csv", IGO), source="ffi-2007", ids=ids, orgs=["NATO"]
-    )
-    result = leave_future_out(episodes, world, [get_lens("realist")], stacked=False, n_boot=20)
-    assert len(result.forecasts) + len(result.skipped) == len(episodes)
-    assert {f.episode for f in result.forecasts} == {e.id for e in episodes}  # the world knows all
-    assert all(0.0 <= f.p["realist"] <= 1.0 for f in result.forecasts)

@@ -93,6 +93,7 @@ COMMANDS: dict[str, str] = {
     "show": "run",
     "report": "report",
     "simulate": "simulate",
+    "episodes": "episodes",
 }
 _registered: set[str] = set()
 
@@ -168,6 +169,7 @@ ARGUMENTS: dict[str, str] = {
     "episode": "EPISODE",
     "episodes": "PATH",
     "subject": "SUBJECT",
+    "file": "FILE",
 }
 
 

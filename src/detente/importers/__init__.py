@@ -7,9 +7,12 @@
   CSV files, into alliance :class:`~detente.panels.Portfolios`.
 * :func:`~detente.importers.igo.read_igo_state_years`: COW Intergovernmental Organizations
   (v3) state-year file, into a tidy state-organisation-year frame.
-* :func:`~detente.importers.opportunities.igo_opportunities` and
-  :func:`~detente.importers.opportunities.atop_opportunities`: join and leave *decision
-  opportunities* (episodes for ``detente backtest``) from the same IGO and ATOP files.
+* :func:`~detente.importers.opportunities.igo_import` and
+  :func:`~detente.importers.opportunities.atop_import`: join and leave *decision
+  opportunities* (episodes for ``detente backtest``) from the same IGO and ATOP files, with the
+  rows read, used and skipped (``detente episodes import igo|atop FILE``);
+  :func:`~detente.importers.opportunities.igo_opportunities` and
+  :func:`~detente.importers.opportunities.atop_opportunities` return the episodes only.
 
 A file that is not in the expected format raises :class:`~detente.errors.InputError` naming the
 file, the line and the column, and what was expected (the CLI prints it and exits with status 2).
@@ -20,11 +23,21 @@ with Détente.
 from detente.importers.atop import read_atop_ddyr, read_atop_members
 from detente.importers.igo import read_igo_state_years
 from detente.importers.nmc import nmc_cinc, read_nmc
-from detente.importers.opportunities import atop_opportunities, cow_ids, igo_opportunities
+from detente.importers.opportunities import (
+    OpportunityImport,
+    atop_import,
+    atop_opportunities,
+    cow_ids,
+    igo_import,
+    igo_opportunities,
+)
 
 __all__ = [
+    "OpportunityImport",
+    "atop_import",
     "atop_opportunities",
     "cow_ids",
+    "igo_import",
     "igo_opportunities",
     "nmc_cinc",
     "read_atop_ddyr",
