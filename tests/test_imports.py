@@ -87,6 +87,8 @@ def test_forecast_without_sensitivity_loads_no_salib_pandas_scipy(table: Path, m
     assert not heavy, heavy
     # a table file needs no world: no pydantic record models are built
     assert "detente.world.records" not in mods and "pydantic" not in packages(mods)
+    # a CSV table is read as text: no PyYAML (imported by the first YAML parse only)
+    assert "yaml" not in packages(mods) and "detente._yamlparse" not in mods
     # --json prints no table (no rich); a serial run starts no process; the quantiles and
     # medians are NumPy's floats without numpy.ma
     idle = {"rich", "multiprocessing", "concurrent"}
