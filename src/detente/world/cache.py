@@ -12,11 +12,11 @@ Keying and safety
 -----------------
 * The key is a BLAKE2b hash of the content (and relative name) of every file under the
   package's ``data/world`` folder, of the source of the code that reads, validates and defines
-  a world (``detente/world/*.py``, ``yamlio.py``, ``errors.py``), of the versions of Détente and
-  Python, and of where PyYAML, pydantic and pydantic-core are installed (path, size and time
-  of their main files, which an upgrade changes). Editing a data file or the record models
-  therefore changes the key: the stale pickle is simply not found, and the world is rebuilt
-  from the YAML and stored anew.
+  a world (``detente/world/*.py``, ``yamlio.py``, ``_yamlparse.py``, ``errors.py``), of the
+  versions of Détente and Python, and of where PyYAML, pydantic and pydantic-core are
+  installed (path, size and time of their main files, which an upgrade changes). Editing a
+  data file or the record models therefore changes the key: the stale pickle is simply not
+  found, and the world is rebuilt from the YAML and stored anew.
 * Only the built-in world is cached. A user's world file is always read and validated.
 * The file is written to a temporary name in the cache folder and renamed into place, so a
   reader never sees half a file; a file that cannot be read back (truncated, corrupt, from
@@ -80,7 +80,7 @@ _SUFFIX = ".pickle"
 
 # The code whose change could change the validated world (its records, their models, the rules
 # that accept or refuse them), relative to the ``detente`` package.
-_CODE = ("yamlio.py", "errors.py")
+_CODE = ("yamlio.py", "_yamlparse.py", "errors.py")
 # The libraries that parse and hold the records (their versions change what is stored).
 _LIBRARIES = ("yaml", "pydantic", "pydantic_core")
 
