@@ -16,7 +16,9 @@ It prints
    none --json``) and of ``detente world members CSTO``, against the targets (0.4, 0.4, 0.3 s);
    beside them ``python -c "import numpy"``, a gauge of how loaded the machine is, and the
    one-minute load average; ``--old`` adds the same commands run on another source tree
-   (``PYTHONPATH``);
+   (``PYTHONPATH``); ``--instructions`` adds each command's instruction count, from one run under
+   valgrind's ``cachegrind`` (slow, but the same on a loaded machine as on an idle one, so a
+   shared machine can still compare two trees);
 2. **SMP per turn at 80 actors** (KTAB's dummyData-a080, else a seeded random table): the NumPy
    reference and the compiled kernels, alternately in this one process, their ratio (target
    >= 4x), whether they agree within 1e-12, and the distance to the arithmetic limit: about
@@ -98,6 +100,21 @@ def _run(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss in KiB
 
 
+def _instructions(cmd: Sequence[str], env: dict[str, str]) -> int | None:
+    """Instructions one run of ``cmd`` executes (valgrind's cachegrind, no cache simulation), or
+    ``None`` without valgrind."""
+    import re
+    import shutil
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    tool = [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    proc = subprocess.run([*tool, *cmd], env=env, capture_output=True, text=True, check=False)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    return int(found.group(1).replace(",", "")) if proc.returncode == 0 and found else None
+
+
 _EU_CSV = """
 import sys
 from pathlib import Path
@@ -118,7 +135,7 @@ def _write_eu_csv(path: Path) -> None:
     subprocess.run([sys.executable, "-c", _EU_CSV, here, str(path)], check=True)
 
 
-def whole_process(repeats: int, old: str | None) -> None:
+def whole_process(repeats: int, old: str | None, instructions: bool = False) -> None:
     """Alternate every command's runs and print medians."""
     detente = [sys.executable, "-m", "detente"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,19 +168,27 @@ def whole_process(repeats: int, old: str | None) -> None:
         for _ in range(repeats):
             for name, cmd in commands.items():
                 results[name].append(_run(cmd, envs[name]))
+        counts = (
+            {name: _instructions(cmd, envs[name]) for name, cmd in commands.items()}
+            if instructions
+            else {}
+        )
     load = os.getloadavg()[0]
     print(
         f"1. Whole process, median of {repeats} alternating runs "
         f"(load average {load:.1f} on {os.cpu_count()} cores)"
     )
-    print(f"   {'command':<40}{'wall s':>8}{'cpu s':>8}{'RSS MiB':>9}  target")
+    extra = f"{'instr M':>9}" if counts else ""
+    print(f"   {'command':<40}{'wall s':>8}{'cpu s':>8}{'RSS MiB':>9}{extra}  target")
     for name, rows in results.items():
         wall, cpu, rss = (statistics.median(col) for col in zip(*rows, strict=True))
         target = TARGETS.get(name)
         verdict = (
             "" if target is None else f"  <= {target:g} s {'met' if wall <= target else 'MISSED'}"
         )
-        print(f"   {name:<40}{wall:8.3f}{cpu:8.3f}{rss:9.0f}{verdict}")
+        count = counts.get(name)
+        shown = (f"{count / 1e6:9.0f}" if count is not None else f"{'n/a':>9}") if counts else ""
+        print(f"   {name:<40}{wall:8.3f}{cpu:8.3f}{rss:9.0f}{shown}{verdict}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,6 +389,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, help="alternating runs per command")
     parser.add_argument("--old", help="another source tree (its src/) for the same commands")
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each whole process's instructions under valgrind (slow; load-proof)",
+    )
+    parser.add_argument(
         "--only", choices=["process", "turn", "memory", "ktab"], help="one part only"
     )
     args = parser.parse_args()
@@ -372,7 +402,7 @@ def main() -> None:
     if args.only == "ktab" and args.ktab is None:
         parser.error("--only ktab needs --ktab SMPC")
     if args.only in (None, "process"):
-        whole_process(args.repeats or (5 if args.quick else 11), args.old)
+        whole_process(args.repeats or (5 if args.quick else 11), args.old, args.instructions)
     if args.only in (None, "turn"):
         smp_per_turn(args.repeats or (2 if args.quick else 5))
     if args.only in (None, "memory"):

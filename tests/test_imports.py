@@ -51,26 +51,30 @@ def packages(modules: set[str]) -> set[str]:
 
 
 #: What only reading and validating the world's YAML needs (absent when the cache is warm).
-READING = ("yaml", "detente.yamlio", "detente.world.loader", "detente.world.validation")
+READING = ("yaml", "detente._yamlparse", "detente.world.loader", "detente.world.validation")
 
 
 def test_world_members_loads_no_numerics(tmp_path: Path) -> None:
     cold = loaded_modules("world", "members", "CSTO", DETENTE_CACHE_DIR=str(tmp_path))
     assert set(READING) <= cold  # an empty cache: the world is read from its YAML ...
-    assert list(tmp_path.glob("world-*.pickle"))  # ... and stored
-    mods = loaded_modules("world", "members", "CSTO", DETENTE_CACHE_DIR=str(tmp_path))
-    assert "detente.world.model" in mods  # the wrapper sees what the command did import
-    assert packages(mods).isdisjoint({*NUMERICS, "numba", "numpy"}), packages(mods) & {
-        *NUMERICS,
-        "numba",
-        "numpy",
-    }
-    # neither the forecasting nor the explanation side of the package is touched
-    assert not any(m.startswith(("detente.forecast", "detente.lenses")) for m in mods)
-    # the cached world: no YAML read, no record validated (pydantic builds no validator: its
-    # first validator build imports the plugin loader)
-    assert mods.isdisjoint(READING), mods & set(READING)
-    assert "pydantic.plugin._loader" in cold and "pydantic.plugin._loader" not in mods
+    assert list(tmp_path.glob("world-*.pickle")) and list(tmp_path.glob("roster-*.pickle"))
+    assert "detente.world.model" in cold  # ... and stored, with its roster
+    for args in (("members", "CSTO"), ("shared", "KAZ", "USA", "--on", "2009-09-10")):
+        mods = loaded_modules("world", *args, DETENTE_CACHE_DIR=str(tmp_path))
+        assert "detente.world.roster" in mods  # the wrapper sees what the command did import
+        heavy = packages(mods) & {*NUMERICS, "numba", "numpy"}
+        assert not heavy, heavy
+        # neither the forecasting nor the explanation side of the package is touched
+        assert not any(m.startswith(("detente.forecast", "detente.lenses")) for m in mods)
+        # the cached roster: no YAML read, no record model, no pydantic at all
+        assert mods.isdisjoint(READING), mods & set(READING)
+        assert "detente.world.records" not in mods and "detente.world.model" not in mods
+        assert "pydantic" not in packages(mods) and "pydantic_core" not in packages(mods)
+    # a command that needs the whole world loads its pickle: the record classes, but pydantic
+    # builds no validator (its first validator build imports the plugin loader)
+    history = loaded_modules("world", "history", "UZB", DETENTE_CACHE_DIR=str(tmp_path))
+    assert "detente.world.records" in history and history.isdisjoint(READING)
+    assert "pydantic.plugin._loader" in cold and "pydantic.plugin._loader" not in history
 
 
 @pytest.mark.parametrize(
@@ -87,6 +91,8 @@ def test_forecast_without_sensitivity_loads_no_salib_pandas_scipy(table: Path, m
     assert not heavy, heavy
     # a table file needs no world: no pydantic record models are built
     assert "detente.world.records" not in mods and "pydantic" not in packages(mods)
+    # a CSV table is read as text: no PyYAML (imported by the first YAML parse only)
+    assert "yaml" not in packages(mods) and "detente._yamlparse" not in mods
     # --json prints no table (no rich); a serial run starts no process; the quantiles and
     # medians are NumPy's floats without numpy.ma
     idle = {"rich", "multiprocessing", "concurrent"}

@@ -70,7 +70,7 @@ def test_the_key_follows_every_data_and_code_file(tmp_path: Path) -> None:
     copy = tmp_path / "detente"
     shutil.copytree(PACKAGE / "data" / "world", copy / "data" / "world")
     shutil.copytree(PACKAGE / "world", copy / "world", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("yamlio.py", "errors.py"):
+    for name in ("yamlio.py", "_yamlparse.py", "errors.py"):
         shutil.copy(PACKAGE / name, copy / name)
     base = cache.world_key(copy)
     assert base == cache.world_key(PACKAGE)  # content, not place, makes the key
@@ -78,6 +78,7 @@ def test_the_key_follows_every_data_and_code_file(tmp_path: Path) -> None:
         copy / "data" / "world" / "states.yaml",
         copy / "world" / "records.py",
         copy / "yamlio.py",
+        copy / "_yamlparse.py",
     ]
     keys = set()
     for path in edits:
@@ -85,7 +86,7 @@ def test_the_key_follows_every_data_and_code_file(tmp_path: Path) -> None:
         path.write_bytes(original + b"\n")
         keys.add(cache.world_key(copy))
         path.write_bytes(original)
-    assert cache.world_key(copy) == base and len(keys) == 3 and base not in keys
+    assert cache.world_key(copy) == base and len(keys) == 4 and base not in keys
     (copy / "data" / "world" / "extra.yaml").write_text("states: []\n")  # a new file counts too
     assert cache.world_key(copy) != base
 

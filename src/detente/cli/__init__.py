@@ -6,9 +6,12 @@ the user's input (``DetenteError``) are printed without a traceback and exit wit
 
 from __future__ import annotations
 
+import copy
 import importlib
 import logging
+import os
 import sys
+import typing
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -105,21 +108,95 @@ def _register(modules: Sequence[str]) -> None:
             _registered.add(name)
 
 
-_BUILT: dict[frozenset[str], Any] = {}
+_BUILT: dict[tuple[frozenset[str], tuple[str, ...]], Any] = {}
 
 
-def _command() -> Any:
+def _command(path: Sequence[str] = ()) -> Any:
     """The click command of ``app`` with the modules registered so far, built once per set.
 
-    (Typer rebuilds it from the functions' signatures on every call, a tenth of a second; a
-    process that runs many commands, such as the test suite, builds each set once.)
+    With ``path`` (from :func:`_path_of`), only that command, or that group and its one
+    subcommand, is built: Typer builds a command by reading its function's signature and
+    evaluating its annotations, and building the 14 commands of ``world`` to run one of them was
+    a tenth of ``detente world members``. A process that runs many commands, such as the test
+    suite, builds each tree once.
     """
-    key = frozenset(_registered)
+    key = (frozenset(_registered), tuple(path))
     if key not in _BUILT:
-        command = typer.main.get_command(app)
+        tree = _pruned(app, path) if path else app
+        _resolve_annotations(tree)
+        command = typer.main.get_command(tree)
         _name_metavars(command)
         _BUILT[key] = command
     return _BUILT[key]
+
+
+def _resolve_annotations(typer_app: typer.Typer) -> None:
+    """Evaluate the annotations of every function of the tree once, in place.
+
+    The CLI modules use ``from __future__ import annotations``, so each annotation is a string,
+    and Typer evaluates every one four times while building a command (a signature with
+    ``eval_str`` and ``get_type_hints``, twice), compiling the string each time: two thirds of
+    the build. The objects are those Typer would evaluate (``Annotated`` kept); it copies the
+    ``typer.Option`` in them before changing one, so sharing them between builds is safe.
+    """
+    functions = [c.callback for c in typer_app.registered_commands]
+    if typer_app.registered_callback is not None:
+        functions.append(typer_app.registered_callback.callback)
+    for group in typer_app.registered_groups:
+        if isinstance(group.typer_instance, typer.Typer):
+            _resolve_annotations(group.typer_instance)
+    for function in functions:
+        if function is not None and not getattr(function, "_detente_resolved", False):
+            function.__annotations__ = typing.get_type_hints(function, include_extras=True)
+            setattr(function, "_detente_resolved", True)  # noqa: B010 - a function's own attribute
+
+
+#: Arguments for which click needs the whole tree (help lists every command; completion offers
+#: them), and the ``--`` that ends the options.
+_WHOLE_TREE = frozenset({"--help", "-h", "--install-completion", "--show-completion", "--"})
+
+
+def _path_of(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command, or group and subcommand, that ``argv`` names, when building only that
+    part of the tree cannot change what click does; else ``()`` (build everything).
+
+    The root's options (``-v``, ``-q``, ``--version``) take no value, so the first word that is
+    not an option names the command; a group's subcommand must come right after it. A name
+    that is not exactly a registered one, help, and shell completion all get the whole tree, so
+    "no such command" hints and help pages stay complete.
+    """
+    if _WHOLE_TREE.intersection(argv) or any(k.endswith("_COMPLETE") for k in os.environ):
+        return ()
+    at = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if at is None:
+        return ()
+    path = [argv[at]]
+    if at + 1 < len(argv) and not argv[at + 1].startswith("-"):
+        path.append(argv[at + 1])
+    return tuple(path)
+
+
+def _pruned(typer_app: typer.Typer, path: Sequence[str]) -> typer.Typer:
+    """A shallow copy of ``typer_app`` holding only the command or group ``path[0]`` (and, in
+    a group, only its subcommand ``path[1]``); ``typer_app`` itself when ``path[0]`` is not
+    exactly one registered name."""
+    commands = [
+        c
+        for c in typer_app.registered_commands
+        if c.callback is not None
+        and (c.name or typer.main.get_command_name(c.callback.__name__)) == path[0]
+    ]
+    groups = [g for g in typer_app.registered_groups if g.name == path[0]]
+    if len(commands) + len(groups) != 1:
+        return typer_app
+    pruned = copy.copy(typer_app)
+    pruned.registered_commands = commands
+    pruned.registered_groups = groups
+    if groups and len(path) > 1 and isinstance(groups[0].typer_instance, typer.Typer):
+        group = copy.copy(groups[0])
+        group.typer_instance = _pruned(groups[0].typer_instance, path[1:])
+        pruned.registered_groups = [group]
+    return pruned
 
 
 #: What each option and argument takes, by its long name, where the command did not say: one
@@ -233,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     _register(_modules_for(args))
     try:
-        _command()(args=args, prog_name="detente")
+        _command(_path_of(args))(args=args, prog_name="detente")
     except InputError as exc:
         from detente.cli.common import locate
 

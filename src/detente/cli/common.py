@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from detente.world import World
+    from detente.world.roster import Roster
     from detente.yamlio import YamlPath
 
 __all__ = [
@@ -160,7 +161,7 @@ def open_world(path: Path | None) -> World:
     return load_world(path)
 
 
-def default_day(world: World) -> dt.date:
+def default_day(world: World | Roster) -> dt.date:
     """The day a query answers for when the user gives none: the end of the world's coverage."""
     if world.header.covers is not None:
         return min(world.header.covers[1], dt.date.max - dt.timedelta(days=1))

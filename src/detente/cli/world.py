@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -19,11 +20,15 @@ from detente.cli.common import (
     print_json,
     styled,
 )
-from detente.errors import InputError, Problem, match_id
+from detente.errors import InputError, Problem, UnknownIdError, match_id
 from detente.output import atomic_write
-from detente.world import Snapshot, World, inspect_world, load_world
-from detente.world.records import Membership, MembershipStatus
-from detente.world.views import view_rows
+from detente.world.roster import Roster, builtin_roster
+
+if TYPE_CHECKING:
+    # imported where used: ``world members`` and ``world shared`` on the built-in world read its
+    # cached roster and import neither the record models nor pydantic
+    from detente.world import Snapshot, World
+    from detente.world.records import Membership, MembershipStatus
 
 __all__ = ["register"]
 
@@ -45,23 +50,35 @@ def register(app: typer.Typer) -> None:
     app.add_typer(world_app, name="world")
 
 
-def _org(world: World, text: str) -> str:
+def _org(world: World | Roster, text: str) -> str:
     """The organisation id ``text`` names, ignoring case (``csto`` is CSTO), else an
-    :class:`UnknownIdError` with "did you mean"."""
+    :class:`UnknownIdError` with "did you mean" (as :meth:`World.require_organisation`)."""
     ident = match_id(text, world.organisations) or text
-    world.require_organisation(ident)
+    if ident not in world.organisations:
+        raise UnknownIdError("organisation", ident, world.organisations)
     return ident
 
 
-def _actor(world: World, text: str) -> str:
-    """The state or organisation id ``text`` names, ignoring case (``kaz`` is KAZ)."""
+def _actor(world: World | Roster, text: str) -> str:
+    """The state or organisation id ``text`` names, ignoring case (``kaz`` is KAZ), else an
+    :class:`UnknownIdError` (as :meth:`World.require_actor`)."""
     ident = match_id(text, world.actor_ids()) or text
-    return world.require_actor(ident)
+    if ident not in world.states and ident not in world.organisations:
+        raise UnknownIdError("actor", ident, world.actor_ids())
+    return ident
+
+
+def _roster(path: Path | None) -> Roster:
+    """The memberships of the user's ``--world``, or of the built-in world (cached)."""
+    return builtin_roster() if path is None else Roster.of(open_world(path))
+
+
+def _day(world: World | Roster, on: str | None) -> dt.date:
+    return parse_date(on, "--on") if on is not None else default_day(world)
 
 
 def _snapshot(world: World, on: str | None) -> Snapshot:
-    day = parse_date(on, "--on") if on is not None else default_day(world)
-    return world.on(day)
+    return world.on(_day(world, on))
 
 
 def _membership_json(m: Membership) -> dict[str, Any]:
@@ -133,27 +150,26 @@ def members(
     as_json: JsonOption = False,
 ) -> None:
     """The members of an organisation on a day (by status)."""
-    w = open_world(world)
+    w = _roster(world)
     org = _org(w, org)
     also = _org(w, also) if also is not None else None
-    snap = _snapshot(w, on)
+    day = _day(w, on)
     wanted: MembershipStatus | None = None if status == "any" else status
-    ids = snap.members(org, wanted)
+    ids = w.members(org, wanted, day)
     if also is not None:
-        ids = [a for a in ids if snap.status(a, also) is not None]
+        ids = [a for a in ids if w.status(a, also, day) is not None]
     if as_json:
         print_json(ids)
         return
-    exists = snap.organisation(org) is not None
-    title = f"{org} {'members' if wanted == 'member' else status} on {snap.day}"
+    title = f"{org} {'members' if wanted == 'member' else status} on {day}"
     title += f", also in {also}" if also else ""
     table = Table("id", "name", "status", "since", title=title)
-    for m in snap.current_memberships():
+    for m in w.holding(day):
         if m.org == org and m.actor in ids:
             table.add_row(m.actor, w.name_of(m.actor), m.status, str(m.start))
     console.print(table)
-    if not exists:
-        err_console.print(f"note: {org} did not exist on {snap.day}")
+    if not w.exists(org, day):
+        err_console.print(f"note: {org} did not exist on {day}")
 
 
 @world_app.command("shared")
@@ -168,16 +184,16 @@ def shared(
     as_json: JsonOption = False,
 ) -> None:
     """The organisations two actors both belong to on a day."""
-    w = open_world(world)
+    w = _roster(world)
     a, b = _actor(w, a), _actor(w, b)
-    snap = _snapshot(w, on)
-    orgs = snap.shared_organisations(a, b, status=None if any_status else "member")
+    day = _day(w, on)
+    orgs = w.shared_organisations(a, b, None if any_status else "member", day)
     if as_json:
         print_json(orgs)
         return
-    table = Table("org", f"{a} status", f"{b} status", title=f"{a} and {b} on {snap.day}")
+    table = Table("org", f"{a} status", f"{b} status", title=f"{a} and {b} on {day}")
     for org in orgs:
-        table.add_row(org, snap.status(a, org) or "", snap.status(b, org) or "")
+        table.add_row(org, w.status(a, org, day) or "", w.status(b, org, day) or "")
     console.print(table)
 
 
@@ -292,6 +308,7 @@ def check(
     and kept, and checks only the extension's own records.
     """
     from detente.decisions import load_episodes
+    from detente.world import load_world
 
     w = load_world(path, extend_builtin=extend_builtin)
     chosen = None
@@ -304,6 +321,8 @@ def check(
             if episodes is not None:
                 raise
             note = "episode checks not run: the built-in episodes name actors this world lacks"
+    from detente.world import inspect_world
+
     w, problems = inspect_world(path, extend_builtin=extend_builtin, episodes=chosen)
     asked = _questions_to_check(questions, builtin_based=path is None or w.extension is not None)
     if asked:
@@ -423,6 +442,8 @@ def _view(kind: str) -> Any:
     def command(
         on: OnOption = None, world: WorldOption = None, as_json: JsonOption = False
     ) -> None:
+        from detente.world.views import view_rows
+
         w = open_world(world)
         day = parse_date(on, "--on") if on is not None else None
         rows = view_rows(w, kind, day)

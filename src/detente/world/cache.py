@@ -3,17 +3,20 @@
 Reading the built-in world means parsing some 400 KB of YAML and validating every record (and
 the whole world's cross-references): most of what ``detente world members CSTO`` costs. The
 result only depends on the package's own files, so the validated :class:`~detente.world.World`
-is stored once, as a pickle, and later processes load it instead.
+is stored once, as a pickle, and later processes load it instead. Beside it, under the same
+key, is the world's :class:`~detente.world.roster.Roster` (plain rows of its memberships), which
+``detente world members`` and ``world shared`` load without importing pydantic at all; that file
+is read with an unpickler that builds nothing but the roster's own tuples and dates.
 
 Keying and safety
 -----------------
 * The key is a BLAKE2b hash of the content (and relative name) of every file under the
   package's ``data/world`` folder, of the source of the code that reads, validates and defines
-  a world (``detente/world/*.py``, ``yamlio.py``, ``errors.py``), of the versions of Détente and
-  Python, and of where PyYAML, pydantic and pydantic-core are installed (path, size and time
-  of their main files, which an upgrade changes). Editing a data file or the record models
-  therefore changes the key: the stale pickle is simply not found, and the world is rebuilt
-  from the YAML and stored anew.
+  a world (``detente/world/*.py``, ``yamlio.py``, ``_yamlparse.py``, ``errors.py``), of the
+  versions of Détente and Python, and of where PyYAML, pydantic and pydantic-core are
+  installed (path, size and time of their main files, which an upgrade changes). Editing a
+  data file or the record models therefore changes the key: the stale pickle is simply not
+  found, and the world is rebuilt from the YAML and stored anew.
 * Only the built-in world is cached. A user's world file is always read and validated.
 * The file is written to a temporary name in the cache folder and renamed into place, so a
   reader never sees half a file; a file that cannot be read back (truncated, corrupt, from
@@ -33,42 +36,51 @@ Environment
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
+import io
 import logging
 import os
 import pickle
 import stat
 import sys
 import tempfile
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 if TYPE_CHECKING:
     from detente.world.model import World
+    from detente.world.roster import Roster
 
 __all__ = [
     "builtin_key",
     "cache_dir",
     "cache_enabled",
     "load_builtin",
+    "load_roster",
     "store_builtin",
+    "store_roster",
     "world_key",
 ]
 
 log = logging.getLogger(__name__)
+
+try:  # the same BLAKE2b as hashlib's, without hashlib loading OpenSSL (a few ms of start-up)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # an interpreter built without its own hashes
+    from hashlib import blake2b as _blake2b
 
 #: Bumped when the layout of the stored tuple changes.
 FORMAT = 1
 #: How many cached worlds (of different keys) a folder keeps; older ones are removed.
 KEEP = 8
 _PREFIX = "world-"
+_ROSTER_PREFIX = "roster-"
 _SUFFIX = ".pickle"
 
 # The code whose change could change the validated world (its records, their models, the rules
 # that accept or refuse them), relative to the ``detente`` package.
-_CODE = ("yamlio.py", "errors.py")
+_CODE = ("yamlio.py", "_yamlparse.py", "errors.py")
 # The libraries that parse and hold the records (their versions change what is stored).
 _LIBRARIES = ("yaml", "pydantic", "pydantic_core")
 
@@ -92,11 +104,13 @@ def cache_dir() -> Path:
 def world_key(package: Path | None = None) -> str:
     """The hex key of the built-in world as the installed package (or the ``detente`` package
     folder ``package``) defines it."""
-    from detente import __version__
+    import detente
 
-    package = package or Path(str(resources.files("detente")))
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (f"format {FORMAT}", __version__, sys.version, *_libraries()):
+    # the package's folder (what importlib.resources.files gives for an installed package, without
+    # importing importlib's resource readers)
+    package = package or Path(detente.__file__).parent
+    digest = _blake2b(digest_size=20)
+    for part in (f"format {FORMAT}", detente.__version__, sys.version, *_libraries()):
         digest.update(part.encode() + b"\0")
     data = package / "data" / "world"
     code = sorted((package / "world").glob("*.py")) + [package / name for name in _CODE]
@@ -135,8 +149,8 @@ def builtin_key() -> str | None:
         return None
 
 
-def _path(key: str) -> Path:
-    return cache_dir() / f"{_PREFIX}{key}{_SUFFIX}"
+def _path(key: str, prefix: str = _PREFIX) -> Path:
+    return cache_dir() / f"{prefix}{key}{_SUFFIX}"
 
 
 def _trusted(path: Path) -> bool:
@@ -158,24 +172,66 @@ def load_builtin(key: str | None) -> World | None:
         return None
     from detente.world.model import World
 
+    stored = _load(_path(key), pickle.loads)  # our own file (checked by _load)
+    if stored is not None and _valid(stored, key) and isinstance(stored[2], World):
+        world: World = stored[2]
+        return world
+    return None
+
+
+def load_roster(key: str | None) -> Roster | None:
+    """The built-in world's roster cached under ``key``, or ``None`` (as :func:`load_builtin`).
+
+    The file is read by an unpickler that can build only the roster's classes and dates, so it
+    needs no pydantic, and a foreign file cannot make it run anything.
+    """
+    if key is None or not cache_enabled():
+        return None
+    from detente.world.roster import Roster
+
+    stored = _load(_path(key, _ROSTER_PREFIX), _load_plain)
+    if stored is not None and _valid(stored, key) and isinstance(stored[2], Roster):
+        roster: Roster = stored[2]
+        return roster
+    return None
+
+
+def _load(path: Path, loads: Callable[[bytes], object]) -> object | None:
     try:
-        path = _path(key)
         if not path.is_file() or not _trusted(path):
             return None
-        stored = pickle.loads(path.read_bytes())  # our own file (checked above)
+        return loads(path.read_bytes())
     except Exception as exc:  # any fault: rebuild from the YAML
         log.debug("world cache not used: %s", exc)
         return None
-    if (
-        isinstance(stored, tuple)
-        and len(stored) == 3
-        and stored[:2] == (FORMAT, key)
-        and isinstance(stored[2], World)
-    ):
-        world: World = stored[2]
-        return world
-    log.debug("world cache not used: %s holds something else", path)
-    return None
+
+
+def _valid(stored: object, key: str) -> TypeGuard[tuple[int, str, object]]:
+    if isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (FORMAT, key):
+        return True
+    log.debug("world cache not used: the file under key %s holds something else", key)
+    return False
+
+
+#: What a roster file may build: the roster's own classes and dates (builtins need no lookup).
+_PLAIN = {
+    ("datetime", "date"),
+    ("detente.world.roster", "Roster"),
+    ("detente.world.roster", "Header"),
+    ("detente.world.roster", "Body"),
+    ("detente.world.roster", "Seat"),
+}
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _PLAIN:
+            raise pickle.UnpicklingError(f"a roster holds no {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _load_plain(data: bytes) -> object:
+    return _PlainUnpickler(io.BytesIO(data)).load()
 
 
 def store_builtin(world: World, key: str | None) -> Path | None:
@@ -185,19 +241,28 @@ def store_builtin(world: World, key: str | None) -> Path | None:
     ``world`` must be fresh from validation (its snapshot cache empty): what is stored is what
     every later process will load.
     """
+    return _store(world, key, _PREFIX)
+
+
+def store_roster(roster: Roster, key: str | None) -> Path | None:
+    """Write the built-in world's roster under ``key`` (as :func:`store_builtin`)."""
+    return _store(roster, key, _ROSTER_PREFIX)
+
+
+def _store(value: object, key: str | None, prefix: str) -> Path | None:
     if key is None or not cache_enabled():
         return None
     tmp: str | None = None
     try:
-        path = _path(key)
+        path = _path(key, prefix)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        payload = pickle.dumps((FORMAT, key, world), protocol=pickle.HIGHEST_PROTOCOL)
-        fd, tmp = tempfile.mkstemp(prefix=f".{_PREFIX}", suffix=".tmp", dir=path.parent)
+        payload = pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        fd, tmp = tempfile.mkstemp(prefix=f".{prefix}", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as out:
             out.write(payload)
         os.replace(tmp, path)
         tmp = None
-        _prune(path.parent)
+        _prune(path.parent, prefix)
     except Exception as exc:  # the command works on, uncached
         log.debug("world cache not written: %s", exc)
         return None
@@ -207,10 +272,11 @@ def store_builtin(world: World, key: str | None) -> Path | None:
     return path
 
 
-def _prune(folder: Path) -> None:
-    """Keep the :data:`KEEP` most recently written worlds (other keys are other versions)."""
+def _prune(folder: Path, prefix: str = _PREFIX) -> None:
+    """Keep the :data:`KEEP` most recently written worlds, or rosters (other keys are other
+    versions)."""
     found = []
-    for p in folder.glob(f"{_PREFIX}*{_SUFFIX}"):
+    for p in folder.glob(f"{prefix}*{_SUFFIX}"):
         try:
             found.append((p.stat().st_mtime_ns, p))
         except OSError:
