@@ -77,7 +77,7 @@ def salience_distance(ideal: Float, pos: Float, sal: Float, sal_sq_sum: Float) -
     np.multiply(weighted, sal[:, :, None, :], out=weighted)
     num = np.einsum("mapk,mapk->map", weighted, weighted)
     np.divide(num, sal_sq_sum[:, :, None], out=num)
-    return np.sqrt(num, out=num)
+    return np.asarray(np.sqrt(num, out=num), dtype=np.float64)
 
 
 def utility(dist: Float, risk: Float | float) -> Float:
