@@ -35,3 +35,32 @@ def test_engine_runs_keep_their_bits(key: str, monkeypatch: pytest.MonkeyPatch) 
         pytest.importorskip("numba")
     monkeypatch.setenv("DETENTE_KERNELS", kernels)
     assert digest(run_case(name)) == RECORD["digests"][key]
+
+
+def test_eum_rounds_reuse_their_buffers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claim: after the first round, the EUM allocates no pairwise buffer again: six rounds over
+    eight blocks use the buffers one round of one block made (the fix for the page faults a
+    freshly mapped temporary costs every round in a Dask worker)."""
+    from tests.forecast.engine_cases import SMALL_BLOCKS, _eum_inputs
+
+    from detente.forecast import eum
+
+    made: list[tuple[str, int]] = []
+    real = eum._Scratch._get
+
+    def spy(self: eum._Scratch, name: str, tail: tuple[int, ...], dtype: type) -> object:
+        before = self._buffers.get(name)
+        out = real(self, name, tail, dtype)
+        if self._buffers[name] is not before:  # a new buffer was allocated
+            made.append((name, self.m))
+        return out
+
+    monkeypatch.setattr(eum._Scratch, "_get", spy)
+    cap, pos, sal = _eum_inputs(11)
+    counts = []
+    for rounds in (1, 6):
+        made.clear()
+        eum.simulate(cap, pos, sal, rounds=rounds, bounds=(0.0, 100.0), max_bytes=SMALL_BLOCKS)
+        counts.append(sorted(made))
+    assert counts[0] == counts[1]
+    assert 0 < len(counts[0]) < eum._PAIR_ARRAYS
