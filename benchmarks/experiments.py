@@ -7,33 +7,121 @@ Run from the repository root::
 
 Runs the same Monte Carlo (the EU car-emission example, 10 actors, 10 EUM rounds, the default
 perturbation, seed 0) through :func:`detente.forecast.montecarlo.run_monte_carlo` on three
-executors (:mod:`detente.experiments.runner`): serial, a pool of 2 worker processes, and a Dask
-``LocalCluster`` of 2 single-threaded worker processes (its start-up is timed and printed
-separately; a process pool's start-up is part of its time).
-It prints each wall-clock time, the speed-up over serial (target: at least 1.7x with 2 workers,
-on an otherwise idle 2-core machine) and whether the three final forecasts are identical bit for
-bit. Perturbed inputs are not kept (``keep_inputs=False``), so workers send back only trajectories
-(about 0.4 MB per task of 4096 replicates, against about 1 s of engine work per task).
-The serial run's CPU time is printed beside its wall time: on a busy machine the two part, and
-the speed-ups then say more about the other load than about the executors.
+executors (:mod:`detente.experiments.runner`), in this order: serial, a pool of 2 worker
+processes, and a Dask ``LocalCluster`` of 2 single-threaded worker processes. The cluster is
+started last, because its nanny writes Dask's worker environment (``MALLOC_TRIM_THRESHOLD_=65536``
+among it) into this process's ``os.environ``, where every process started afterwards, a process
+pool's workers too, would inherit it; its start-up is timed and printed separately (a process
+pool's start-up is part of its time).
+
+For each executor it prints the wall-clock time and the speed-up over serial (target: at least
+1.7x with 2 workers, on an otherwise idle 2-core machine), and what the tasks cost where they ran,
+measured inside each task with ``getrusage``: CPU time (user and system), minor page faults, the
+first task's time against the median task's (the first one in a fresh worker also imports the
+engines and loads numba's cached machine code) and the workers' peak RSS. Then whether the three
+final forecasts are identical bit for bit, and the serial run's peak RSS (this process, for the
+``--replicates`` given: the EUM memory figure of issue 14). Perturbed inputs are not kept
+(``keep_inputs=False``), so workers send back only trajectories (about 0.4 MB per task of 4096
+replicates, against about 1 s of engine work per task). On a busy machine wall time and CPU time
+part, and the speed-ups then say more about the other load than about the executors.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import resource
+import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from detente.experiments.runner import DaskExecutor, ProcessExecutor, SerialExecutor
-from detente.forecast.montecarlo import run_monte_carlo
+from detente.experiments.runner import DaskExecutor, Executor, ProcessExecutor, SerialExecutor
+from detente.forecast.montecarlo import DRAW_BLOCK, TASK_BLOCKS, run_monte_carlo
 from detente.rng import as_generator
 from forecast_eum import eu_table
+
+TARGET = 1.7
+
+
+@dataclass(frozen=True)
+class TaskCost:
+    """What one task cost in the process that ran it."""
+
+    wall: float
+    user: float
+    system: float
+    faults: int
+    peak_mib: float
+    pid: int
+
+
+def timed(fn: Callable[[Any], Any], task: Any) -> tuple[Any, TaskCost]:
+    """``fn(task)`` and its cost, from ``getrusage`` before and after (runs in the worker)."""
+    before, start = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+    out = fn(task)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cost = TaskCost(
+        wall,
+        after.ru_utime - before.ru_utime,
+        after.ru_stime - before.ru_stime,
+        after.ru_minflt - before.ru_minflt,
+        after.ru_maxrss / 1024,
+        os.getpid(),
+    )
+    return out, cost
+
+
+class Measured:
+    """An executor whose tasks also report their cost (the results are unchanged)."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.workers = inner.workers
+        self.costs: list[TaskCost] = []
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any], advance: Any = None) -> list[Any]:
+        pairs = self.inner.map(functools.partial(timed, fn), tasks, advance)
+        self.costs.extend(cost for _, cost in pairs)
+        return [out for out, _ in pairs]
+
+
+def run(table: Any, runs: int, executor: Executor) -> tuple[np.ndarray, float, list[TaskCost]]:
+    measured = Measured(executor)
+    start = time.perf_counter()
+    result = run_monte_carlo(
+        table,
+        "eum",
+        runs,
+        rng=as_generator(0),
+        executor=measured,  # type: ignore[arg-type]
+        keep_inputs=False,
+    )
+    return result.outcomes, time.perf_counter() - start, measured.costs
+
+
+def report(name: str, workers: int, wall: float, serial: float, costs: list[TaskCost]) -> None:
+    by_worker: dict[int, list[TaskCost]] = {}
+    for cost in costs:
+        by_worker.setdefault(cost.pid, []).append(cost)
+    first = statistics.mean(c[0].wall for c in by_worker.values())
+    median = statistics.median(c.wall for c in costs)
+    print(
+        f"  {name:>9} {workers:>2} {wall:9.2f} {serial / wall:7.2f}x"
+        f" {sum(c.user for c in costs):9.2f} {sum(c.system for c in costs):7.2f}"
+        f" {sum(c.faults for c in costs):12,d} {first:7.2f} {median:7.2f}"
+        f" {max(c.peak_mib for c in costs):8.0f}"
+    )
 
 
 def main() -> None:
@@ -42,47 +130,52 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     table = eu_table()
+    tasks = -(-args.runs // (DRAW_BLOCK * TASK_BLOCKS))
     print(
-        f"EU example ({len(table.actors)} actors), EUM 10 rounds, {args.runs:,} replicates; "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start"
+        f"EU example ({len(table.actors)} actors), EUM 10 rounds, {args.runs:,} replicates in "
+        f"{tasks} tasks of {DRAW_BLOCK * TASK_BLOCKS}; {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at start"
     )
+    print(
+        "  executor  n    wall s  x serial   user s   sys s  page faults  first s"
+        " median s  peak MiB"
+    )
+    print("  " + " " * 38 + "(in the tasks)" + " " * 14 + "(task wall)  (workers)")
+    outcomes, times = {}, {}
+    serial_out, times["serial"], costs = run(table, args.runs, SerialExecutor())
+    outcomes["serial"] = serial_out
+    serial_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report("serial", 1, times["serial"], times["serial"], costs)
+    pool_out, times["processes"], costs = run(table, args.runs, ProcessExecutor(args.workers))
+    outcomes["processes"] = pool_out
+    report("processes", args.workers, times["processes"], times["serial"], costs)
+
     from distributed import Client, LocalCluster
 
     start = time.perf_counter()
-    cluster = LocalCluster(
-        n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    client = Client(cluster)
-    startup = time.perf_counter() - start
-    executors = [
-        SerialExecutor(),
-        ProcessExecutor(args.workers),
-        DaskExecutor(client=client),
-    ]
-    results = {}
-    times = {}
-    try:
-        for ex in executors:
-            start, cpu = time.perf_counter(), time.process_time()
-            run = run_monte_carlo(
-                table, "eum", args.runs, rng=as_generator(0), executor=ex, keep_inputs=False
-            )
-            times[ex.name] = time.perf_counter() - start
-            own_cpu = time.process_time() - cpu
-            results[ex.name] = run.outcomes
-            ratio = times["serial"] / times[ex.name]
-            note = f"   (CPU in this process {own_cpu:.2f} s)" if ex.name == "serial" else ""
-            print(
-                f"  {ex.name:>10} ({ex.workers} worker(s)): {times[ex.name]:8.2f} s   "
-                f"x{ratio:.2f}{note}"
-            )
-    finally:
-        client.close()
-        cluster.close()
+    with (
+        LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        startup = time.perf_counter() - start
+        dask_out, times["dask"], costs = run(table, args.runs, DaskExecutor(client=client))
+        outcomes["dask"] = dask_out
+        report("dask", args.workers, times["dask"], times["serial"], costs)
     print(f"  (Dask LocalCluster start-up, not included above: {startup:.2f} s)")
-    same = all(np.array_equal(results["serial"], r) for r in results.values())
+    same = all(np.array_equal(outcomes["serial"], o) for o in outcomes.values())
     print(f"  identical final forecasts on all three executors: {same}")
-    print(f"  load average at end {os.getloadavg()[0]:.1f}; target: 2 workers >= 1.7x serial")
+    print(f"  peak RSS of this process after the serial run: {serial_peak:.0f} MiB")
+    verdicts = ", ".join(
+        f"{name} x{times['serial'] / times[name]:.2f} "
+        + ("met" if times["serial"] / times[name] >= TARGET else "NOT met")
+        for name in ("processes", "dask")
+    )
+    print(
+        f"  target: {args.workers} workers >= {TARGET}x serial: {verdicts}"
+        f"   (load average at end {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ It prints
    ``25 n^3`` flops a turn against this machine's NumPy matmul rate, measured here;
 3. **memory**: peak RSS above the interpreter's baseline, and minor page faults per turn, of a
    320-actor SMP run (a few turns) and of 10^5 EUM replicates of the EU example (10 rounds), each
-   in a fresh child process, on the NumPy and the compiled kernels;
+   in a fresh child process, on the NumPy and the compiled kernels, and on the compiled kernels
+   once more with glibc set as Dask's workers set it (``MALLOC_TRIM_THRESHOLD_=65536``, "+dask");
 4. with ``--ktab SMPC``: KTAB's ``smpc --logmin --csv TABLE`` (run in a temporary folder, as it
    writes a log and a database where it runs) and ``detente forecast TABLE --model smp --runs 1
    --sensitivity none --json``, alternately on the same tables (SOE-Pol-Comp and dummyData-a040
@@ -319,8 +320,12 @@ def memory(quick: bool) -> None:
         (f"SMP {n} actors, {turns} turns", _SMP_CHILD, [str(n), str(turns)]),
         (f"EUM {m:,} replicates x 10 rounds", _EUM_CHILD, [str(m), str(Path(__file__).parent)]),
     ):
-        for kernels in ("numpy", "numba"):
-            env = _child_env(DETENTE_KERNELS=kernels)
+        # the compiled kernels once more as a Dask worker runs them: its nanny sets
+        # MALLOC_TRIM_THRESHOLD_=65536, which fixes glibc's mmap threshold at 128 KiB, so every
+        # large temporary freed and allocated again costs fresh page faults
+        for kernels, dask_malloc in (("numpy", False), ("numba", False), ("numba", True)):
+            extra = {"MALLOC_TRIM_THRESHOLD_": "65536"} if dask_malloc else {}
+            env = _child_env(DETENTE_KERNELS=kernels, **extra)
             text = subprocess.run(
                 [sys.executable, "-c", code, *args],
                 env=env,
@@ -329,8 +334,9 @@ def memory(quick: bool) -> None:
                 check=True,
             ).stdout.split()
             peak, above, faults, step = (float(v) for v in text)
+            kind = kernels + ("+dask" if dask_malloc else "")
             print(
-                f"   {label:<34} {kernels:<6} peak {peak:7.0f} MiB ({above:6.0f} above baseline)"
+                f"   {label:<34} {kind:<11} peak {peak:5.0f} MiB ({above:6.0f} above baseline)"
                 f"   {faults:>10,.0f} minor faults and {step:7.3f} s per turn/round"
             )
 

@@ -25,6 +25,8 @@ __all__ = [
     "eum_choose",
     "eum_choose_parallel",
     "eum_vote_spread",
+    "eum_vote_spread_into",
+    "eum_vote_spread_into_parallel",
     "eum_vote_spread_parallel",
     "smp_challenges",
     "smp_challenges_parallel",
@@ -304,24 +306,37 @@ def _spread_row(dist_r: Float, weight: Float, i: int, row: Float) -> None:
 
 
 @njit(cache=True)
-def eum_vote_spread(dist_r: Float, weight: Float) -> Float:
-    """``A[m, i, j] = sum_k w_k |e_kj - e_ki|`` with ``e = dist_r`` (``eum._vote_spread``)."""
+def eum_vote_spread_into(dist_r: Float, weight: Float, out: Float) -> None:
+    """``out[m, i, j] = sum_k w_k |e_kj - e_ki|`` with ``e = dist_r`` (``eum._vote_spread``),
+    written into a caller's ``(m, n, n)`` buffer (reused across rounds: no allocation)."""
     m, n, _ = dist_r.shape
-    out = np.empty((m, n, n))
     for t in range(m * n):
         r, i = t // n, t % n
         _spread_row(dist_r[r], weight[r], i, out[r, i])
-    return out
 
 
 @njit(cache=True, parallel=True)
-def eum_vote_spread_parallel(dist_r: Float, weight: Float) -> Float:
-    """:func:`eum_vote_spread` with the (replicate, actor) rows shared among threads."""
+def eum_vote_spread_into_parallel(dist_r: Float, weight: Float, out: Float) -> None:
+    """:func:`eum_vote_spread_into` with the (replicate, actor) rows shared among threads."""
     m, n, _ = dist_r.shape
-    out = np.empty((m, n, n))
     for t in prange(m * n):
         r, i = t // n, t % n
         _spread_row(dist_r[r], weight[r], i, out[r, i])
+
+
+def eum_vote_spread(dist_r: Float, weight: Float) -> Float:
+    """:func:`eum_vote_spread_into` into a new array."""
+    m, n, _ = dist_r.shape
+    out = np.empty((m, n, n))
+    eum_vote_spread_into(dist_r, weight, out)
+    return out
+
+
+def eum_vote_spread_parallel(dist_r: Float, weight: Float) -> Float:
+    """:func:`eum_vote_spread_into_parallel` into a new array."""
+    m, n, _ = dist_r.shape
+    out = np.empty((m, n, n))
+    eum_vote_spread_into_parallel(dist_r, weight, out)
     return out
 
 

@@ -70,10 +70,14 @@ def salience_distance(ideal: Float, pos: Float, sal: Float, sal_sq_sum: Float) -
     ``sqrt(sum_k (s_ak (x_ak - y_bk))^2 / sum_k s_ak^2)`` (KTAB ``SMPModel::bvDiff``); inputs
     ``(m, n, d)``, ``(m, p, d)``, ``(m, n, d)``, ``(m, n)``; result ``(m, n, p)`` in [0, 1].
     """
-    diff = ideal[:, :, None, :] - pos[:, None, :, :]
-    weighted = diff * sal[:, :, None, :]
+    # in place where the shapes allow: fewer large temporaries to allocate and free every turn
+    # (each one a fresh mapping, and fresh page faults, once glibc's thresholds are fixed, as
+    # in Dask's workers); the same operations on the same elements, so the same bits
+    weighted = np.subtract(ideal[:, :, None, :], pos[:, None, :, :])
+    np.multiply(weighted, sal[:, :, None, :], out=weighted)
     num = np.einsum("mapk,mapk->map", weighted, weighted)
-    return np.asarray(np.sqrt(num / sal_sq_sum[:, :, None]), dtype=np.float64)
+    np.divide(num, sal_sq_sum[:, :, None], out=num)
+    return np.asarray(np.sqrt(num, out=num), dtype=np.float64)
 
 
 def utility(dist: Float, risk: Float | float) -> Float:
@@ -81,8 +85,14 @@ def utility(dist: Float, risk: Float | float) -> Float:
 
     ``R`` in [-1, 1]; positive R is risk-averse (concave), negative risk-acceptant.
     """
-    clipped = np.minimum(dist, 1.0)
-    return np.asarray((1.0 - dist) * (1.0 + clipped * risk), dtype=np.float64)
+    # (1 + c r)(1 - d) written in place (products and sums commute bit for bit in IEEE 754)
+    term = np.minimum(dist, 1.0)
+    if np.shape(risk) == () or np.broadcast_shapes(term.shape, np.shape(risk)) == term.shape:
+        np.multiply(term, risk, out=term)
+    else:  # risk spans more axes than dist: a new array of the broadcast shape
+        term = np.multiply(term, risk)
+    np.add(term, 1.0, out=term)
+    return np.asarray(np.multiply(term, 1.0 - dist, out=term), dtype=np.float64)
 
 
 def estimate_risk(r_h: Float, r_i: Float, adjust: BigRAdjust) -> Float:
@@ -172,7 +182,8 @@ def victory_prob(model: VictoryProbModel, c: Float) -> Float:
     else:
         power = {"Linear": 1, "Square": 2, "Quartic": 4, "Octic": 8}[model]
         x = c if power == 1 else c**power
-        p = x / (x + np.swapaxes(x, -1, -2))
+        p = np.add(x, np.swapaxes(x, -1, -2))
+        np.divide(x, p, out=p)
     n = c.shape[-1]
     p[..., np.arange(n), np.arange(n)] = 0.5
     return np.asarray(p, dtype=np.float64)

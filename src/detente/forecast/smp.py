@@ -673,13 +673,13 @@ def _option_values(x: Float, offers: _Offers, view: _Assessment, actors: _Actors
     shape = (m, n, q)
     at_init = np.broadcast_to(offers.init[:, None, :], shape)
     at_rcvr = np.broadcast_to(offers.rcvr[:, None, :], shape)
-    kept = (
-        total[:, :, None]
-        - np.take_along_axis(view.u_own, at_init, axis=2)
-        - np.take_along_axis(view.u_own, at_rcvr, axis=2)
-    )
-    moved = util_of(offers.pos_init) + util_of(offers.pos_rcvr)
+    # in place where possible (fewer large temporaries each turn; the same bits)
+    kept = np.subtract(total[:, :, None], np.take_along_axis(view.u_own, at_init, axis=2))
+    np.subtract(kept, np.take_along_axis(view.u_own, at_rcvr, axis=2), out=kept)
+    moved = util_of(offers.pos_init)
+    np.add(moved, util_of(offers.pos_rcvr), out=moved)
     value = np.empty((x.shape[0], n, offers.init.shape[1] + 1))
     value[:, :, 0] = total / n
-    value[:, :, 1:] = (moved + kept) / n
+    np.add(moved, kept, out=moved)
+    np.divide(moved, n, out=value[:, :, 1:])
     return value
