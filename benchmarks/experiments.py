@@ -8,11 +8,12 @@ Run from the repository root::
 Runs the same Monte Carlo (the EU car-emission example, 10 actors, 10 EUM rounds, the default
 perturbation, seed 0) through :func:`detente.forecast.montecarlo.run_monte_carlo` on three
 executors (:mod:`detente.experiments.runner`), in this order: serial, a pool of 2 worker
-processes, and a Dask ``LocalCluster`` of 2 single-threaded worker processes. The cluster is
-started last, because its nanny writes Dask's worker environment (``MALLOC_TRIM_THRESHOLD_=65536``
-among it) into this process's ``os.environ``, where every process started afterwards, a process
-pool's workers too, would inherit it; its start-up is timed and printed separately (a process
-pool's start-up is part of its time).
+processes, and a Dask ``LocalCluster`` of 2 single-threaded worker processes, made as
+``detente --scheduler local`` makes it (:func:`detente.experiments.runner.local_cluster`: Dask's
+worker environment without its ``MALLOC_TRIM_THRESHOLD_``). The cluster is started last, because
+its nanny writes its worker environment into this process's ``os.environ``, where every process
+started afterwards, a process pool's workers too, would inherit it; its start-up is timed and
+printed separately (a process pool's start-up is part of its time).
 
 For each executor it prints the wall-clock time and the speed-up over serial (target: at least
 1.7x with 2 workers, on an otherwise idle 2-core machine), and what the tasks cost where they ran,
@@ -150,15 +151,12 @@ def main() -> None:
     outcomes["processes"] = pool_out
     report("processes", args.workers, times["processes"], times["serial"], costs)
 
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from detente.experiments.runner import local_cluster
 
     start = time.perf_counter()
-    with (
-        LocalCluster(
-            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_cluster(args.workers) as cluster, Client(cluster) as client:
         startup = time.perf_counter() - start
         dask_out, times["dask"], costs = run(table, args.runs, DaskExecutor(client=client))
         outcomes["dask"] = dask_out

@@ -258,3 +258,37 @@ def test_the_cli_runs_on_a_dask_scheduler_address(capsys, cluster, forecast_jobs
     assert code1 == code2 == 0, (err1, err2)
     assert json.loads(out1) == json.loads(out2)
     assert len(json.loads(out2)["forecasts"]) == 2
+
+
+def test_the_local_cluster_starts_workers_without_dask_malloc_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Dask's default worker environment sets MALLOC_TRIM_THRESHOLD_, which freezes glibc's mmap
+    # threshold and made the EUM's per-round temporaries fault in again every round; the
+    # clusters Détente starts itself drop the MALLOC_* entries and keep the others.
+    import dask
+    import distributed
+
+    from detente.experiments.runner import local_cluster
+
+    assert "MALLOC_TRIM_THRESHOLD_" in dask.config.get("distributed.nanny.pre-spawn-environ")
+    seen: dict[str, object] = {}
+
+    def fake_cluster(**kwargs: object) -> dict[str, object]:
+        seen["environ"] = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+        return kwargs
+
+    monkeypatch.setattr(distributed, "LocalCluster", fake_cluster)
+    made = local_cluster(3)
+    assert made == {
+        "n_workers": 3,
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": None,
+    }
+    environ = seen["environ"]
+    assert isinstance(environ, dict)
+    assert not any(str(k).startswith("MALLOC_") for k in environ)
+    assert environ.get("OMP_NUM_THREADS") in (1, "1")
+    # the user's own configuration is untouched afterwards
+    assert "MALLOC_TRIM_THRESHOLD_" in dask.config.get("distributed.nanny.pre-spawn-environ")
