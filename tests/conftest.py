@@ -52,6 +52,15 @@ def shared_data() -> Path:
     return path
 
 
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh world-cache folder (``DETENTE_CACHE_DIR``), not yet made, with the cache on."""
+    where = tmp_path / "cache"
+    monkeypatch.setenv("DETENTE_CACHE_DIR", str(where))
+    monkeypatch.delenv("DETENTE_NO_CACHE", raising=False)
+    return where
+
+
 # Test modules whose tests take longest (seconds on 2 workers, measured on main), run first. With
 # ``--dist worksteal`` an idle worker steals the tail of the other's queue, so long tests queued
 # last can leave one worker busy alone at the end; queued first, the run ends on short tests.

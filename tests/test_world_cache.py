@@ -25,14 +25,6 @@ def fresh() -> World:
         return model.builtin_world.__wrapped__()
 
 
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("DETENTE_CACHE_DIR", str(where))
-    monkeypatch.delenv("DETENTE_NO_CACHE", raising=False)
-    return where
-
-
 def same_world(a: World, b: World) -> None:
     assert a.header == b.header
     assert a.counts() == b.counts()
@@ -42,20 +34,20 @@ def same_world(a: World, b: World) -> None:
     assert a.on(day).members("CSTO") == b.on(day).members("CSTO")
 
 
-def test_a_stored_world_loads_back_equal(fresh: World, folder: Path) -> None:
+def test_a_stored_world_loads_back_equal(fresh: World, cache_folder: Path) -> None:
     key = cache.builtin_key()
     assert key is not None and cache.load_builtin(key) is None  # nothing there yet
     path = cache.store_builtin(fresh, key)
-    assert path is not None and path.parent == folder
+    assert path is not None and path.parent == cache_folder
     assert path.name == f"world-{key}.pickle"
-    assert list(folder.glob(".*.tmp")) == []  # written to a temporary name, then renamed
+    assert list(cache_folder.glob(".*.tmp")) == []  # written to a temporary name, then renamed
     loaded = cache.load_builtin(key)
     assert loaded is not None and loaded is not fresh
     same_world(loaded, fresh)
 
 
 def test_builtin_world_uses_the_cache_once_stored(
-    fresh: World, folder: Path, monkeypatch: pytest.MonkeyPatch
+    fresh: World, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache.store_builtin(fresh, cache.builtin_key())
 
@@ -91,7 +83,7 @@ def test_the_key_follows_every_data_and_code_file(tmp_path: Path) -> None:
     assert cache.world_key(copy) != base
 
 
-def test_a_stale_key_is_not_found(fresh: World, folder: Path) -> None:
+def test_a_stale_key_is_not_found(fresh: World, cache_folder: Path) -> None:
     cache.store_builtin(fresh, "0" * 40)
     assert cache.load_builtin("1" * 40) is None
 
@@ -109,11 +101,11 @@ def test_a_stale_key_is_not_found(fresh: World, folder: Path) -> None:
     ids=["empty", "garbage", "wrong-key", "old-format", "not-a-tuple", "not-a-world"],
 )
 def test_an_unreadable_or_foreign_file_is_ignored_and_replaced(
-    fresh: World, folder: Path, content: bytes, monkeypatch: pytest.MonkeyPatch
+    fresh: World, cache_folder: Path, content: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = "a" * 40
-    folder.mkdir(mode=0o700)
-    path = folder / f"world-{key}.pickle"
+    cache_folder.mkdir(mode=0o700)
+    path = cache_folder / f"world-{key}.pickle"
     path.write_bytes(content.replace(b"KEY", key.encode()))
     assert cache.load_builtin(key) is None
     monkeypatch.setattr(cache, "builtin_key", lambda: key)
@@ -125,24 +117,24 @@ def test_an_unreadable_or_foreign_file_is_ignored_and_replaced(
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership and modes")
-def test_a_file_others_could_write_is_not_loaded(fresh: World, folder: Path) -> None:
+def test_a_file_others_could_write_is_not_loaded(fresh: World, cache_folder: Path) -> None:
     key = cache.builtin_key()
     path = cache.store_builtin(fresh, key)
     assert path is not None and cache.load_builtin(key) is not None
-    folder.chmod(0o777)
+    cache_folder.chmod(0o777)
     assert cache.load_builtin(key) is None
-    folder.chmod(0o700)
+    cache_folder.chmod(0o700)
     path.chmod(0o666)
     assert cache.load_builtin(key) is None
 
 
 def test_disabled_by_the_environment(
-    fresh: World, folder: Path, monkeypatch: pytest.MonkeyPatch
+    fresh: World, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DETENTE_NO_CACHE", "1")
     assert cache.builtin_key() is None
     assert cache.store_builtin(fresh, "b" * 40) is None
-    assert not folder.exists()
+    assert not cache_folder.exists()
     monkeypatch.setenv("DETENTE_NO_CACHE", "0")  # "0" means: not disabled
     assert cache.cache_enabled()
 
@@ -158,12 +150,12 @@ def test_an_unwritable_folder_only_means_no_cache(
     assert cache.load_builtin("c" * 40) is None
 
 
-def test_only_the_newest_worlds_are_kept(fresh: World, folder: Path) -> None:
+def test_only_the_newest_worlds_are_kept(fresh: World, cache_folder: Path) -> None:
     for i in range(cache.KEEP + 3):
         path = cache.store_builtin(fresh, f"{i:040d}")
         assert path is not None
         os.utime(path, ns=(i * 10**9, i * 10**9))  # distinct times whatever the clock's grain
-    kept = sorted(p.name for p in folder.glob("world-*.pickle"))
+    kept = sorted(p.name for p in cache_folder.glob("world-*.pickle"))
     assert len(kept) == cache.KEEP
     assert f"world-{cache.KEEP + 2:040d}.pickle" in kept and f"world-{0:040d}.pickle" not in kept
 

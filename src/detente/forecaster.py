@@ -107,7 +107,6 @@ __all__ = [
     "StackedModel",
     "bargaining_signal",
     "choose_calibration",
-    "choose_prior_scale",
     "episode_signals",
     "fit_calibrated_stack",
     "fit_stack",
@@ -188,6 +187,30 @@ class EpisodeSignals:
     bargain: Mapping[str, float | None] = dataclasses.field(default_factory=dict)
     target: str = ""
 
+    @classmethod
+    def of(
+        cls,
+        episode: Episode,
+        lens_p: Mapping[str, tuple[float, ...]],
+        terms: Mapping[str, float],
+        bargain: Mapping[str, float | None] | None = None,
+        *,
+        target: str = "",
+    ) -> EpisodeSignals:
+        """The signals of ``episode`` (its id, date, type, origin, proposer and outcome)."""
+        return cls(
+            episode.id,
+            episode.date,
+            episode.type,
+            episode.origin,
+            episode.proposer,
+            int(episode.yes_happened),
+            lens_p,
+            terms,
+            {} if bargain is None else bargain,
+            target,
+        )
+
 
 class _Known:
     """A lens whose preferences for one episode are already computed (the stakeholder table of
@@ -201,11 +224,8 @@ class _Known:
 
 
 def _grid_probabilities(
-    lens: Lens, world: World, episode: Episode, prefs: Preferences | None = None
+    lens: Lens, snap: Snapshot, sides: Sequence[Side], episode: Episode, prefs: Preferences
 ) -> tuple[float, ...]:
-    snap = world.at(episode.date)
-    sides = deciding_sides(episode, snap)
-    prefs = lens.preferences(snap, episode) if prefs is None else prefs
     out = []
     accepted: dict[float, dict[str, float]] = {}
     for scale, rho, follow in GRID:
@@ -274,11 +294,12 @@ def episode_signals(
     for e in episodes:
         try:
             snap = world.at(e.date)
+            sides = deciding_sides(e, snap)
             prefs = {lens.name: lens.preferences(snap, e) for lens in lenses}
             lens_p = {
-                lens.name: _grid_probabilities(lens, world, e, prefs[lens.name]) for lens in lenses
+                lens.name: _grid_probabilities(lens, snap, sides, e, prefs[lens.name])
+                for lens in lenses
             }
-            sides = deciding_sides(e, snap)
         except DetenteError as exc:
             skipped.append((e.id, str(exc)))
             continue
@@ -291,20 +312,7 @@ def episode_signals(
             else {}
         )
         terms = outside_terms(e, sides, tabled=e.origin == "hand-coded")
-        found.append(
-            EpisodeSignals(
-                e.id,
-                e.date,
-                e.type,
-                e.origin,
-                e.proposer,
-                int(e.yes_happened),
-                lens_p,
-                terms,
-                bargains,
-                e.target,
-            )
-        )
+        found.append(EpisodeSignals.of(e, lens_p, terms, bargains, target=e.target))
     return with_prior_behaviour(found), skipped
 
 
@@ -719,20 +727,6 @@ def choose_calibration(
         )
         counts[origin] = len(mine)
     return Calibration(tau, recal, counts, scores)
-
-
-def choose_prior_scale(
-    train: Sequence[EpisodeSignals],
-    lenses: Sequence[str],
-    *,
-    bargain: Sequence[str] = (),
-    scales: Sequence[float] = PRIOR_SCALES,
-    min_train: int = 30,
-) -> float:
-    """The prior scale ``tau`` that :func:`choose_calibration` chooses on ``train``."""
-    return choose_calibration(
-        train, lenses, bargain=bargain, scales=scales, min_train=min_train
-    ).tau
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from tests.forecast.examples import EU
 
 from detente.forecast import eum, smp
 from detente.forecast.montecarlo import run_monte_carlo
-from detente.forecast.table import StakeholderTable
 
 Arrays = dict[str, np.ndarray]
 
@@ -74,22 +74,10 @@ def _smp(params: smp.SMPParams, *, seed: int = 5) -> Callable[[], Arrays]:
     return run
 
 
-def _eu_table() -> StakeholderTable:
-    return StakeholderTable(
-        name="eu",
-        actors=("NL", "BE", "LU", "DE", "FR", "IT", "UK", "IE", "DK", "GR"),
-        capability=np.array([0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08]),
-        position=np.array([4, 7, 4, 4, 10, 10, 10, 7, 4, 7], dtype=float)[:, None],
-        salience=np.array([0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7])[:, None],
-        dimensions=("years",),
-        bounds=np.array([[4.0, 10.0]]),
-    )
-
-
 def _monte_carlo(model: str, runs: int) -> Callable[[], Arrays]:
     def run() -> Arrays:
         out = run_monte_carlo(
-            _eu_table(),
+            EU,
             model,
             runs,
             rng=np.random.default_rng(3),

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from tests.forecast.examples import EU
 
 from detente.forecast.engine import run_model
 from detente.forecast.montecarlo import (
@@ -18,19 +19,7 @@ from detente.forecast.montecarlo import (
     perturb,
     run_monte_carlo,
 )
-from detente.forecast.table import StakeholderTable
 
-# EU car-emission standards: Bueno de Mesquita (1994, p. 78), reproduced in Scholz, Calbert &
-# Smith (2011), Table 1 (capability, position in years, salience 0..1).
-EU = StakeholderTable(
-    name="eu",
-    actors=("NL", "BE", "LU", "DE", "FR", "IT", "UK", "IE", "DK", "GR"),
-    capability=np.array([0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08]),
-    position=np.array([4, 7, 4, 4, 10, 10, 10, 7, 4, 7], dtype=float)[:, None],
-    salience=np.array([0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7])[:, None],
-    dimensions=("years",),
-    bounds=np.array([[4.0, 10.0]]),
-)
 # Scholz-faithful weighted median, rounds 0-10 (bargaining.md §3.1, from Scholz et al.'s code).
 EU_MEDIAN = [7.0, 8.4159, 9.6109, 9.9620, 9.9620, 9.9620, 7.4720, 8.8246, 9.6711, 9.6711, 7.0]
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.institutions import veto_vote
+from detente.institutions.veto import VetoVote, veto_vote
 
 
 def test_a_salient_member_at_the_status_quo_blocks_under_consensus() -> None:
@@ -40,26 +40,17 @@ def test_passing_needs_the_threshold_and_the_vote(
     outcomes: list[float], rows: list[tuple[float, float]], threshold: float, rule: str
 ) -> None:
     members = [f"M{i}" for i in range(len(rows))]
-    vote = veto_vote(
-        outcomes,
-        threshold,
-        members,
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        reversion=0.0,
-        rule=rule,
-    )
+    positions, saliences = [r[0] for r in rows], [r[1] for r in rows]
+
+    def under(rule: str) -> VetoVote:
+        return veto_vote(
+            outcomes, threshold, members, positions, saliences, reversion=0.0, rule=rule
+        )
+
+    vote = under(rule)
     assert 0.0 <= vote.p_pass <= vote.p_exceeds + 1e-12
-    looser = veto_vote(
-        outcomes,
-        threshold,
-        members,
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        reversion=0.0,
-        rule="consensus",
-    )
-    assert looser.p_pass <= vote.p_pass + 1e-9  # consensus is the strictest rule
+    strictest = under("consensus")
+    assert strictest.p_pass <= vote.p_pass + 1e-9  # consensus is the strictest rule
 
 
 def test_bad_input_is_refused() -> None:

@@ -9,17 +9,14 @@ got a lower realist ``P(invited)`` than Estonia, which was not invited).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.lenses.builtin import p_yes
 
-from detente.decision import acceptance, decide, stake_against
-from detente.decisions import Side, get_episode
-from detente.lenses import REALIST
+from detente.decision import acceptance, stake_against
+from detente.decisions import Side
 from detente.lenses.base import AcceptanceParams, Preferences
-from detente.world import builtin_world
 
 from .synthetic import engagement
 
@@ -64,10 +61,8 @@ def test_only_reasons_against_the_default_move_an_actor() -> None:
     assert stake_against([0.2, -0.1, 0.3], 0.0) == 0.5
 
 
-@functools.cache
 def _realist(episode: str) -> float:
-    q = get_episode(episode)
-    return decide(REALIST, builtin_world().at(q.date), q).p_yes
+    return p_yes(episode, "realist")
 
 
 def test_face_validity_allies_with_only_reasons_to_admit_a_state_invite_it() -> None:

@@ -9,9 +9,8 @@ counted twice; an economic community gains the market it opens, ``M``. Synthetic
 
 from __future__ import annotations
 
-import functools
+from tests.lenses.builtin import p_yes
 
-from detente.decision import decide
 from detente.decisions import Episode, get_episode
 from detente.lenses import REALIST
 from detente.lenses.features import ENGAGEMENT_BINDING, question_features
@@ -59,10 +58,8 @@ def test_an_alliance_gains_through_its_defence_not_twice() -> None:
     assert _v(_membership("KAZ", "NATO", "join")) == 0.0
 
 
-@functools.cache
 def _realist(episode: str) -> float:
-    q = get_episode(episode)
-    return decide(REALIST, builtin_world().at(q.date), q).p_yes
+    return p_yes(episode, "realist")
 
 
 def test_face_validity_realist_states_join_the_partnership_for_peace() -> None:

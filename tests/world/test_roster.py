@@ -80,22 +80,14 @@ def test_names_and_ids_are_the_worlds(world: World, roster: Roster) -> None:
     assert roster.header.covers == world.header.covers
 
 
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("DETENTE_CACHE_DIR", str(where))
-    monkeypatch.delenv("DETENTE_NO_CACHE", raising=False)
-    return where
-
-
 def test_the_builtin_roster_is_stored_beside_the_world_and_loads_back(
-    roster: Roster, folder: Path, monkeypatch: pytest.MonkeyPatch
+    roster: Roster, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = cache.builtin_key()
     assert cache.load_roster(key) is None
     made = builtin_roster.__wrapped__()
     assert made == roster
-    assert (folder / f"roster-{key}.pickle").is_file()
+    assert (cache_folder / f"roster-{key}.pickle").is_file()
 
     def no_world() -> World:
         raise AssertionError("the world was loaded although the cache holds its roster")
@@ -125,15 +117,15 @@ def _evil() -> bytes:
 )
 def test_a_foreign_roster_file_is_ignored_and_runs_nothing(
     roster: Roster,
-    folder: Path,
+    cache_folder: Path,
     content: bytes,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     key = "d" * 40
-    folder.mkdir(mode=0o700)
-    (folder / f"roster-{key}.pickle").write_bytes(content.replace(b"KEY", key.encode()))
+    cache_folder.mkdir(mode=0o700)
+    (cache_folder / f"roster-{key}.pickle").write_bytes(content.replace(b"KEY", key.encode()))
     assert cache.load_roster(key) is None
     assert not (tmp_path / "owned.txt").exists()
     monkeypatch.setattr(cache, "builtin_key", lambda: key)
@@ -141,9 +133,9 @@ def test_a_foreign_roster_file_is_ignored_and_runs_nothing(
     assert cache.load_roster(key) == roster  # ... and the bad file replaced
 
 
-def test_rosters_and_worlds_are_pruned_apart(roster: Roster, folder: Path) -> None:
+def test_rosters_and_worlds_are_pruned_apart(roster: Roster, cache_folder: Path) -> None:
     for i in range(cache.KEEP + 2):
         path = cache.store_roster(roster, f"{i:040d}")
         assert path is not None
         os.utime(path, ns=(i * 10**9, i * 10**9))
-    assert len(list(folder.glob("roster-*.pickle"))) == cache.KEEP
+    assert len(list(cache_folder.glob("roster-*.pickle"))) == cache.KEEP

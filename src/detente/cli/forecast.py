@@ -47,14 +47,12 @@ from detente.forecast.question import builtin_questions, load_question
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from detente.experiments.lfo import StackedEpisode
+
 __all__ = ["Subject", "build_report", "print_report", "register", "resolve_subject"]
 
-_QUANTILES = QUANTILES
 _MAX_TRAJECTORY_ROWS = 12
 _TOP_ACTORS = 5
-
-if TYPE_CHECKING:
-    from detente.experiments.lfo import StackedEpisode
 
 
 class ModelName(enum.StrEnum):
@@ -153,7 +151,7 @@ def _trajectory_table(report: dict[str, Any]) -> Table:
         table.add_row(
             str(row["step"]),
             f"{row['forecast']:.2f}",
-            *(f"{row[f'q{q:g}']:.2f}" for q in _QUANTILES),
+            *(f"{row[f'q{q:g}']:.2f}" for q in QUANTILES),
         )
     return table
 

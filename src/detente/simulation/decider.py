@@ -353,18 +353,8 @@ def fit_calibration(
             grid, sides, _ = decider.grid(snap, e)
         except DetenteError:
             continue  # e.g. the deciding organisation does not exist in this world on that day
-        signals.append(
-            EpisodeSignals(
-                e.id,
-                e.date,
-                e.type,
-                e.origin,
-                e.proposer,
-                int(e.yes_happened),
-                {decider.lens.name: grid},
-                outside_terms(e, sides, tabled=e.origin == "hand-coded"),
-            )
-        )
+        terms = outside_terms(e, sides, tabled=e.origin == "hand-coded")
+        signals.append(EpisodeSignals.of(e, {decider.lens.name: grid}, terms))
     ys = {s.y for s in signals}
     if len(signals) < 20 or len(ys) < 2:
         return None, f"{len(signals)} episodes before the start, too few to calibrate on"
