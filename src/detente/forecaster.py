@@ -7,9 +7,10 @@ Gaussian priors, the form that Gelman et al. (2008, *Annals of Applied Statistic
 recommend for small, separable data, and that Dawes (1979, *American Psychologist* 34:571-582)
 motivates: weights shrunk towards a theory's, not fitted freely. On the logit scale,
 
-    logit P(yes) = a + u_type + sum_L beta_L z_L + sum_k gamma_k x_k
+    logit P(yes) = a + u_T + sum_L (beta_L + beta_{L,T}) z_L + sum_L (delta_L + delta_{L,T}) b_L
+                   + sum_k gamma_k x_k
 
-with the named inputs
+for an episode of decision type ``T``, with the named inputs
 
 * ``lens:L`` -- ``z_L = logit P_L(yes)``, lens ``L``'s probability computed with the logit
   ``scale`` and member correlation ``rho`` of the grid point chosen (below), clipped to
@@ -50,6 +51,16 @@ with the named inputs
   weight: the signal must earn it) and ``N(0, 1)``.
 * ``a`` (``intercept``, prior ``N(0, 2**2)``) and one offset per decision type (``type:T``, prior
   ``N(0, 1)``: partial pooling of the types towards the common intercept).
+* ``lens:L|type:T`` and ``bargain:L|type:T`` -- the lens and bargaining weights *partially pooled
+  by decision type* (Gelman & Hill 2007, *Data Analysis Using Regression and
+  Multilevel/Hierarchical Models*, ch. 12-13, varying slopes): the input ``z_L`` (or ``b_L``) on
+  an episode of type ``T`` and 0 on the others, so that type ``T``'s weight is the common weight
+  plus the offset ``beta_{L,T}``. Priors ``N(0, 0.5**2)``, the common weights' own spread: each
+  offset is shrunk to 0 (the type's weight to the common one) by as much as the type's episodes
+  fail to speak against it, so a type with few episodes keeps nearly the common weight. One
+  offset per type of the training set, and none when it holds a single type (the common weight
+  is then that type's: the model is exactly the one without offsets). The outside-view terms
+  stay common to all types (``docs/backtest.md`` argues the choice).
 
 Every prior standard deviation except the intercept's is multiplied by a *prior scale* ``tau``
 (default 1). :func:`choose_calibration` picks ``tau`` from :data:`PRIOR_SCALES` by the log score
@@ -97,6 +108,7 @@ __all__ = [
     "FLOOR_HALF",
     "GRID",
     "LENS_CLIP",
+    "OFFSET_SD",
     "OUTSIDE_TERMS",
     "PRIOR_SCALES",
     "RECALIBRATION_PRIOR",
@@ -145,6 +157,11 @@ RECALIBRATION_PRIOR = ((0.0, 1.0), (1.0, 0.5))
 FLOOR_HALF = 0.5
 """The bound's pseudo-count: a forecast is never more extreme than ``(0 + 1/2) / (n + 1)`` or
 ``(n + 1/2) / (n + 1)`` for ``n`` comparable earlier episodes (:meth:`CalibratedStack.floor`)."""
+
+OFFSET_SD = 0.5
+"""Prior sd (times ``tau``) of a lens's or bargaining signal's offset by decision type: the sd of
+the common weights' own priors (a type's weight differs from the common one by about as much as
+that is a priori uncertain; ``docs/backtest.md``, the one value tried)."""
 
 LENS_CLIP = 0.01
 """Lens probabilities enter the stack as logits of values clipped to [0.01, 0.99]."""
@@ -387,7 +404,9 @@ class StackedForecast:
     For a :class:`CalibratedStack` forecast, ``p_map`` is the plug-in MAP probability,
     ``p_predictive`` the posterior-predictive one before recalibration, and ``floor`` the bound
     ``(1/2) / (n + 1)`` from the ``n`` comparable earlier episodes (``p`` lies in
-    ``[floor, 1 - floor]``); for a bare :class:`StackedModel` they are ``None``.
+    ``[floor, 1 - floor]``); for a bare :class:`StackedModel` they are ``None``. ``weights`` lists,
+    for each lens and bargaining signal, ``(input, common MAP weight, offset of the episode's
+    decision type)``: the type's weight is their sum (the offset is 0 for a type without one).
     """
 
     p: float
@@ -399,6 +418,7 @@ class StackedForecast:
     p_map: float | None = None
     p_predictive: float | None = None
     floor: float | None = None
+    weights: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def bounded(self) -> bool:
@@ -410,7 +430,9 @@ class StackedForecast:
 class StackedModel:
     """A fitted stack: named columns, MAP coefficients, Laplace covariance, the grid point.
 
-    ``bargain`` names the lenses whose bargaining signals are inputs; ``tau`` is the prior scale.
+    ``bargain`` names the lenses whose bargaining signals are inputs; ``tau`` is the prior scale;
+    ``offset_types`` the decision types whose lens and bargaining weights have an offset (every
+    training type when there are two or more, else none).
     """
 
     lenses: tuple[str, ...]
@@ -426,6 +448,7 @@ class StackedModel:
     outside: bool = True
     bargain: tuple[str, ...] = ()
     tau: float = 1.0
+    offset_types: tuple[str, ...] = ()
 
     @property
     def follow(self) -> float:
@@ -434,7 +457,30 @@ class StackedModel:
 
     def row(self, s: EpisodeSignals) -> FloatArray:
         """The design row of ``s`` (a type unseen in training gets no offset)."""
-        return _row(s, self.lenses, self.types, self.grid_index, self.outside, self.bargain)
+        return _row(
+            s,
+            self.lenses,
+            self.types,
+            self.grid_index,
+            self.outside,
+            self.bargain,
+            self.offset_types,
+        )
+
+    def weights(self, decision_type: str) -> tuple[tuple[str, float, float], ...]:
+        """``(input, common weight, offset of decision_type)`` for each lens and bargaining signal
+        (the offset is 0 for a type without one)."""
+        index = {c: i for i, c in enumerate(self.columns)}
+        out = []
+        for name in (
+            *(f"lens:{n}" for n in self.lenses),
+            *(f"bargain:{n}" for n in self.bargain),
+        ):
+            j = index.get(f"{name}|type:{decision_type}")
+            out.append(
+                (name, float(self.coef[index[name]]), 0.0 if j is None else float(self.coef[j]))
+            )
+        return tuple(out)
 
     def forecast(self, s: EpisodeSignals) -> StackedForecast:
         """The stacked probability of ``s``'s yes outcome, its interval and explanation."""
@@ -451,6 +497,7 @@ class StackedModel:
             eta,
             parts,
             sd,
+            weights=self.weights(s.type),
         )
 
 
@@ -458,8 +505,22 @@ def _bargain_columns(bargain: Sequence[str]) -> tuple[str, ...]:
     return (*(f"bargain:{n}" for n in bargain), *(f"bargain_missing:{n}" for n in bargain))
 
 
+def _offset_columns(
+    lenses: Sequence[str], bargain: Sequence[str], offset_types: Sequence[str]
+) -> tuple[str, ...]:
+    """The by-type offsets' columns: lens-major, then the bargaining signals'."""
+    return (
+        *(f"lens:{n}|type:{t}" for n in lenses for t in offset_types),
+        *(f"bargain:{n}|type:{t}" for n in bargain for t in offset_types),
+    )
+
+
 def _columns(
-    lenses: Sequence[str], types: Sequence[str], outside: bool, bargain: Sequence[str] = ()
+    lenses: Sequence[str],
+    types: Sequence[str],
+    outside: bool,
+    bargain: Sequence[str] = (),
+    offset_types: Sequence[str] = (),
 ) -> tuple[str, ...]:
     return (
         "intercept",
@@ -467,6 +528,7 @@ def _columns(
         *(f"lens:{name}" for name in lenses),
         *(OUTSIDE_TERMS if outside else ()),
         *_bargain_columns(bargain),
+        *_offset_columns(lenses, bargain, offset_types),
     )
 
 
@@ -483,18 +545,23 @@ def _row(
     grid_index: int,
     outside: bool = True,
     bargain: Sequence[str] = (),
+    offset_types: Sequence[str] = (),
 ) -> FloatArray:
     lens_z = [
         float(logit(np.clip(s.lens_p[name][grid_index], LENS_CLIP, 1 - LENS_CLIP)))
         for name in lenses
     ]
+    bargain_values = _bargain_values(s, bargain)
+    mine = [1.0 if s.type == t else 0.0 for t in offset_types]
     return np.array(
         [
             1.0,
             *(1.0 if s.type == t else 0.0 for t in types),
             *lens_z,
             *((s.terms[k] for k in OUTSIDE_TERMS) if outside else ()),
-            *_bargain_values(s, bargain),
+            *bargain_values,
+            *(z * d for z in lens_z for d in mine),
+            *(z * d for z in bargain_values[: len(bargain)] for d in mine),
         ]
     )
 
@@ -505,11 +572,18 @@ def _prior(
     outside: bool,
     bargain: Sequence[str] = (),
     tau: float = 1.0,
+    offset_types: Sequence[str] = (),
 ) -> tuple[FloatArray, FloatArray]:
     m = max(len(lenses), 1)
     k = len(OUTSIDE_TERMS) if outside else 0
     b = len(bargain)
-    mean = [0.0, *(0.0 for _ in types), *(1.0 / m for _ in lenses), *([0.0] * (k + 2 * b))]
+    offsets = (len(lenses) + b) * len(offset_types)
+    mean = [
+        0.0,
+        *(0.0 for _ in types),
+        *(1.0 / m for _ in lenses),
+        *([0.0] * (k + 2 * b + offsets)),
+    ]
     sd = [
         2.0,
         *(tau * 1.0 for _ in types),
@@ -517,6 +591,7 @@ def _prior(
         *([tau * 1.0] * k),
         *([tau * 0.5] * b),
         *([tau * 1.0] * b),
+        *([tau * OFFSET_SD] * offsets),  # centred on 0: the type's weight on the common one
     ]
     return np.array(mean), np.array(sd)
 
@@ -576,29 +651,40 @@ def fit_stack(
 
     With no lenses the model is the intercepts and outside-view terms alone; with
     ``outside=False`` it has no outside-view terms (a lens recalibrated by type). ``bargain``
-    names the lenses whose bargaining signals enter; ``tau`` scales the priors' spread.
+    names the lenses whose bargaining signals enter; ``tau`` scales the priors' spread. The lens
+    and bargaining weights get an offset per decision type when ``train`` holds two types or more.
     """
     if not train:
         raise DetenteError("the stack needs at least one training episode")
     if not tau > 0:
         raise ValueError(f"the prior scale tau must be positive, got {tau!r}")
     types = tuple(sorted({s.type for s in train}))
-    columns = _columns(lenses, types, outside, bargain)
-    mean, sd = _prior(lenses, types, outside, bargain, tau)
+    offset_types = types if len(types) > 1 else ()  # one type: nothing to pool across
+    columns = _columns(lenses, types, outside, bargain, offset_types)
+    mean, sd = _prior(lenses, types, outside, bargain, tau, offset_types)
     y = np.array([s.y for s in train], dtype=np.float64)
     points = list(grid) if grid is not None else list(range(len(GRID)))
     if not lenses:
         points = points[:1]  # the grid only moves the lenses
     # The columns that do not depend on the grid point are built once; the lens columns per point.
-    fixed = np.array([_row(s, (), types, 0, outside, bargain) for s in train])
+    # (the bargaining offsets, which do not either, are its last columns)
+    fixed = np.array([_row(s, (), types, 0, outside, bargain, offset_types) for s in train])
     lens_p = np.array([[s.lens_p[name] for name in lenses] for s in train]).reshape(
         len(train), len(lenses), len(GRID)
     )
     lens_z = logit(np.clip(lens_p, LENS_CLIP, 1 - LENS_CLIP))
+    # one-hot of each episode's offset type: the lens offsets are lens_z masked to its type
+    mine = np.array([[s.type == t for t in offset_types] for s in train], dtype=np.float64)
+    mine = mine.reshape(len(train), len(offset_types))
     split = 1 + len(types)
+    split2 = split + (len(OUTSIDE_TERMS) if outside else 0) + 2 * len(bargain)
     best: tuple[float, int, FloatArray, FloatArray] | None = None
     for g in points:
-        x = np.concatenate([fixed[:, :split], lens_z[:, :, g], fixed[:, split:]], axis=1)
+        z = lens_z[:, :, g]
+        offsets = (z[:, :, None] * mine[:, None, :]).reshape(len(train), -1)
+        x = np.concatenate(
+            [fixed[:, :split], z, fixed[:, split:split2], offsets, fixed[:, split2:]], axis=1
+        )
         coef, logpost, hessian = _map(x, y, mean, sd)
         if best is None or logpost > best[0] + 1e-9:
             best = (logpost, g, coef, hessian)
@@ -620,6 +706,7 @@ def fit_stack(
         outside,
         tuple(bargain),
         tau,
+        offset_types,
     )
 
 
@@ -783,6 +870,7 @@ class CalibratedStack:
             float(expit(raw.logit)),
             float(expit(shrink * raw.logit)),
             floor,
+            raw.weights,
         )
 
 

@@ -133,6 +133,9 @@ def test_backtest_stack_with_plot(tmp_path: Path, capsys: pytest.CaptureFixture[
     low, high = stack["interval_90"]
     assert low <= stack["p"] <= high
     assert {"p_map", "p_predictive", "floor", "recalibration"} <= set(stack)
+    weights = stack["weights_by_type"]  # the lens's weight pooled by type: common + offset
+    assert weights["type"] == row["type"] and {"lens:realist", "bargain:realist"} <= set(weights)
+    assert any("|type:" in name for name in stack["logit_contributions"])
     assert {"stack (MAP)", "stack (predictive)"} <= names
     assert sum(data["episodes_by_origin"].values()) == 45
     bounds = data["stack_bounds"]["all"]

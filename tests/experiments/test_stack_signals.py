@@ -67,5 +67,7 @@ def test_the_stacked_forecast_of_an_episode_does_not_see_its_future(
     assert full.n_train == len(past)
     data = full.json()
     assert data["p"] == full.forecast.p and data["lenses"]["realist"] == full.lens_p["realist"]
+    assert data["weights_by_type"]["type"] == target.type
+    assert "lens:realist" in data["weights_by_type"]
     short = stacked_episode(target, world, lenses, early[:5], min_train=10, bargain=False)
     assert short.forecast is None and "needs 10" in (short.reason or "")

@@ -109,6 +109,15 @@ def print_stacked(stacked: StackedEpisode) -> None:
         table.caption = "largest logit contributions: " + ", ".join(
             f"{name} {value:+.2f}" for name, value in top
         )
+        if f.weights and stacked.signals is not None:
+            # the weights pooled by decision type: common + this type's offset (MAP, before the
+            # calibration steps); each offset's logit share is among the contributions
+            table.caption += f"\nweights for {stacked.signals.type} (common + type offset): " + (
+                ", ".join(
+                    f"{name} {common:+.2f} {offset:+.2f} = {common + offset:+.2f}"
+                    for name, common, offset in f.weights
+                )
+            )
     console.print(table)
 
 

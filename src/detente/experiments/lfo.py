@@ -459,6 +459,7 @@ def lfo_json(result: LfoResult) -> dict[str, Any]:
                 "rho": f.rho,
                 "follow": f.follow,
                 "prior_scale": f.tau,
+                "weights_by_type": _weights_json(f.stack, f.type),
                 **_calibration_json(f.stack, f.calibration),
             }
         forecasts.append(row)
@@ -486,6 +487,18 @@ def lfo_json(result: LfoResult) -> dict[str, Any]:
         "stack_bounds": stack_bounds(result),
         "burn_in": list(result.burn_in),
         "skipped": [{"episode": e, "reason": r} for e, r in result.skipped],
+    }
+
+
+def _weights_json(f: StackedForecast, decision_type: str) -> dict[str, Any]:
+    """Each lens's and bargaining signal's MAP weight for ``decision_type``: the common weight, the
+    type's offset (partial pooling by type) and their sum, for ``--json``."""
+    return {
+        "type": decision_type,
+        **{
+            name: {"common": common, "offset": offset, "total": common + offset}
+            for name, common, offset in f.weights
+        },
     }
 
 
@@ -539,6 +552,9 @@ class StackedEpisode:
                 "rho": self.model.rho,
                 "follow": self.model.follow,
                 "prior_scale": self.model.tau,
+                "weights_by_type": _weights_json(
+                    self.forecast, self.signals.type if self.signals else ""
+                ),
                 "bargaining_signal": dict(self.signals.bargain) if self.signals else {},
                 **_calibration_json(self.forecast, self.calibration),
             }
