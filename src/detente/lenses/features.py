@@ -130,6 +130,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from detente.decisions.kinds import deciding_sides
+from detente.lenses.accession import NONE as NO_ADMISSION
+from detente.lenses.accession import Admission, admission
 from detente.world.snapshot import fill_capability
 
 if TYPE_CHECKING:
@@ -198,13 +200,19 @@ class Tie:
     b: str
     sign: int
     kind: str
+    programme: bool = False
+    """The yes outcome grants a pre-accession programme (a MAP), not membership
+    (:data:`detente.lenses.accession.PROGRAMME_OUTCOMES`)."""
 
 
 def question_tie(question: Question) -> Tie:
     """The tie of ``question`` (see the module docstring)."""
     cut = question.type == "membership" and question.action in _CUT_TIES
     sign = -1 if cut or question.type == "suspension" else 1
-    return Tie(question.proposer, question.target, sign, question.type)
+    from detente.lenses.accession import PROGRAMME_OUTCOMES
+
+    programme = question.type == "membership" and question.yes_outcome in PROGRAMME_OUTCOMES
+    return Tie(question.proposer, question.target, sign, question.type, programme)
 
 
 @dataclass(frozen=True)
@@ -255,6 +263,9 @@ class Features:
     Y_ally: str = ""
     Y_from: str = ""
     Y_threat: float = 0.0
+    # the allies' side of an accession (detente.lenses.accession): contribution shortfall and
+    # democratic deficit of the candidate, with what stands behind them
+    admission: Admission = NO_ADMISSION
 
 
 def _ratio(a: float | None, b: float | None) -> float:
@@ -1085,6 +1096,7 @@ def actor_features(
         Y_ally=y_ally,
         Y_from=y_from,
         Y_threat=y_threat,
+        admission=admission(view, i, tie, params),
     )
 
 
