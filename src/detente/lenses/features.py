@@ -109,6 +109,9 @@ Features (symbols used in the term formulas of the lenses)
            is being drawn into a conflict over an ally's interests one does not share, or shares
            only partially; Snyder 1997, ch. 6). ``Y_ally``, ``Y_from`` and ``Y_threat`` name the
            ally, the rival and ``theta(m, z)``.
+``admission`` the accession features ``Z`` (contribution shortfall) and ``W`` (democratic deficit)
+           of a candidate, for a member deciding its admission to an alliance; not for a MAP
+           (:mod:`detente.lenses.accession`).
 
 Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intentions`` with
 ``power = cap_j / (cap_i + cap_j)``; ``proximity`` 1 if the two share a land border (COW Direct
