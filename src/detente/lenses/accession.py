@@ -36,7 +36,7 @@ admission of state ``j`` to alliance ``O``:
 Neither criterion applies to a **pre-accession programme** (a question whose yes outcome is one
 of :data:`PROGRAMME_OUTCOMES`, NATO's Membership Action Plan): the MAP was launched on 24 Apr 1999
 to help aspirants meet the criteria, and its document states that taking part gives no guarantee
-of membership (Washington Summit Communiqué, NATO press release NAC-S(99)64, para. 39 and the MAP
+of membership (Washington Summit Communiqué, NATO press release NAC-S(99)64, and the MAP
 itself, NAC-S(99)66). A shortfall is what the programme is for, not a reason to refuse it.
 """
 
