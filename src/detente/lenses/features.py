@@ -109,6 +109,9 @@ Features (symbols used in the term formulas of the lenses)
            is being drawn into a conflict over an ally's interests one does not share, or shares
            only partially; Snyder 1997, ch. 6). ``Y_ally``, ``Y_from`` and ``Y_threat`` name the
            ally, the rival and ``theta(m, z)``.
+``admission`` the accession features ``Z`` (contribution shortfall) and ``W`` (democratic deficit)
+           of a candidate, for a member deciding its admission to an alliance; not for a MAP
+           (:mod:`detente.lenses.accession`).
 
 Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intentions`` with
 ``power = cap_j / (cap_i + cap_j)``; ``proximity`` 1 if the two share a land border (COW Direct
@@ -130,6 +133,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from detente.decisions.kinds import deciding_sides
+from detente.lenses.accession import NONE as NO_ADMISSION
+from detente.lenses.accession import Admission, admission
 from detente.world.snapshot import fill_capability
 
 if TYPE_CHECKING:
@@ -198,13 +203,19 @@ class Tie:
     b: str
     sign: int
     kind: str
+    programme: bool = False
+    """The yes outcome grants a pre-accession programme (a MAP), not membership
+    (:data:`detente.lenses.accession.PROGRAMME_OUTCOMES`)."""
 
 
 def question_tie(question: Question) -> Tie:
     """The tie of ``question`` (see the module docstring)."""
     cut = question.type == "membership" and question.action in _CUT_TIES
     sign = -1 if cut or question.type == "suspension" else 1
-    return Tie(question.proposer, question.target, sign, question.type)
+    from detente.lenses.accession import PROGRAMME_OUTCOMES
+
+    programme = question.type == "membership" and question.yes_outcome in PROGRAMME_OUTCOMES
+    return Tie(question.proposer, question.target, sign, question.type, programme)
 
 
 @dataclass(frozen=True)
@@ -255,6 +266,9 @@ class Features:
     Y_ally: str = ""
     Y_from: str = ""
     Y_threat: float = 0.0
+    # the allies' side of an accession (detente.lenses.accession): contribution shortfall and
+    # democratic deficit of the candidate, with what stands behind them
+    admission: Admission = NO_ADMISSION
 
 
 def _ratio(a: float | None, b: float | None) -> float:
@@ -1085,6 +1099,7 @@ def actor_features(
         Y_ally=y_ally,
         Y_from=y_from,
         Y_threat=y_threat,
+        admission=admission(view, i, tie, params),
     )
 
 

@@ -32,6 +32,7 @@ defection_risk       ``-s * defection_weight * R``                        Oye 19
 sovereignty_cost     ``-s * sovereignty_weight * B``                      Abbott & Snidal 2000
 regime_affinity      ``s * preference_weight * A``                        Moravcsik 1997; Lai &
                                                                           Reiter 2000
+community_norms      ``-s * norms_weight * W``                            Schimmelfennig 2003
 ==================== ==================================================== =======================
 
 ``e`` is ``exit_weight``. Defaults were set a priori (1 for the core mechanisms, 0.5 for the
@@ -121,6 +122,12 @@ class LiberalParams(AcceptanceParams):
         "favour ties with similar regimes (core of Moravcsik's liberalism: 1)",
         "Moravcsik 1997, Taking Preferences Seriously; Lai & Reiter 2000 (Polity5 scores)",
     )
+    norms_weight: float = param(
+        1.0,
+        "weight of a candidate's democratic deficit when a community of democracies decides its "
+        "admission to their alliance (core of Schimmelfennig's account of enlargement: 1)",
+        "Schimmelfennig 2003; NATO, Study on NATO Enlargement 1995 (Polity5 scores)",
+    )
     ties_saturation: float = param(
         3.0,
         "number of shared organisations at which institutional ties count in full",
@@ -176,6 +183,21 @@ def _sovereignty_cost(f: Features, p: LiberalParams) -> float:
 
 def _regime_affinity(f: Features, p: LiberalParams) -> float:
     return f.s * p.preference_weight * f.A
+
+
+def _community_norms(f: Features, p: LiberalParams) -> float:
+    # a liberal community admits the states that share its norms (detente.lenses.accession)
+    return -f.s * p.norms_weight * f.admission.W
+
+
+def _describe_norms(f: Features, p: LiberalParams) -> str | None:
+    a = f.admission
+    if a.W == 0 or a.p_candidate is None or a.p_members is None:
+        return None
+    return (
+        f"{a.candidate}'s POLITY2 {a.p_candidate:+.0f} below the members' {a.p_members:+.1f} "
+        f"(Polity5): democratic deficit {a.W:.2f}"
+    )
 
 
 def _describe_regime(f: Features, p: LiberalParams) -> str | None:
@@ -252,6 +274,15 @@ TERMS = (
         "Moravcsik 1997; Siverson & Emmons 1991; Lai & Reiter 2000",
         _regime_affinity,
         _describe_regime,
+    ),
+    Term(
+        "community_norms",
+        "-s * norms_weight * W: a community of democracies admits to its alliance the states that "
+        "share its norms; a candidate's democratic deficit W = clip((p_members - p_candidate) / "
+        "10, 0, 1) on Polity5 POLITY2 is a reason to refuse its invitation (not a MAP)",
+        "Schimmelfennig 2003; NATO, Study on NATO Enlargement 1995",
+        _community_norms,
+        _describe_norms,
     ),
 )
 

@@ -24,6 +24,9 @@ balance_of_threat    ``-s * threat_weight * sigma * theta * (1 - 2 omega)``  Wal
 alliance_security    ``s * security_weight * sigma * Q * (1 - N) * X * H``   Walt 1987; Snyder
                                                                              1984
 entrapment           ``-s * entrapment_weight * sigma * K * Y * (1 - H)``    Snyder 1984; 1997
+guarantee_cost       ``-s * guarantee_weight * sigma * K * Z``               Olson & Zeckhauser
+                                                                             1966; Sandler &
+                                                                             Hartley 1999
 autonomy_cost        ``-s * autonomy_weight * B * D * (a0 + (1 - a0) div')``  Morrow 1991
                      ``* (1 - U)``
 influence            ``s * influence_weight * (G+ - G-)``                    ffi-2007; Cooley 2012
@@ -124,6 +127,12 @@ class RealistParams(AcceptanceParams):
         "Détente modelling assumption (revealed preference)",
         high=1.0,
     )
+    guarantee_weight: float = param(
+        1.0,
+        "weight of the guarantee an ally extends to a candidate that brings less than the "
+        "least capable ally (core: 1, the cost side of alliance_security)",
+        "Olson & Zeckhauser 1966; Sandler & Hartley 1999; NATO, Study on NATO Enlargement 1995",
+    )
 
 
 def _own_gain(f: Features, p: RealistParams) -> float:
@@ -154,6 +163,23 @@ def _entrapment(f: Features, p: RealistParams) -> float:
     # the less I depend on the ally (1 - H: my means against what it adds), the more I fear
     # being entrapped rather than abandoned (Snyder 1984: dependence sets which fear dominates)
     return -f.s * p.entrapment_weight * f.sigma * f.K * f.Y * (1.0 - f.H)
+
+
+def _guarantee_cost(f: Features, p: RealistParams) -> float:
+    # an ally extending its defence clause to a security consumer (detente.lenses.accession)
+    a = f.admission
+    return -f.s * p.guarantee_weight * f.sigma * a.grade * a.Z
+
+
+def _describe_guarantee(f: Features, p: RealistParams) -> str | None:
+    a = f.admission
+    if a.Z == 0 or a.cap_candidate is None or a.cap_floor is None:
+        return None
+    return (
+        f"defence grade {a.grade:.2f} extended to {a.candidate}, whose military expenditure "
+        f"{a.cap_candidate:.3g} bn is below the least capable ally's ({a.floor_member}, "
+        f"{a.cap_floor:.3g} bn): contribution shortfall {a.Z:.2f}"
+    )
 
 
 def _influence(f: Features, p: RealistParams) -> float:
@@ -248,6 +274,16 @@ TERMS = (
         "Snyder 1984; Snyder 1997",
         _entrapment,
         _describe_entrapment,
+    ),
+    Term(
+        "guarantee_cost",
+        "-s * guarantee_weight * sigma * K * Z: an ally extends its defence clause (grade K) to "
+        "a candidate that brings less than the least capable ally, a consumer of the guarantee "
+        "in proportion to the shortfall Z = max(0, 1 - cap_candidate / cap_floor); not for a "
+        "pre-accession programme (MAP)",
+        "Olson & Zeckhauser 1966; Sandler & Hartley 1999; NATO, Study on NATO Enlargement 1995",
+        _guarantee_cost,
+        _describe_guarantee,
     ),
     Term(
         "influence",
