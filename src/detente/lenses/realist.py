@@ -26,6 +26,8 @@ alliance_security    ``s * security_weight * sigma * Q * (1 - N) * X * H``   Wal
 entrapment           ``-s * entrapment_weight * sigma * K * Y * (1 - H)``    Snyder 1984; 1997
 autonomy_cost        ``-s * autonomy_weight * B * D * (a0 + (1 - a0) div')``  Morrow 1991
                      ``* (1 - U)``
+coercion_cost        ``s * coercion_weight * sigma * Z``                     Walt 1987; Cooley
+                                                                             2008
 influence            ``s * influence_weight * (G+ - G-)``                    ffi-2007; Cooley 2012
 ==================== ======================================================= ====================
 
@@ -124,6 +126,12 @@ class RealistParams(AcceptanceParams):
         "Détente modelling assumption (revealed preference)",
         high=1.0,
     )
+    coercion_weight: float = param(
+        1.0,
+        "cost to a host of expelling the forces of a stronger user that can coerce it (core: 1, "
+        "power as Walt's first source of threat; fixed before any backtest ran with it)",
+        "Walt 1987 (weak states beside a strong power); Cooley 2008, Base Politics",
+    )
 
 
 def _own_gain(f: Features, p: RealistParams) -> float:
@@ -154,6 +162,21 @@ def _entrapment(f: Features, p: RealistParams) -> float:
     # the less I depend on the ally (1 - H: my means against what it adds), the more I fear
     # being entrapped rather than abandoned (Snyder 1984: dependence sets which fear dominates)
     return -f.s * p.entrapment_weight * f.sigma * f.K * f.Y * (1.0 - f.H)
+
+
+def _coercion_cost(f: Features, p: RealistParams) -> float:
+    # keeping the garrison (s = +1) avoids the cost of coercion by the user whose forces are in
+    # place; expelling them is what a host that cannot bear that cost does not do
+    return f.s * p.coercion_weight * f.sigma * f.Z
+
+
+def _describe_coercion(f: Features, p: RealistParams) -> str | None:
+    if f.Z == 0 or f.sigma == 0:
+        return None
+    return (
+        f"{f.counterpart}'s forces are already based in {f.actor}; its capacity to coerce "
+        f"{f.actor} if expelled {f.Z:.2f} (power share times reach)"
+    )
 
 
 def _influence(f: Features, p: RealistParams) -> float:
@@ -248,6 +271,15 @@ TERMS = (
         "Snyder 1984; Snyder 1997",
         _entrapment,
         _describe_entrapment,
+    ),
+    Term(
+        "coercion_cost",
+        "s * coercion_weight * sigma * Z: a host that expels the forces of a stronger user "
+        "able to reach it bears that user's coercion, so it keeps what it cannot remove (Z = "
+        "power share times 1 for a land border, else distance_discount)",
+        "Walt 1987; Cooley 2008",
+        _coercion_cost,
+        _describe_coercion,
     ),
     Term(
         "influence",
