@@ -826,7 +826,9 @@ def coercion_capacity(view: WorldView, i: str, tie: Tie, params: Any) -> float:
     if it tries to remove it (Walt 1987 on weak states beside a strong power; Cooley 2008 on host
     regimes that cannot afford to cross the patron whose forces they host). The garrison itself
     does not add reach: a logistics detachment far from home is no instrument of coercion.
-    0 for every other actor and tie, and for a new base (nothing in place to remove).
+    0 for every other actor and tie, and for a first base (none of the user's forces on the
+    host's soil yet). While forces are in place every basing question of the pair gets it, an
+    admission too: a host that refuses a further base still faces the forces already there.
     """
     user, host = tie.a, tie.b
     if tie.kind != "basing" or i != host or view.is_org(user) or view.is_org(host):
