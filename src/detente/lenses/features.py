@@ -113,6 +113,12 @@ Features (symbols used in the term formulas of the lenses)
            of a candidate, for a member deciding its admission to an alliance; not for a MAP
            (:mod:`detente.lenses.accession`).
 
+``Z``      coercion capacity (basing): for the host of a basing tie whose user already has
+           forces on its soil, ``power * reach``, the user's share of the two states' means
+           times 1 if they share a land border, else ``distance_discount``; 0 otherwise
+           (:func:`coercion_capacity`). For basing, ``O`` is the lease in force between host and
+           user (:func:`basing_lease`).
+
 Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intentions`` with
 ``power = cap_j / (cap_i + cap_j)``; ``proximity`` 1 if the two share a land border (COW Direct
 Contiguity, ``data/lenses/contiguity.yaml``) or ``j`` has forces based in ``i`` or a neighbour of
@@ -145,6 +151,8 @@ __all__ = [
     "Features",
     "Tie",
     "WorldView",
+    "basing_lease",
+    "coercion_capacity",
     "contiguous",
     "question_features",
     "question_tie",
@@ -256,6 +264,7 @@ class Features:
     A: float = 0.0
     K: float = 0.0
     Y: float = 0.0
+    Z: float = 0.0
     # who stands behind the numbers, for explanations (not read by any term)
     X_from: str = ""
     theta_from: str = ""
@@ -769,7 +778,10 @@ def _redundancy(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
 def _own_obligation(
     view: WorldView, i: str, tie: Tie, p: str, c: str, invoked: float | None
 ) -> float:
-    """Obligation of the tie's own organisation that binds ``i`` (never another treaty's)."""
+    """Obligation of the tie's own organisation that binds ``i`` (never another treaty's); for
+    basing, the lease between the host and the user (:func:`basing_lease`)."""
+    if tie.kind == "basing":
+        return basing_lease(view, tie.b, tie.a) if i in (tie.a, tie.b) else 0.0
     if tie.kind == "assistance" and view.is_org(tie.b):
         # a request is made under one clause of the organisation asked: that clause binds its
         # members to the requester (a consultation article promises less than a defence article)
@@ -789,6 +801,57 @@ def _own_obligation(
                 best = max(best, view.obligation(org, _BINDING))
         return best
     return 0.0
+
+
+def basing_lease(view: WorldView, host: str, user: str) -> float:
+    """``O`` of a basing tie: the strongest ``basing-lease`` obligation in force on the day of an
+    agreement between ``host`` and ``user`` (outside any organisation), 0 if none is recorded.
+
+    A basing agreement binds the host for its term until it expires or is renounced (pacta sunt
+    servanda; Chayes & Chayes 1993 on why states comply with the treaties they made; Cooley &
+    Spruyt 2009 on basing leases as incomplete contracts renegotiated at their term). Only the
+    clause versions the snapshot already knows count, each in its latest version before the day
+    (a version graded 0 from a lease's expiry ends it); an agreement counts until its recorded
+    end. No lease recorded is no obligation, not an unknown one filled with 0: the term simply
+    does not apply.
+    """
+    if view.is_org(host) or view.is_org(user):
+        return 0.0
+    best = 0.0
+    for a in view.snap.agreements:
+        if a.org is not None or not {host, user} <= set(a.parties):
+            continue
+        if a.ended is not None and a.ended < view.snap.date:
+            continue
+        for c in a.clauses:
+            if c.kind == "basing-lease" and c.versions:
+                best = max(best, c.versions[-1].obligation)
+    return best
+
+
+def coercion_capacity(view: WorldView, i: str, tie: Tie, params: Any) -> float:
+    """``Z``: the user's capacity to coerce the host that would expel its forces, on [0, 1].
+
+    For the host ``i`` of a basing tie whose user (a state) already has forces based on the
+    host's soil: ``power * reach`` with ``power = cap_user / (cap_user + cap_host)`` (0.5 if
+    either is unknown) and ``reach`` 1 if the two share a land border, else ``distance_discount``
+    (Boulding 1962's loss-of-strength gradient, as in Walt's proximity). A weak host next to a
+    much stronger user whose garrison is already in place bears the cost of that user's coercion
+    if it tries to remove it (Walt 1987 on weak states beside a strong power; Cooley 2008 on host
+    regimes that cannot afford to cross the patron whose forces they host). The garrison itself
+    does not add reach: a logistics detachment far from home is no instrument of coercion.
+    0 for every other actor and tie, and for a first base (none of the user's forces on the
+    host's soil yet). While forces are in place every basing question of the pair gets it, an
+    admission too: a host that refuses a further base still faces the forces already there.
+    """
+    user, host = tie.a, tie.b
+    if tie.kind != "basing" or i != host or view.is_org(user) or view.is_org(host):
+        return 0.0
+    if not any(b.user == user and b.host == host for b in view.bases):
+        return 0.0
+    d0 = float(getattr(params, "distance_discount", 0.25))
+    reach = 1.0 if contiguous(host, user) else d0
+    return _ratio(view.known_cap(user), view.known_cap(host)) * reach
 
 
 def _binding(view: WorldView, i: str, tie: Tie, p: str, c: str) -> float:
@@ -1090,6 +1153,8 @@ def actor_features(
         A=_affinity(view, i, c) if weighs_regime else 0.0,
         K=k_commit,
         Y=y_value,
+        # read only by a lens that weighs the cost of coercion (the realist lens)
+        Z=coercion_capacity(view, i, tie, params) if hasattr(params, "coercion_weight") else 0.0,
         X_from=x_from,
         theta_from=theta_from,
         U_org=view.union_org(i, lead_c) if tie.kind in ("membership", "force", "alignment") else "",

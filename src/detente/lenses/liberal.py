@@ -12,7 +12,8 @@ members, ``kucera-2010``). Conflict of interest still matters as the risk that a
 community is judged on the gains of trade, not on security (Keohane & Nye 1977). Preferences
 themselves come from the society and institutions a government represents (Moravcsik 1997): states
 of similar regimes ally and cooperate more readily (Siverson & Emmons 1991; Lai & Reiter 2000),
-which the lens reads from Polity5 regime scores.
+which the lens reads from Polity5 regime scores. A host that has leased a base honours the lease
+for its term (Chayes & Chayes 1993; Cooley & Spruyt 2009): for basing, ``O`` is that lease.
 
 Terms (contribution to ``U(yes) - U(no)``; symbols from :mod:`detente.lenses.features`):
 
@@ -169,6 +170,12 @@ def _commitment(f: Features, p: LiberalParams) -> float:
     return f.s * p.commitment_weight * f.O * (1.0 - f.N) * (1.0 - p.exit_weight * f.E)
 
 
+def _describe_commitment(f: Features, p: LiberalParams) -> str | None:
+    if f.kind != "basing" or f.O == 0:
+        return None
+    return f"basing lease in force between {f.actor} and {f.counterpart}: obligation {f.O:.2f}"
+
+
 def _market_access(f: Features, p: LiberalParams) -> float:
     return f.s * p.market_weight * (1.0 - f.sigma) * f.M
 
@@ -243,9 +250,10 @@ TERMS = (
         "commitment",
         "s * commitment_weight * O * (1 - N) * (1 - exit_weight * E): a standing obligation of the "
         "tie's own organisation is honoured for reputation's sake, less so once the organisation "
-        "failed me or I left it before",
-        "Keohane 1984; Chayes & Chayes 1993",
+        "failed me or I left it before; for basing, the lease in force between host and user",
+        "Keohane 1984; Chayes & Chayes 1993; Cooley & Spruyt 2009 (basing leases)",
         _commitment,
+        _describe_commitment,
     ),
     Term(
         "market_access",

@@ -24,11 +24,13 @@ balance_of_threat    ``-s * threat_weight * sigma * theta * (1 - 2 omega)``  Wal
 alliance_security    ``s * security_weight * sigma * Q * (1 - N) * X * H``   Walt 1987; Snyder
                                                                              1984
 entrapment           ``-s * entrapment_weight * sigma * K * Y * (1 - H)``    Snyder 1984; 1997
-guarantee_cost       ``-s * guarantee_weight * sigma * K * Z``               Olson & Zeckhauser
+guarantee_cost       ``-s * guarantee_weight * sigma * K * Zg``               Olson & Zeckhauser
                                                                              1966; Sandler &
                                                                              Hartley 1999
 autonomy_cost        ``-s * autonomy_weight * B * D * (a0 + (1 - a0) div')``  Morrow 1991
                      ``* (1 - U)``
+coercion_cost        ``s * coercion_weight * sigma * Z``                     Walt 1987; Cooley
+                                                                             2008
 influence            ``s * influence_weight * (G+ - G-)``                    ffi-2007; Cooley 2012
 ==================== ======================================================= ====================
 
@@ -133,6 +135,12 @@ class RealistParams(AcceptanceParams):
         "least capable ally (core: 1, the cost side of alliance_security)",
         "Olson & Zeckhauser 1966; Sandler & Hartley 1999; NATO, Study on NATO Enlargement 1995",
     )
+    coercion_weight: float = param(
+        1.0,
+        "cost to a host of expelling the forces of a stronger user that can coerce it (core: 1, "
+        "power as Walt's first source of threat; fixed before any backtest ran with it)",
+        "Walt 1987 (weak states beside a strong power); Cooley 2008, Base Politics",
+    )
 
 
 def _own_gain(f: Features, p: RealistParams) -> float:
@@ -179,6 +187,21 @@ def _describe_guarantee(f: Features, p: RealistParams) -> str | None:
         f"defence grade {a.grade:.2f} extended to {a.candidate}, whose military expenditure "
         f"{a.cap_candidate:.3g} bn is below the least capable ally's ({a.floor_member}, "
         f"{a.cap_floor:.3g} bn): contribution shortfall {a.Z:.2f}"
+    )
+
+
+def _coercion_cost(f: Features, p: RealistParams) -> float:
+    # keeping the garrison (s = +1) avoids the cost of coercion by the user whose forces are in
+    # place; expelling them is what a host that cannot bear that cost does not do
+    return f.s * p.coercion_weight * f.sigma * f.Z
+
+
+def _describe_coercion(f: Features, p: RealistParams) -> str | None:
+    if f.Z == 0 or f.sigma == 0:
+        return None
+    return (
+        f"{f.counterpart}'s forces are already based in {f.actor}; its capacity to coerce "
+        f"{f.actor} if expelled {f.Z:.2f} (power share times reach)"
     )
 
 
@@ -277,13 +300,22 @@ TERMS = (
     ),
     Term(
         "guarantee_cost",
-        "-s * guarantee_weight * sigma * K * Z: an ally extends its defence clause (grade K) to "
+        "-s * guarantee_weight * sigma * K * Zg: an ally extends its defence clause (grade K) to "
         "a candidate that brings less than the least capable ally, a consumer of the guarantee "
-        "in proportion to the shortfall Z = max(0, 1 - cap_candidate / cap_floor); not for a "
+        "in proportion to the shortfall Zg = max(0, 1 - cap_candidate / cap_floor); not for a "
         "pre-accession programme (MAP)",
         "Olson & Zeckhauser 1966; Sandler & Hartley 1999; NATO, Study on NATO Enlargement 1995",
         _guarantee_cost,
         _describe_guarantee,
+    ),
+    Term(
+        "coercion_cost",
+        "s * coercion_weight * sigma * Z: a host that expels the forces of a stronger user "
+        "able to reach it bears that user's coercion, so it keeps what it cannot remove (Z = "
+        "power share times 1 for a land border, else distance_discount)",
+        "Walt 1987; Cooley 2008",
+        _coercion_cost,
+        _describe_coercion,
     ),
     Term(
         "influence",

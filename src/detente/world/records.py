@@ -350,7 +350,12 @@ class Clause(_Record):
     id: Slug
     article: str
     kind: Literal[
-        "collective-defence", "consultation", "basing-consent", "decision-rule", "withdrawal"
+        "collective-defence",
+        "consultation",
+        "basing-consent",
+        "basing-lease",
+        "decision-rule",
+        "withdrawal",
     ]
     versions: list[ClauseVersion] = Field(min_length=1)
 
