@@ -895,10 +895,10 @@ def _institutionalisation(view: WorldView, i: str, tie: Tie, c: str, halflife: f
         if m.status != "member" or m.start >= day:
             continue
         if start is None:
-            if m.end is not None and m.end < day:
-                return 0.0  # not a member on the day: nothing to leave
+            if m.end is not None and m.end <= day:
+                return 0.0  # not a member on the day ([start, end)): nothing to leave
             start = m.start
-        elif m.end is not None and m.end >= start and m.start < start:
+        elif (m.end is None or m.end >= start) and m.start < start:
             start = m.start  # a membership carried into the successor is one spell
     if start is None:
         return 0.0
