@@ -68,7 +68,9 @@ Features (symbols used in the term formulas of the lenses)
 ``omega``  bandwagoning propensity: ``(p - bandwagon_power) / (1 - bandwagon_power)`` when the
            threatening leader's power share ``p`` exceeds ``bandwagon_power``, it borders ``i``
            and ``i`` has no alternative (no organisation it takes part in is led by a rival of the
-           threat); else 0 (Walt 1987, ch. 5: weak, isolated states next to a great power).
+           threat without the threat itself taking part: a body the threat sits in, such as the
+           UN or the OSCE, is no ally against it); else 0 (Walt 1987, ch. 5: weak, isolated
+           states next to a great power).
 ``div``    divergence of interests with the counterpart's leader: ``max(rivalry, theta)``.
 ``V``      own absolute gain from cooperation that pools the parties' means (engagement, a treaty
            a state may suspend): ``depth * g_i``; for the other ties the gain is the defence
@@ -118,6 +120,11 @@ Features (symbols used in the term formulas of the lenses)
            times 1 if they share a land border, else ``distance_discount``; 0 otherwise
            (:func:`coercion_capacity`). For basing, ``O`` is the lease in force between host and
            user (:func:`basing_lease`).
+``consultative`` whether the tie is ``i``'s own membership of a consultative security body (a
+           partnership, forum or regional organisation without a defence clause).
+``I``      institutionalisation of the membership a state may leave (suspend, freeze):
+           ``1 - 2^(-t / persistence_halflife)`` for ``t`` years of unbroken membership of the
+           organisation or its predecessor as of the day (Walt 1997); 0 for any other tie.
 
 Threat between states (Walt 1987): ``theta(i, j) = power * proximity * intentions`` with
 ``power = cap_j / (cap_i + cap_j)``; ``proximity`` 1 if the two share a land border (COW Direct
@@ -265,6 +272,8 @@ class Features:
     K: float = 0.0
     Y: float = 0.0
     Z: float = 0.0
+    I: float = 0.0  # noqa: E741 (the symbol of the docs)
+    consultative: bool = False
     # who stands behind the numbers, for explanations (not read by any term)
     X_from: str = ""
     theta_from: str = ""
@@ -935,6 +944,44 @@ def _entrapment(
     return best
 
 
+def _consultative_membership(view: WorldView, i: str, tie: Tie, c: str, sigma: float) -> bool:
+    """Whether the tie is ``i``'s own membership (joining or leaving) of a consultative security
+    body: a partnership, forum or regional organisation without a defence clause (PfP, EAPC,
+    OSCE), the bodies whose gain ``_own_gain`` counts at the consultation grade."""
+    if tie.kind != "membership" or i != tie.a or sigma == 0 or not view.is_org(c):
+        return False
+    return view.orgs[c].kind in _CONSULTATIVE and view.obligation(c, _DEFENCE) == 0
+
+
+def _institutionalisation(view: WorldView, i: str, tie: Tie, c: str, halflife: float) -> float:
+    """``I``: how far ``i``'s membership of the organisation it may leave has been
+    institutionalised, ``1 - 2^(-t / halflife)`` for ``t`` years of unbroken membership (through
+    predecessors: the CSTO continues the CST); 0 for any other tie (Walt 1997: institutionalised
+    alliances outlive their threats)."""
+    if tie.kind != "membership" or tie.sign > 0 or i != tie.a or not view.is_org(c):
+        return 0.0
+    lineage = set(view.snap.lineage(c))
+    spells = sorted(
+        (m for m in view.snap.memberships_ if m.actor == i and m.org in lineage),
+        key=lambda m: m.start,
+        reverse=True,
+    )
+    day = view.snap.date
+    start = None
+    for m in spells:
+        if m.status != "member" or m.start >= day:
+            continue
+        if start is None:
+            if m.end is not None and m.end <= day:
+                return 0.0  # not a member on the day ([start, end)): nothing to leave
+            start = m.start
+        elif (m.end is None or m.end >= start) and m.start < start:
+            start = m.start  # a membership carried into the successor is one spell
+    if start is None:
+        return 0.0
+    return 1.0 - _decay((day - start).days, halflife)
+
+
 def _own_gain(view: WorldView, i: str, tie: Tie, c: str, depth: float, sigma: float) -> float:
     """``V``: what a tie that pools the parties' means adds to ``i``'s own (Grieco's ``V``).
 
@@ -956,7 +1003,7 @@ def _own_gain(view: WorldView, i: str, tie: Tie, c: str, depth: float, sigma: fl
         # (Grieco 1988 studied exactly such cooperation; Hirschman 1945: the small partner gains
         # most, and pays in dependence, the autonomy cost)
         return _market(view, i, c)
-    if view.orgs[c].kind in _CONSULTATIVE and view.obligation(c, _DEFENCE) == 0:
+    if _consultative_membership(view, i, tie, c, sigma):
         return ENGAGEMENT_BINDING * _gain(view, i, c)
     return 0.0
 
@@ -1005,11 +1052,21 @@ def _bandwagon(view: WorldView, i: str, lead: str | None, params: Any) -> float:
     if power <= threshold or not contiguous(i, lead):
         return 0.0
     for org in view.status.get(i, {}):
-        other = view.leaders.get(org)
-        rival_led = other and other != lead and view.direct_rivals(other).get(lead, 0.0) > 0
-        if rival_led and view.takes_part(i, org):
+        if _shelters(view, i, org, lead):
             return 0.0
     return (power - threshold) / (1.0 - threshold)
+
+
+def _shelters(view: WorldView, i: str, org: str, threat: str) -> bool:
+    """Whether ``org`` is an alternative to bandwagoning with ``threat`` for ``i`` (Walt 1987,
+    ch. 2 and 5: a weak state bandwagons when allies are unavailable): ``i`` takes part in it, a
+    rival of the threat leads it, and the threat itself does not take part in it. A body the
+    threatening state sits in (the UN, the OSCE, the NACC with Russia) is no ally against it."""
+    other = view.leaders.get(org)
+    rival_led = (
+        bool(other) and other != threat and view.direct_rivals(other or "").get(threat, 0.0) > 0
+    )
+    return rival_led and view.takes_part(i, org) and not view.takes_part(threat, org)
 
 
 def _market(view: WorldView, i: str, c: str) -> float:
@@ -1155,6 +1212,13 @@ def actor_features(
         Y=y_value,
         # read only by a lens that weighs the cost of coercion (the realist lens)
         Z=coercion_capacity(view, i, tie, params) if hasattr(params, "coercion_weight") else 0.0,
+        consultative=_consultative_membership(view, i, tie, c, sigma),
+        # read only by a lens that weighs alliance persistence
+        I=(
+            _institutionalisation(view, i, tie, c, float(params.persistence_halflife))
+            if hasattr(params, "persistence_halflife")
+            else 0.0
+        ),
         X_from=x_from,
         theta_from=theta_from,
         U_org=view.union_org(i, lead_c) if tie.kind in ("membership", "force", "alignment") else "",

@@ -31,8 +31,11 @@ commitment           ``s * commitment_weight * O * (1 - N) * (1 - e E)``  Keohan
 market_access        ``s * market_weight * (1 - sigma) * M``              Keohane & Nye 1977
 defection_risk       ``-s * defection_weight * R``                        Oye 1985
 sovereignty_cost     ``-s * sovereignty_weight * B``                      Abbott & Snidal 2000
-regime_affinity      ``s * preference_weight * A``                        Moravcsik 1997; Lai &
-                                                                          Reiter 2000
+venue_gain           ``s * venue_weight * sigma * V`` (membership)        Keohane 1984; Abbott &
+                                                                          Snidal 1998
+regime_affinity      ``s * preference_weight * A * w`` (``w = B`` in a     Moravcsik 1997; Lai &
+                     state's own membership choice, else 1)               Reiter 2000; Abbott &
+                                                                          Snidal 2000
 community_norms      ``-s * norms_weight * W``                            Schimmelfennig 2003
 ==================== ==================================================== =======================
 
@@ -45,7 +48,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from detente.lenses.base import AcceptanceParams, Term, TermLens, param
-from detente.lenses.features import Features
+from detente.lenses.features import ENGAGEMENT_BINDING, Features
 
 __all__ = ["LIBERAL", "LiberalParams"]
 
@@ -116,6 +119,14 @@ class LiberalParams(AcceptanceParams):
         0.5,
         "weight of the sovereignty cost of binding oneself (a qualification)",
         "Abbott & Snidal 2000, Hard and Soft Law",
+    )
+    venue_weight: float = param(
+        1.0,
+        "weight of the gain a state draws from a consultative security body it joins (or loses "
+        "by leaving it): a venue that lowers the costs of information and negotiation with its "
+        "members (core: 1, like the other institutional gains)",
+        "Keohane 1984, After Hegemony, ch. 6; Abbott & Snidal 1998 (why states act through "
+        "formal organisations)",
     )
     preference_weight: float = param(
         1.0,
@@ -188,8 +199,24 @@ def _sovereignty_cost(f: Features, p: LiberalParams) -> float:
     return -f.s * p.sovereignty_weight * f.B
 
 
+def _preference_depth(f: Features) -> float:
+    """How much regime affinity weighs in a state's own membership choice: the binding ``B`` of
+    the body on it (0.25 for a consultation, 0.75 for a defence clause); 1 for every other tie.
+
+    Similar regimes matter for deep commitments (Lai & Reiter 2000 studied alliances); soft,
+    consultative arrangements are how states of different preferences cooperate at low
+    sovereignty cost (Abbott & Snidal 2000, Hard and Soft Law in International Governance)."""
+    return f.B if f.kind == "membership" and f.alone and f.B > 0 else 1.0
+
+
 def _regime_affinity(f: Features, p: LiberalParams) -> float:
-    return f.s * p.preference_weight * f.A
+    return f.s * p.preference_weight * f.A * _preference_depth(f)
+
+
+def _venue_gain(f: Features, p: LiberalParams) -> float:
+    # V is non-zero for a state's own membership of a security body only when the body consults
+    # rather than defends (features._own_gain); an economic tie's gain is market_access
+    return f.s * p.venue_weight * f.sigma * f.V if f.kind == "membership" else 0.0
 
 
 def _community_norms(f: Features, p: LiberalParams) -> float:
@@ -210,9 +237,21 @@ def _describe_norms(f: Features, p: LiberalParams) -> str | None:
 def _describe_regime(f: Features, p: LiberalParams) -> str | None:
     if f.p_own is None or f.p_other is None or f.A == 0:
         return None
-    return (
+    depth = _preference_depth(f)
+    text = (
         f"POLITY2 {f.p_own:+.0f} against {f.p_other:+.1f} for {f.counterpart} (Polity5): "
         f"affinity {f.A:+.2f}"
+    )
+    return text + (f", weighed by the body's binding {depth:.2f}" if depth != 1.0 else "")
+
+
+def _describe_venue(f: Features, p: LiberalParams) -> str | None:
+    if _venue_gain(f, p) == 0:
+        return None
+    return (
+        f"{f.counterpart} consults and does not defend: a venue with members holding "
+        f"{f.V / ENGAGEMENT_BINDING:.2f} of our joint means, at the consultation grade "
+        f"{ENGAGEMENT_BINDING:.2f}"
     )
 
 
@@ -275,11 +314,23 @@ TERMS = (
         _sovereignty_cost,
     ),
     Term(
+        "venue_gain",
+        "s * venue_weight * sigma * V (membership only): a consultative security body (a "
+        "partnership, forum or regional body without a defence clause) is a venue that lowers "
+        "the costs of information and negotiation with its members (V = 0.25 * g_i, the "
+        "consultation grade times what the members' means add to mine)",
+        "Keohane 1984, ch. 6; Abbott & Snidal 1998",
+        _venue_gain,
+        _describe_venue,
+    ),
+    Term(
         "regime_affinity",
-        "s * preference_weight * A: a government's preferences follow the regime it represents, "
-        "so a tie with a similar regime is valued and one with a dissimilar regime resisted "
-        "(A = 1 - 2 |p_i - p_C| / 20 on Polity5 POLITY2 scores)",
-        "Moravcsik 1997; Siverson & Emmons 1991; Lai & Reiter 2000",
+        "s * preference_weight * A * w: a government's preferences follow the regime it "
+        "represents, so a tie with a similar regime is valued and one with a dissimilar regime "
+        "resisted (A = 1 - 2 |p_i - p_C| / 20 on Polity5 POLITY2 scores); in a state's own "
+        "membership choice w is the body's binding B (a consultation binds little, so regimes "
+        "matter little: Abbott & Snidal 2000), else w = 1",
+        "Moravcsik 1997; Siverson & Emmons 1991; Lai & Reiter 2000; Abbott & Snidal 2000",
         _regime_affinity,
         _describe_regime,
     ),

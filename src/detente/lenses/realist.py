@@ -21,6 +21,8 @@ own_gain             ``s * gain_weight * V``                                 Gri
 relative_gains       ``-s * rivalry_weight * gap``                           Grieco 1988; Powell
                                                                              1991
 balance_of_threat    ``-s * threat_weight * sigma * theta * (1 - 2 omega)``  Walt 1987
+                     ``* w`` (``w = B`` for a state's own membership of a
+                     consultative body, else 1)
 alliance_security    ``s * security_weight * sigma * Q * (1 - N) * X * H``   Walt 1987; Snyder
                                                                              1984
 entrapment           ``-s * entrapment_weight * sigma * K * Y * (1 - H)``    Snyder 1984; 1997
@@ -31,6 +33,7 @@ autonomy_cost        ``-s * autonomy_weight * B * D * (a0 + (1 - a0) div')``  Mo
                      ``* (1 - U)``
 coercion_cost        ``s * coercion_weight * sigma * Z``                     Walt 1987; Cooley
                                                                              2008
+alliance_persistence ``s * persistence_weight * sigma * K * I * (1 - X)``    Walt 1997
 influence            ``s * influence_weight * (G+ - G-)``                    ffi-2007; Cooley 2012
 ==================== ======================================================= ====================
 
@@ -141,6 +144,20 @@ class RealistParams(AcceptanceParams):
         "power as Walt's first source of threat; fixed before any backtest ran with it)",
         "Walt 1987 (weak states beside a strong power); Cooley 2008, Base Politics",
     )
+    persistence_weight: float = param(
+        0.5,
+        "weight of an institutionalised alliance's pull on a member that may leave it (a "
+        "qualification: alliances outlive their threat, yet do collapse when it changes)",
+        "Walt 1997, Why Alliances Endure or Collapse, Survival 39(1)",
+    )
+    persistence_halflife: float = param(
+        5.0,
+        "years of membership after which half of an alliance's institutionalisation is built "
+        "(the lenses' five-year memory convention)",
+        "Walt 1997 (institutionalisation); modelling assumption",
+        low=0.0,
+        high=50.0,
+    )
 
 
 def _own_gain(f: Features, p: RealistParams) -> float:
@@ -151,8 +168,16 @@ def _relative_gains(f: Features, p: RealistParams) -> float:
     return -f.s * p.rivalry_weight * f.gap
 
 
+def _alignment_depth(f: Features) -> float:
+    """How far a tie aligns ``i`` with its counterpart, for Walt's balancing: in full, except for
+    a state's own membership of a consultative security body (PfP, OSCE), which aligns it only at
+    the body's binding ``B`` (0.25, consultation): such a body is a venue shared with the threat's
+    camp, not an alliance with it (Walt 1987 counts alignments)."""
+    return f.B if f.consultative else 1.0
+
+
 def _balance_of_threat(f: Features, p: RealistParams) -> float:
-    return -f.s * p.threat_weight * f.sigma * f.theta * (1.0 - 2.0 * f.omega)
+    return -f.s * p.threat_weight * f.sigma * f.theta * (1.0 - 2.0 * f.omega) * _alignment_depth(f)
 
 
 def _alliance_security(f: Features, p: RealistParams) -> float:
@@ -207,6 +232,23 @@ def _describe_coercion(f: Features, p: RealistParams) -> str | None:
 
 def _influence(f: Features, p: RealistParams) -> float:
     return f.s * p.influence_weight * (f.G_plus - f.G_minus)
+
+
+def _persistence(f: Features, p: RealistParams) -> float:
+    # Walt 1997: an institutionalised alliance creates organisations, habits and vested interests
+    # that keep members in after the threat fades; counted only for a member's own exit (I > 0).
+    # It substitutes for the threat rather than adding to it: the part of the pull that the
+    # alliance's answer to a live outside threat X (alliance_security) does not already explain.
+    return f.s * p.persistence_weight * f.sigma * f.K * f.I * (1.0 - f.X)
+
+
+def _describe_persistence(f: Features, p: RealistParams) -> str | None:
+    if f.I == 0 or f.K == 0 or f.sigma == 0:
+        return None
+    return (
+        f"institutionalisation {f.I:.2f} of {f.actor}'s membership of {f.counterpart} "
+        f"(defence grade {f.K:.2f}), where the outside threat leaves {1.0 - f.X:.2f}"
+    )
 
 
 def _describe_security(f: Features, p: RealistParams) -> str | None:
@@ -265,9 +307,10 @@ TERMS = (
     ),
     Term(
         "balance_of_threat",
-        "-s * threat_weight * sigma * theta * (1 - 2 omega): a tie that strengthens or binds me "
-        "to the state that threatens me (power, proximity, forces, intentions) is resisted, "
-        "unless I am weak, isolated and next to it (bandwagoning, omega)",
+        "-s * threat_weight * sigma * theta * (1 - 2 omega) * w: a tie that strengthens or binds "
+        "me to the state that threatens me (power, proximity, forces, intentions) is resisted, "
+        "unless I am weak, isolated and next to it (bandwagoning, omega); w = B, the body's "
+        "binding, when I join or leave a consultative body (it aligns me only that far), else 1",
         "Walt 1987",
         _balance_of_threat,
         _describe_threat,
@@ -316,6 +359,16 @@ TERMS = (
         "Walt 1987; Cooley 2008",
         _coercion_cost,
         _describe_coercion,
+    ),
+    Term(
+        "alliance_persistence",
+        "s * persistence_weight * sigma * K * I * (1 - X): the longer a state has been in an "
+        "alliance with a defence clause (I = 1 - 2^(-years / persistence_halflife)), the more "
+        "its institutions hold it there once the outside threat X has faded; only a member's "
+        "own exit",
+        "Walt 1997",
+        _persistence,
+        _describe_persistence,
     ),
     Term(
         "influence",
