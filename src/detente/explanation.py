@@ -51,6 +51,11 @@ under the lens: it is never called pivotal (its default decides for it, see ``by
 TOP_RELUCTANT = 5
 """How many of the most reluctant deciders an explanation names."""
 
+DECISIVE_MIN = 5e-4
+"""Smallest change of ``P(yes)`` (on [0, 1]) for which a term is called decisive: a removal that
+moves the probability by less would print as ``+0.000`` at the explanation's three decimals, and
+a term that changes nothing is no reason for the outcome."""
+
 
 @dataclass(frozen=True)
 class ActorMargin:
@@ -156,7 +161,9 @@ class Explanation:
         turns on one pivot's term; this asks instead which term the result depends on.
         """
         no_term = [c for c in self.counterfactuals if c.kind == "no-term"]
-        return max(no_term, key=lambda c: abs(c.change)) if no_term else None
+        best = max(no_term, key=lambda c: abs(c.change)) if no_term else None
+        # a removal that moves nothing names no reason (the first of equal zeros would be arbitrary)
+        return best if best is not None and abs(best.change) >= DECISIVE_MIN else None
 
 
 def _side_results(sides: Sequence[Side], acc: Mapping[str, float]) -> list[SideResult]:
@@ -432,6 +439,11 @@ def why(expl: Explanation, max_pivots: int = 3) -> list[str]:
         lines.append(
             f"Decisive term: {decisive.target} (without it P({expl.yes_outcome}) = "
             f"{decisive.p_yes:.3f}, {decisive.change:+.3f})."
+        )
+    elif any(c.kind == "no-term" for c in expl.counterfactuals):
+        lines.append(
+            f"No single term is decisive: removing any one moves P({expl.yes_outcome}) by less "
+            f"than {DECISIVE_MIN:g}."
         )
     for c in expl.counterfactuals:
         if c.note:

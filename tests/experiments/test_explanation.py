@@ -106,3 +106,19 @@ def test_stakeholder_table_bridge() -> None:
     liberal = forecast_table_for("nato-csto-2009", "liberal")
     assert liberal.position[liberal.actors.index("USA"), 0] < 50
     assert forecast_table_for("uzb-cst-1999", "realist").n >= 3
+
+
+def test_no_term_is_called_decisive_when_no_removal_moves_the_outcome() -> None:
+    # Madrid 1997, realist: every ally invites Poland with P(accept) 1.00, and dropping any one
+    # term leaves P(invited) at 1.000; naming the first of those zeros would be arbitrary
+    from detente.explanation import DECISIVE_MIN
+
+    q = get_episode("pol-nato-1997")
+    e = explain(q, builtin_world().at(q.date), REALIST)
+    changes = [abs(c.change) for c in e.counterfactuals if c.kind == "no-term"]
+    assert changes and max(changes) < DECISIVE_MIN
+    assert e.decisive_term is None
+    lines = why(e)
+    assert not any(line.startswith("Decisive term") for line in lines)
+    assert any(line.startswith("No single term is decisive") for line in lines)
+    assert json.loads(json.dumps(explanation_json(e)))["decisive_term"] is None
