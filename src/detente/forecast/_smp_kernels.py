@@ -87,12 +87,22 @@ def utility(dist: Float, risk: Float | float) -> Float:
     """
     # (1 + c r)(1 - d) written in place (products and sums commute bit for bit in IEEE 754)
     term = np.minimum(dist, 1.0)
-    if np.shape(risk) == () or np.broadcast_shapes(term.shape, np.shape(risk)) == term.shape:
+    if _fits(term.shape, getattr(risk, "shape", ())):
         np.multiply(term, risk, out=term)
     else:  # risk spans more axes than dist: a new array of the broadcast shape
         term = np.multiply(term, risk)
     np.add(term, 1.0, out=term)
     return np.asarray(np.multiply(term, 1.0 - dist, out=term), dtype=np.float64)
+
+
+def _fits(shape: tuple[int, ...], other: tuple[int, ...]) -> bool:
+    """Whether ``other`` broadcasts to ``shape`` without growing it (``np.broadcast_shapes``
+    without its cost, which at a dozen actors is a tenth of a call to :func:`utility`)."""
+    if other == shape or not other:
+        return True
+    return len(other) <= len(shape) and all(
+        b in (1, a) for a, b in zip(shape[::-1], other[::-1], strict=False)
+    )
 
 
 def estimate_risk(r_h: Float, r_i: Float, adjust: BigRAdjust) -> Float:
@@ -158,7 +168,7 @@ def coalitions(rule: VotingRule, weight: Float, util: Float, budget: int) -> Flo
     if rule == "ASymProsp":
         # KTAB casts only the votes of pairs x > y; C[y, x] collects their negative parts
         upper = np.arange(nx)[:, None] < np.arange(nx)[None, :]
-        out = np.where(upper, np.swapaxes(neg_out, -1, -2), out)
+        out = np.where(upper, neg_out.swapaxes(-1, -2), out)
     diag = np.arange(nx)
     out[:, diag, diag] = MIN_COALITION
     return out
@@ -166,7 +176,7 @@ def coalitions(rule: VotingRule, weight: Float, util: Float, budget: int) -> Flo
 
 def victory_prob(model: VictoryProbModel, c: Float) -> Float:
     """Pairwise victory probabilities ``P[x, y]`` from coalitions (``Model::vProb``)."""
-    ct = np.swapaxes(c, -1, -2)
+    ct = c.swapaxes(-1, -2)
     if model == "Binary":
         r12 = c / (c + ct)
         p12 = (r12 * (BINARY_VP_THRESHOLD + 1.0) - 1.0) / (BINARY_VP_THRESHOLD - 1.0)
@@ -182,7 +192,7 @@ def victory_prob(model: VictoryProbModel, c: Float) -> Float:
     else:
         power = {"Linear": 1, "Square": 2, "Quartic": 4, "Octic": 8}[model]
         x = c if power == 1 else c**power
-        p = np.add(x, np.swapaxes(x, -1, -2))
+        p = np.add(x, x.swapaxes(-1, -2))
         np.divide(x, p, out=p)
     n = c.shape[-1]
     p[..., np.arange(n), np.arange(n)] = 0.5
@@ -233,10 +243,10 @@ def _markov_incentive(c: Float, p: Float, mask: Bool) -> Float:
     prob = np.where(mask, 1.0 / count, 0.0)
     pm = np.where(both, p, 0.0)
     done = np.zeros(mask.shape[:-1], dtype=bool)
-    chal_t = np.swapaxes(challenge, -1, -2)
+    chal_t = challenge.swapaxes(-1, -2)
     for _ in range(MARKOV_MAX_ITER):
         ct = prob[..., :, None] * chal_t  # ct[i, j] = p_i * challenge[j, i]
-        q = (pm * (ct + np.swapaxes(ct, -1, -2))).sum(axis=-1)
+        q = (pm * (ct + ct.swapaxes(-1, -2))).sum(axis=-1)
         change = np.abs(q - prob).max(axis=-1)
         prob = np.where(done[..., None], prob, (prob + q) / 2.0)
         done |= change <= 1e-8

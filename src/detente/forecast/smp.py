@@ -20,6 +20,7 @@ Public API: :class:`SMPParams`, :class:`SMPRun`, :func:`simulate`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, TypeVar, get_args
 
@@ -59,6 +60,28 @@ _CHUNK_COMPILED = 1 << 20
 _POS_TOL = 1e-3
 #: KTAB ``configExec``: added to the first turn's movement to avoid 0/0.
 _MIN_SIG_DELTA = 1e-4
+
+
+@functools.cache
+def _masks(n: int) -> tuple[Bool, Bool, Int]:
+    """``~eye(n)``, the strict lower triangle and ``arange(n)``, made once per actor count.
+
+    Read-only (flags cleared): they are shared by every turn, and a turn of a dozen actors is
+    some 200 NumPy calls, so rebuilding them was a noticeable share of it.
+    """
+    not_self = ~np.eye(n, dtype=bool)
+    earlier = np.tril(np.ones((n, n), dtype=bool), k=-1)
+    index = np.arange(n)
+    for a in (not_self, earlier, index):
+        a.flags.writeable = False
+    return not_self, earlier, index
+
+
+def _rows(m: int) -> Int:
+    """``(m, 1)`` replicate indices, to gather one element per (replicate, actor) pair:
+    ``a[_rows(m), idx]`` is ``np.take_along_axis(a, idx[..., None], axis=1)[:, :, 0]`` for a 2-D
+    ``a`` (and its rows for a 3-D one) without that function's index building."""
+    return np.arange(m)[:, None]
 
 _CHOICES: dict[str, object] = {
     "victory_prob_model": VictoryProbModel,
@@ -311,26 +334,38 @@ def _run_chunk(
     first_move = np.zeros(m)
     active = np.arange(m)
     t = 0
+    sub = actors
     while active.size and t < max_turns:
         t += 1
-        sub = actors.take(active)
-        new_x = _step(x[active], view, sub, params, [gens[r] for r in active] if gens else [])
+        # every replicate still running (always so for a single run): no rows to gather
+        whole = active.size == m
+        old_x = x if whole else x[active]
+        new_x = _step(old_x, view, sub, params, [gens[r] for r in active] if gens else [])
         new_view = _assess(new_x, sub, params)
-        moved = np.linalg.norm(new_x - x[active], axis=-1).sum(axis=-1)
+        # np.linalg.norm's own arithmetic (sqrt of the sum of squares), without its wrapper
+        step = new_x - old_x
+        moved = np.sqrt(np.add.reduce(step * step, axis=-1)).sum(axis=-1)
         if t == 1:
             first_move[active] = moved + _MIN_SIG_DELTA
-        x = x.copy()
-        x[active] = new_x
-        outcome, prob = outcomes[-1].copy(), probs[-1].copy()
-        outcome[active], prob[active] = new_view.outcome, new_view.probability
+        if whole:  # the new arrays are fresh: nothing later writes into them
+            x, outcome, prob = new_x, new_view.outcome, new_view.probability
+        else:
+            x = x.copy()
+            x[active] = new_x
+            outcome, prob = outcomes[-1].copy(), probs[-1].copy()
+            outcome[active], prob[active] = new_view.outcome, new_view.probability
         states.append(x)
         outcomes.append(outcome)
         probs.append(prob)
         turns[active] = t
         quiet = (t >= params.min_turns) & (moved / first_move[active] < params.stop_ratio)
-        keep = ~quiet
-        active = active[keep]
-        view = _take_view(new_view, keep)
+        if quiet.any():
+            keep = ~quiet
+            active = active[keep]
+            view = _take_view(new_view, keep)
+            sub = sub.take(np.flatnonzero(keep))
+        else:
+            view = new_view
     return states, turns, outcomes, probs
 
 
@@ -365,13 +400,14 @@ def _assemble(parts: list[tuple[list[Float], Int, list[Float], list[Float]]]) ->
 
 def _assess(x: Float, actors: _Actors, params: SMPParams) -> _Assessment:
     dist = kern.salience_distance(x, x, actors.sal, actors.sal_sq)
-    neutral = kern.utility(dist, 0.0)
+    # kern.utility(dist, 0.0) exactly: (min(d, 1) 0 + 1)(1 - d) is 1 - d bit for bit (d >= 0)
+    neutral = 1.0 - dist
     c = _coalitions(params.voting_rule, actors.cap, neutral, actors.compiled)
     p = kern.victory_prob(params.victory_prob_model, c)
     every = np.ones(x.shape[:2], dtype=bool)
     risk = kern.big_r_from_prob(kern.pce(params.pce_model, c, p, every), params.big_r_range)
     risk_est = kern.estimate_risk(risk[:, :, None], risk[:, None, :], params.big_r_adjust)
-    own = np.diagonal(risk_est, axis1=1, axis2=2)
+    own = risk_est.diagonal(axis1=1, axis2=2)
     u_own = kern.utility(dist, own[:, :, None])
     probability, outcome = _outcome(x, actors, u_own, params)
     return _Assessment(dist, risk, risk_est, u_own, probability, outcome)
@@ -380,17 +416,18 @@ def _assess(x: Float, actors: _Actors, params: SMPParams) -> _Assessment:
 def _outcome(x: Float, actors: _Actors, u_own: Float, params: SMPParams) -> tuple[Float, Float]:
     """PCE over distinct positions (Prop voting, own risk-aware utilities); expected position."""
     n = x.shape[1]
-    gap = np.linalg.norm(x[:, :, None, :] - x[:, None, :, :], axis=-1)
+    diff = x[:, :, None, :] - x[:, None, :, :]
+    gap = np.sqrt(np.add.reduce(diff * diff, axis=-1))  # np.linalg.norm's arithmetic
     same = gap < _POS_TOL
-    earlier = np.tril(np.ones((n, n), dtype=bool), k=-1)
+    _, earlier, _ = _masks(n)
     unique = ~(same & earlier).any(axis=-1)
     c = _coalitions("Prop", actors.cap, u_own, actors.compiled)
     p = kern.victory_prob(params.victory_prob_model, c)
     prob_unique = kern.pce(params.pce_model, c, p, unique)
     # each actor reports the probability of the last distinct position equivalent to its own
     member = same & unique[:, None, :]
-    last = n - 1 - np.argmax(member[:, :, ::-1], axis=-1)
-    probability = np.take_along_axis(prob_unique, last, axis=-1)
+    last = n - 1 - member[:, :, ::-1].argmax(axis=-1)
+    probability = prob_unique[_rows(x.shape[0]), last]
     outcome = np.einsum("mu,mud->md", prob_unique, x)
     return probability, outcome
 
@@ -422,13 +459,13 @@ def _coalitions(rule: VotingRule, weight: Float, util: Float, compiled: bool) ->
 
 def _best_targets(view: _Assessment, actors: _Actors, params: SMPParams) -> tuple[Int, Bool, Float]:
     """Each initiator's most profitable target, if any gain exceeds 1e-5, and P(i beats it)."""
-    n = view.dist.shape[1]
-    not_self = ~np.eye(n, dtype=bool)
+    m, n = view.dist.shape[:2]
+    not_self, _, _ = _masks(n)
     if actors.compiled and params.voting_rule in VOTE_CODES:
         kernel = compiled_kernel("smp_challenges", view.dist.size * n)
         p_win, gain = kernel(
             np.ascontiguousarray(view.dist),
-            np.ascontiguousarray(np.swapaxes(view.dist, 1, 2)),
+            np.ascontiguousarray(view.dist.swapaxes(1, 2)),
             np.ascontiguousarray(view.risk_est),
             np.ascontiguousarray(actors.w_p),
             np.ascontiguousarray(actors.s_tot),
@@ -439,9 +476,9 @@ def _best_targets(view: _Assessment, actors: _Actors, params: SMPParams) -> tupl
         p_win, gain = _challenges(view, actors, params, not_self)
     gain = np.where(not_self, gain, -np.inf)
     worth = gain > kern.MIN_GAIN
-    target: Int = np.argmax(np.where(worth, gain, -np.inf), axis=-1)
+    target: Int = np.where(worth, gain, -np.inf).argmax(axis=-1)
     has: Bool = np.asarray(worth.any(axis=-1))
-    p_target = np.take_along_axis(p_win, target[..., None], axis=-1)[..., 0]
+    p_target = p_win[_rows(m), _masks(n)[2], target]
     return target, has, p_target
 
 
@@ -454,7 +491,7 @@ def _challenges(
     p_win = np.empty((m, n, n))
     # u[a, b] under risk r is (1 - d_ab) + (1 - d_ab) min(d_ab, 1) r: linear in r, so the
     # actor^3 utilities of third parties need one multiply-add on two actor^2 tables
-    d_t = np.swapaxes(view.dist, 1, 2)
+    d_t = view.dist.swapaxes(1, 2)
     base_t = 1.0 - d_t
     slope_t = base_t * np.minimum(d_t, 1.0)
     block = max(1, _BLOCK // (m * n * n))
@@ -480,10 +517,10 @@ def _challenge_block(
     rows = np.arange(i0, i1)
     r_i = rr[:, i0:i1, :]  # r_i[i, a] = i's estimate of a's risk
     r_ii = r_i[:, np.arange(i1 - i0), rows]
-    diag = np.diagonal(d, axis1=1, axis2=2)
+    diag = d.diagonal(axis1=1, axis2=2)
     u_ii = kern.utility(diag[:, i0:i1], r_ii)
     u_ij = kern.utility(d[:, i0:i1, :], r_ii[..., None])
-    u_ji = kern.utility(np.swapaxes(d, 1, 2)[:, i0:i1, :], r_i)
+    u_ji = kern.utility(d.swapaxes(1, 2)[:, i0:i1, :], r_i)
     u_jj = kern.utility(diag[:, None, :], r_i)
     # third party n: u_nj[i, j, n] = utility to n of j's position, risk as i estimates it
     u_nj = slope_t[:, None, :, :] * r_i[:, :, None, :]
@@ -521,10 +558,10 @@ def _target_view_prob(view: _Assessment, actors: _Actors, params: SMPParams, tar
     u_ij = kern.utility(at(d, i, j), r_ji)
     u_ji = kern.utility(at(d, j, i), r_jj)
     u_jj = kern.utility(at(d, j, j), r_jj)
-    d_t = np.swapaxes(d, 1, 2)
+    d_t = d.swapaxes(1, 2)
     u_ni = kern.utility(rows(d_t, i), r_j)
     u_nj = kern.utility(rows(d_t, j), r_j)
-    u_nn = kern.utility(np.diagonal(d, axis1=1, axis2=2)[:, None, :], r_j)
+    u_nn = kern.utility(d.diagonal(axis1=1, axis2=2)[:, None, :], r_j)
     idx = np.arange(n)
     third = (idx[None, None, :] != i[..., None]) & (idx[None, None, :] != j[..., None])
     ch_ij, ch_ji = kern.contest(
@@ -559,10 +596,12 @@ def _bargains(
     params: SMPParams,
 ) -> _Offers:
     m, n, _ = x.shape
-    init = np.broadcast_to(np.arange(n), (m, n))
-    rcvr = np.where(has, target, init)
-    x_j = np.take_along_axis(x, rcvr[..., None], axis=1)
-    s_j = np.take_along_axis(actors.sal, rcvr[..., None], axis=1)
+    index = _masks(n)[2]
+    init = np.broadcast_to(index, (m, n))
+    rcvr = np.where(has, target, index)
+    rows = _rows(m)
+    x_j = x[rows, rcvr]
+    s_j = actors.sal[rows, rcvr]
 
     def interp(p_i: Float) -> tuple[Float, Float]:
         return kern.interpolate(
@@ -644,14 +683,14 @@ def _transition(
 
 def _adopt(x: Float, offers: _Offers, choice: Int) -> Float:
     """Each actor's new position: the status quo (choice 0) or its side of bargain choice - 1."""
-    n = x.shape[1]
+    m, n = x.shape[:2]
     chosen = np.maximum(choice - 1, 0)
-    took = np.take_along_axis
-    init_k = took(offers.init, chosen, axis=1)
+    rows = _rows(m)
+    init_k = offers.init[rows, chosen]
     side = np.where(
-        (init_k == np.arange(n))[..., None],
-        took(offers.pos_init, chosen[..., None], axis=1),
-        took(offers.pos_rcvr, chosen[..., None], axis=1),
+        (init_k == _masks(n)[2])[..., None],
+        offers.pos_init[rows, chosen],
+        offers.pos_rcvr[rows, chosen],
     )
     return np.asarray(np.where((choice == 0)[..., None], x, side), dtype=np.float64)
 
@@ -669,13 +708,12 @@ def _option_values(x: Float, offers: _Offers, view: _Assessment, actors: _Actors
     def util_of(y: Float) -> Float:
         return kern.utility(kern.salience_distance(x, y, actors.sal, actors.sal_sq), risk)
 
-    m, q = offers.init.shape
-    shape = (m, n, q)
-    at_init = np.broadcast_to(offers.init[:, None, :], shape)
-    at_rcvr = np.broadcast_to(offers.rcvr[:, None, :], shape)
+    m = offers.init.shape[0]
+    rows, actor = _rows(m)[:, :, None], _masks(n)[2][None, :, None]
+    # u_own[r, a, init[r, q]] for every option q (np.take_along_axis's gather, written out);
     # in place where possible (fewer large temporaries each turn; the same bits)
-    kept = np.subtract(total[:, :, None], np.take_along_axis(view.u_own, at_init, axis=2))
-    np.subtract(kept, np.take_along_axis(view.u_own, at_rcvr, axis=2), out=kept)
+    kept = np.subtract(total[:, :, None], view.u_own[rows, actor, offers.init[:, None, :]])
+    np.subtract(kept, view.u_own[rows, actor, offers.rcvr[:, None, :]], out=kept)
     moved = util_of(offers.pos_init)
     np.add(moved, util_of(offers.pos_rcvr), out=moved)
     value = np.empty((x.shape[0], n, offers.init.shape[1] + 1))
