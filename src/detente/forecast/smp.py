@@ -83,6 +83,7 @@ def _rows(m: int) -> Int:
     ``a`` (and its rows for a 3-D one) without that function's index building."""
     return np.arange(m)[:, None]
 
+
 _CHOICES: dict[str, object] = {
     "victory_prob_model": VictoryProbModel,
     "pce_model": PCEModel,
@@ -183,9 +184,12 @@ class SMPRun:
         return np.asarray(self.outcome[np.arange(m), self.turns], dtype=np.float64)
 
 
-@dataclass(frozen=True)
 class _Actors:
     """Fixed attributes of the actors of a chunk of replicates."""
+
+    # a plain class, not a dataclass: building one costs about 1 ms of every start-up
+
+    __slots__ = ("cap", "compiled", "s_tot", "sal", "sal_sq", "w_p")
 
     cap: Float  # (m, n) capability
     sal: Float  # (m, n, d) salience per dimension
@@ -193,6 +197,22 @@ class _Actors:
     s_tot: Float  # (m, n) total salience (probability a target resists)
     w_p: Float  # (m, n) principal's vote weight s_tot * cap
     compiled: bool  # run the compiled kernels (detente.forecast.kernels) where they apply
+
+    def __init__(
+        self,
+        cap: Float,
+        sal: Float,
+        sal_sq: Float,
+        s_tot: Float,
+        w_p: Float,
+        compiled: bool,
+    ) -> None:
+        self.cap = cap
+        self.sal = sal
+        self.sal_sq = sal_sq
+        self.s_tot = s_tot
+        self.w_p = w_p
+        self.compiled = compiled
 
     def take(self, rows: Int) -> _Actors:
         return _Actors(
@@ -205,9 +225,12 @@ class _Actors:
         )
 
 
-@dataclass(frozen=True)
 class _Assessment:
     """What actors make of one state: distances, risk attitudes, utilities, outcome."""
+
+    # a plain class, not a dataclass: building one costs about 1 ms of every start-up
+
+    __slots__ = ("dist", "outcome", "probability", "risk", "risk_est", "u_own")
 
     dist: Float  # (m, n, n) d[a, b]: a's ideal (= position) to b's position, a's saliences
     risk: Float  # (m, n) R_a
@@ -215,6 +238,22 @@ class _Assessment:
     u_own: Float  # (m, n, n) u[a, b]: a's own risk-aware utility of b's position
     probability: Float  # (m, n) win probability of each actor's position group
     outcome: Float  # (m, d)
+
+    def __init__(
+        self,
+        dist: Float,
+        risk: Float,
+        risk_est: Float,
+        u_own: Float,
+        probability: Float,
+        outcome: Float,
+    ) -> None:
+        self.dist = dist
+        self.risk = risk
+        self.risk_est = risk_est
+        self.u_own = u_own
+        self.probability = probability
+        self.outcome = outcome
 
 
 # --------------------------------------------------------------------------------------------
@@ -575,15 +614,32 @@ def _target_view_prob(view: _Assessment, actors: _Actors, params: SMPParams, tar
     return np.asarray(ch_ij / (ch_ij + ch_ji), dtype=np.float64)
 
 
-@dataclass(frozen=True)
 class _Offers:
     """Proposed bargains: initiator, receiver and the positions each is to adopt."""
+
+    # a plain class, not a dataclass: building one costs about 1 ms of every start-up
+
+    __slots__ = ("init", "pos_init", "pos_rcvr", "rcvr", "valid")
 
     init: Int  # (m, Q)
     rcvr: Int  # (m, Q)
     valid: Bool  # (m, Q)
     pos_init: Float  # (m, Q, d)
     pos_rcvr: Float  # (m, Q, d)
+
+    def __init__(
+        self,
+        init: Int,
+        rcvr: Int,
+        valid: Bool,
+        pos_init: Float,
+        pos_rcvr: Float,
+    ) -> None:
+        self.init = init
+        self.rcvr = rcvr
+        self.valid = valid
+        self.pos_init = pos_init
+        self.pos_rcvr = pos_rcvr
 
 
 def _bargains(
