@@ -61,6 +61,41 @@ VOTE_CODES: dict[str, int] = {"Prop": 0, "Cubic": 1, "PropCbc": 2, "Binary": 3, 
 
 
 # --------------------------------------------------------------------------------------------
+# Reused buffers
+
+
+class Scratch:
+    """Float64 work arrays reused across the blocks of one kernel call (issue 14, item 3).
+
+    The actor^3 steps run in blocks of a few thousand to a few hundred thousand elements; at
+    320 actors a block is one initiator's ``n x n`` table (800 KiB), and each of its dozen
+    temporaries was a fresh allocation, above glibc's mmap threshold or returned to the system
+    when the heap was trimmed, so every block faulted its pages in again (hundreds of thousands
+    of minor faults a turn, ``benchmarks/speed.py --only memory``). :meth:`get` hands out a
+    C-contiguous view of the first ``prod(shape)`` elements of one flat array per name, grown
+    when a larger shape is asked for. The arithmetic written into it is the same, element by
+    element and in the same memory order, as that of a fresh temporary, so results keep their
+    bits. A scratch belongs to one call in one thread: never shared.
+    """
+
+    __slots__ = ("_flat",)
+
+    def __init__(self) -> None:
+        self._flat: dict[str, Float] = {}
+
+    def get(self, name: str, shape: tuple[int, ...]) -> Float:
+        """An uninitialised ``shape`` array under ``name`` (two names never share memory)."""
+        size = 1
+        for extent in shape:
+            size *= extent
+        flat = self._flat.get(name)
+        if flat is None or flat.size < size:
+            flat = np.empty(size)
+            self._flat[name] = flat
+        return flat[:size].reshape(shape)
+
+
+# --------------------------------------------------------------------------------------------
 # Utilities and distances
 
 
@@ -122,10 +157,14 @@ def estimate_risk(r_h: Float, r_i: Float, adjust: BigRAdjust) -> Float:
 # Votes, coalitions, victory probabilities, probabilistic Condorcet elections
 
 
-def vote(rule: VotingRule, weight: Float | float, du: Float) -> Float:
-    """An actor's vote for option x over y given ``du = u(x) - u(y)`` (KTAB ``Model::vote``)."""
+def vote(rule: VotingRule, weight: Float | float, du: Float, out: Float | None = None) -> Float:
+    """An actor's vote for option x over y given ``du = u(x) - u(y)`` (KTAB ``Model::vote``).
+
+    ``out`` (optional, of the broadcast shape) receives a Prop vote; the other rules, several
+    operations each, return a new array whatever ``out`` is.
+    """
     if rule == "Prop":
-        return np.asarray(weight * du, dtype=np.float64)
+        return np.asarray(np.multiply(weight, du, out=out), dtype=np.float64)
     if rule == "Cubic":
         return np.asarray(weight * (du * du * du), dtype=np.float64)
     if rule == "PropCbc":
@@ -152,9 +191,11 @@ def coalitions(rule: VotingRule, weight: Float, util: Float, budget: int) -> Flo
     out = np.empty((m, nx, nx))
     neg_out = np.empty((m, nx, nx)) if rule == "ASymProsp" else out
     block = max(1, budget // max(1, m * na * nx))
+    scratch = Scratch()  # one block of utility gaps, reused by every block of this call
     for x0 in range(0, nx, block):
         x1 = min(nx, x0 + block)
-        du = util[:, :, x0:x1, None] - util[:, :, None, :]
+        shape = (m, na, x1 - x0, nx)
+        du = np.subtract(util[:, :, x0:x1, None], util[:, :, None, :], out=scratch.get("du", shape))
         if rule == "Prop":
             # w > 0, so max(0, w du) = w max(0, du): one batched matrix-vector product
             np.maximum(du, 0.0, out=du)
@@ -284,6 +325,7 @@ def contest(
     w_i: Float,
     w_j: Float,
     w_n: Float,
+    scratch: Scratch | None = None,
 ) -> tuple[Float, Float]:
     """Coalition strengths for and against "i beats j" as seen by one estimator h.
 
@@ -299,6 +341,10 @@ def contest(
     is ``p_in e_i + (1 - p_in) e_j``.  Under NoCommit and FullCommit both are exactly zero, so
     (as in KTAB) third parties then add nothing; under SemiCommit ``e_i = u_nn - u_ni`` and
     ``e_j = u_nj - u_nn``.
+
+    With ``scratch``, the third-party tensors (of the broadcast shape of ``w_n``, ``u_ni`` and
+    ``u_nj``) are written into its buffers: the same operations in the same order, so the same
+    bits, without a fresh allocation per block.
     """
     u_ii, u_ij, u_ji, u_jj, u_ni, u_nj, u_nn = u
     c_i = vote(rule, w_i, u_ii - u_ij)
@@ -307,13 +353,24 @@ def contest(
     ch_ji = MIN_CONTEST + np.maximum(-c_i, 0.0) + np.maximum(-c_j, 0.0)
     if commit != "SemiCommit":
         return ch_ij, ch_ji
-    c_n = vote(rule, w_n, u_ni - u_nj)
+    full = np.broadcast_shapes(w_n.shape, u_ni.shape, u_nj.shape)
+
+    def buf(name: str) -> Float | None:
+        return None if scratch is None else scratch.get(name, full)
+
+    c_n = vote(rule, w_n, np.subtract(u_ni, u_nj, out=buf("du")), out=buf("c_n"))
     a_ij = ch_ij[..., None]
-    p_in = (a_ij + np.maximum(c_n, 0.0)) / ((a_ij + ch_ji[..., None]) + np.abs(c_n))
-    e_j = u_nj - u_nn
-    gap = p_in * ((u_nn - u_ni) - e_j)
+    # p_in = (a_ij + max(c_n, 0)) / ((a_ij + ch_ji) + |c_n|), each step as written
+    p_in = np.maximum(c_n, 0.0, out=buf("num"))
+    np.add(a_ij, p_in, out=p_in)
+    den = np.abs(c_n, out=buf("den"))
+    np.add(a_ij + ch_ji[..., None], den, out=den)
+    np.divide(p_in, den, out=p_in)
+    e_j = np.subtract(u_nj, u_nn, out=buf("e_j"))
+    gap = np.subtract(u_nn - u_ni, e_j, out=den)  # (u_nn - u_ni) - e_j; den is spent
+    np.multiply(p_in, gap, out=gap)
     gap += e_j
-    v_n = vote(rule, w_n, gap)
+    v_n = vote(rule, w_n, gap, out=None if scratch is None else c_n)  # c_n is spent
     total = v_n.sum(axis=-1)
     np.maximum(v_n, 0.0, out=v_n)
     gain = v_n.sum(axis=-1)
