@@ -443,8 +443,7 @@ def _assess(x: Float, actors: _Actors, params: SMPParams) -> _Assessment:
     neutral = 1.0 - dist
     c = _coalitions(params.voting_rule, actors.cap, neutral, actors.compiled)
     p = kern.victory_prob(params.victory_prob_model, c)
-    every = np.ones(x.shape[:2], dtype=bool)
-    risk = kern.big_r_from_prob(kern.pce(params.pce_model, c, p, every), params.big_r_range)
+    risk = kern.big_r_from_prob(kern.pce(params.pce_model, c, p, None), params.big_r_range)
     risk_est = kern.estimate_risk(risk[:, :, None], risk[:, None, :], params.big_r_adjust)
     own = risk_est.diagonal(axis1=1, axis2=2)
     u_own = kern.utility(dist, own[:, :, None])
