@@ -191,11 +191,17 @@ def coalitions(rule: VotingRule, weight: Float, util: Float, budget: int) -> Flo
     out = np.empty((m, nx, nx))
     neg_out = np.empty((m, nx, nx)) if rule == "ASymProsp" else out
     block = max(1, budget // max(1, m * na * nx))
-    scratch = Scratch()  # one block of utility gaps, reused by every block of this call
+    # one block of utility gaps, reused by every block of this call (a single block, as for a
+    # small table, allocates its own: the scratch's bookkeeping would only cost)
+    scratch = Scratch() if nx > block else None
     for x0 in range(0, nx, block):
         x1 = min(nx, x0 + block)
         shape = (m, na, x1 - x0, nx)
-        du = np.subtract(util[:, :, x0:x1, None], util[:, :, None, :], out=scratch.get("du", shape))
+        du = np.subtract(
+            util[:, :, x0:x1, None],
+            util[:, :, None, :],
+            out=None if scratch is None else scratch.get("du", shape),
+        )
         if rule == "Prop":
             # w > 0, so max(0, w du) = w max(0, du): one batched matrix-vector product
             np.maximum(du, 0.0, out=du)
@@ -348,9 +354,9 @@ def contest(
     (as in KTAB) third parties then add nothing; under SemiCommit ``e_i = u_nn - u_ni`` and
     ``e_j = u_nj - u_nn``.
 
-    With ``scratch``, the third-party tensors (of the broadcast shape of ``w_n``, ``u_ni`` and
-    ``u_nj``) are written into its buffers: the same operations in the same order, so the same
-    bits, without a fresh allocation per block.
+    With ``scratch``, the third-party tensors (of ``w_n``'s shape, which must then be the
+    broadcast shape of ``w_n``, ``u_ni`` and ``u_nj``) are written into its buffers: the same
+    operations in the same order, so the same bits, without a fresh allocation per block.
     """
     u_ii, u_ij, u_ji, u_jj, u_ni, u_nj, u_nn = u
     c_i = vote(rule, w_i, u_ii - u_ij)
@@ -359,10 +365,9 @@ def contest(
     ch_ji = MIN_CONTEST + np.maximum(-c_i, 0.0) + np.maximum(-c_j, 0.0)
     if commit != "SemiCommit":
         return ch_ij, ch_ji
-    full = np.broadcast_shapes(w_n.shape, u_ni.shape, u_nj.shape)
 
-    def buf(name: str) -> Float | None:
-        return None if scratch is None else scratch.get(name, full)
+    def buf(name: str) -> Float | None:  # w_n has the third-party tensors' (full) shape
+        return None if scratch is None else scratch.get(name, w_n.shape)
 
     c_n = vote(rule, w_n, np.subtract(u_ni, u_nj, out=buf("du")), out=buf("c_n"))
     a_ij = ch_ij[..., None]

@@ -533,7 +533,8 @@ def _challenges(
     base_t = 1.0 - d_t
     slope_t = base_t * np.minimum(d_t, 1.0)
     block = max(1, _BLOCK // (m * n * n))
-    scratch = kern.Scratch()  # the blocks' third-party tensors, allocated once per turn
+    # the blocks' third-party tensors, allocated once per turn (not for a single block)
+    scratch = kern.Scratch() if n > block else None
     for i0 in range(0, n, block):
         i1 = min(n, i0 + block)
         p_win[:, i0:i1], gain[:, i0:i1] = _challenge_block(
@@ -548,7 +549,7 @@ def _challenge_block(
     params: SMPParams,
     span: tuple[int, int],
     tables: tuple[Float, Float, Bool],
-    scratch: kern.Scratch,
+    scratch: kern.Scratch | None,
 ) -> tuple[Float, Float]:
     """Initiators i0:i1 judge every target j, each from its own perspective (h = i)."""
     i0, i1 = span
@@ -565,7 +566,11 @@ def _challenge_block(
     # third party n: u_nj[i, j, n] = utility to n of j's position, risk as i estimates it
     m, n = d.shape[:2]
     full = (m, i1 - i0, n, n)
-    u_nj = np.multiply(slope_t[:, None, :, :], r_i[:, :, None, :], out=scratch.get("u_nj", full))
+
+    def buf(name: str) -> Float | None:
+        return None if scratch is None else scratch.get(name, full)
+
+    u_nj = np.multiply(slope_t[:, None, :, :], r_i[:, :, None, :], out=buf("u_nj"))
     u_nj += base_t[:, None, :, :]
     u = (u_ii[..., None], u_ij, u_ji, u_jj, u_ji[:, :, None, :], u_nj, u_jj[:, :, None, :])
     # principals do not vote as third parties: zero weight where n == i or n == j
@@ -576,7 +581,7 @@ def _challenge_block(
         u,
         actors.w_p[:, i0:i1, None],
         actors.w_p[:, None, :],
-        np.multiply(actors.w_p[:, None, None, :], third, out=scratch.get("w_n", full)),
+        np.multiply(actors.w_p[:, None, None, :], third, out=buf("w_n")),
         scratch,
     )
     return kern.challenge_gain(ch_ij, ch_ji, u[0], u_ij, actors.s_tot[:, None, :])
