@@ -66,8 +66,8 @@ _MIN_SIG_DELTA = 1e-4
 def _masks(n: int) -> tuple[Bool, Bool, Int]:
     """``~eye(n)``, the strict lower triangle and ``arange(n)``, made once per actor count.
 
-    Read-only (flags cleared): they are shared by every turn, and a turn of a dozen actors is
-    some 200 NumPy calls, so rebuilding them was a noticeable share of it.
+    Read-only (flags cleared): they are shared by every turn. At a dozen actors a turn's cost is
+    the overhead of its NumPy calls, so rebuilding them each turn was not free.
     """
     not_self = ~np.eye(n, dtype=bool)
     earlier = np.tril(np.ones((n, n), dtype=bool), k=-1)
@@ -187,7 +187,8 @@ class SMPRun:
 class _Actors:
     """Fixed attributes of the actors of a chunk of replicates."""
 
-    # a plain class, not a dataclass: building one costs about 1 ms of every start-up
+    # a plain class, not a dataclass: a dataclass compiles its generated methods at every
+    # start-up (some 4-5 M instructions each, measured with valgrind)
 
     __slots__ = ("cap", "compiled", "s_tot", "sal", "sal_sq", "w_p")
 
@@ -228,7 +229,8 @@ class _Actors:
 class _Assessment:
     """What actors make of one state: distances, risk attitudes, utilities, outcome."""
 
-    # a plain class, not a dataclass: building one costs about 1 ms of every start-up
+    # a plain class, not a dataclass: a dataclass compiles its generated methods at every
+    # start-up (some 4-5 M instructions each, measured with valgrind)
 
     __slots__ = ("dist", "outcome", "probability", "risk", "risk_est", "u_own")
 
@@ -626,7 +628,8 @@ def _target_view_prob(view: _Assessment, actors: _Actors, params: SMPParams, tar
 class _Offers:
     """Proposed bargains: initiator, receiver and the positions each is to adopt."""
 
-    # a plain class, not a dataclass: building one costs about 1 ms of every start-up
+    # a plain class, not a dataclass: a dataclass compiles its generated methods at every
+    # start-up (some 4-5 M instructions each, measured with valgrind)
 
     __slots__ = ("init", "pos_init", "pos_rcvr", "rcvr", "valid")
 
