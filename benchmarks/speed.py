@@ -17,8 +17,9 @@ It prints
    beside them ``python -c "import numpy"``, a gauge of how loaded the machine is, and the
    one-minute load average; ``--old`` adds the same commands run on another source tree
    (``PYTHONPATH``); ``--instructions`` adds each command's instruction count, from one run under
-   valgrind's ``cachegrind`` (slow, but the same on a loaded machine as on an idle one, so a
-   shared machine can still compare two trees);
+   valgrind's ``cachegrind`` with one OpenBLAS thread and ``PYTHONHASHSEED=0`` (slow, but the
+   same from run to run and on a loaded machine as on an idle one, so a shared machine can still
+   compare two trees);
 2. **SMP per turn at 80 actors** (KTAB's dummyData-a080, else a seeded random table): the NumPy
    reference and the compiled kernels, alternately in this one process, their ratio (target
    >= 4x), whether they agree within 1e-12, and the distance to the arithmetic limit: about
@@ -101,9 +102,16 @@ def _run(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss in KiB
 
 
+#: What makes an instruction count repeatable: OpenBLAS's worker threads busy-wait after NumPy
+#: starts them (tens of millions of instructions, different every run), and string hashing is
+#: salted per process (dict and set work varies); with one BLAS thread and a fixed seed the same
+#: command counts the same instructions, run after run.
+_COUNT_ENV = {"OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+
+
 def _instructions(cmd: Sequence[str], env: dict[str, str]) -> int | None:
-    """Instructions one run of ``cmd`` executes (valgrind's cachegrind, no cache simulation), or
-    ``None`` without valgrind."""
+    """Instructions one run of ``cmd`` executes (valgrind's cachegrind, no cache simulation, with
+    :data:`_COUNT_ENV`), or ``None`` without valgrind."""
     import re
     import shutil
 
@@ -111,7 +119,9 @@ def _instructions(cmd: Sequence[str], env: dict[str, str]) -> int | None:
     if valgrind is None:
         return None
     tool = [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
-    proc = subprocess.run([*tool, *cmd], env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [*tool, *cmd], env=env | _COUNT_ENV, capture_output=True, text=True, check=False
+    )
     found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
     return int(found.group(1).replace(",", "")) if proc.returncode == 0 and found else None
 

@@ -98,3 +98,9 @@ def test_forecast_without_sensitivity_loads_no_salib_pandas_scipy(table: Path, m
     idle = {"rich", "multiprocessing", "concurrent"}
     assert packages(mods).isdisjoint(idle), packages(mods) & idle
     assert "numpy.ma" not in mods
+    # a table file is not a question: neither the question module nor package data are read
+    lazy = {"detente.forecast.question", "detente.forecast.sensitivity", "importlib.resources"}
+    assert mods.isdisjoint(lazy), mods & lazy
+    # each engine loads only its own module: the SMP no EUM, the EUM no SMP
+    other = {"smp": "detente.forecast.eum", "eum": "detente.forecast.smp"}[model]
+    assert f"detente.forecast.{model}" in mods and other not in mods

@@ -17,7 +17,6 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +76,8 @@ def iso_date(text: str) -> dt.date | None:
 
 def package_data(*parts: str) -> Path:
     """A folder or file under ``detente/data`` in the installed package."""
+    from importlib import resources  # here: a table read from a file needs no package data
+
     return Path(str(resources.files("detente").joinpath("data", *parts)))
 
 

@@ -42,7 +42,6 @@ from detente.experiments.forecast import (
     resolve_subject,
 )
 from detente.forecast.montecarlo import MonteCarloResult, Perturbation
-from detente.forecast.question import builtin_questions, load_question
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -587,6 +586,7 @@ def _write_csv(path: str, result: MonteCarloResult, dim: int) -> str:
 
 
 def _list_questions(json_output: bool, world_path: Path | None) -> None:
+    from detente.forecast.question import builtin_questions, load_question
     from detente.world import builtin_world, load_world
 
     world = load_world(world_path) if world_path is not None else builtin_world()

@@ -28,12 +28,6 @@ from detente.forecast.montecarlo import (
     median_along_first,
     run_monte_carlo,
 )
-from detente.forecast.question import (
-    ForecastQuestion,
-    builtin_questions,
-    is_question_file,
-    load_question,
-)
 from detente.forecast.table import StakeholderTable, read_table
 from detente.rng import as_generator, spawn_generators
 
@@ -43,6 +37,7 @@ if TYPE_CHECKING:
     from detente.experiments.results import ResultSet
     from detente.experiments.runner import Executor
     from detente.forecast.eum import EUMOptions
+    from detente.forecast.question import ForecastQuestion
     from detente.forecast.sensitivity import SensitivityResult
     from detente.forecast.smp import SMPParams
 
@@ -101,9 +96,16 @@ def resolve_subject(
     if path.exists():
         if path.is_dir():
             raise InputError(f"{argument}: is a folder; expected a table or question file")
-        if is_question_file(path):
-            return Subject(*_question(path, world_path))
+        if path.suffix.lower() in (".yaml", ".yml"):  # only YAML can hold a question
+            from detente.forecast.question import is_question_file
+
+            if is_question_file(path):
+                return Subject(*_question(path, world_path))
         return Subject(read_table(path), None, str(path))
+    # the question module (and its YAML and world machinery) only where a question may be meant:
+    # a CSV table never loads it
+    from detente.forecast.question import builtin_questions
+
     ident = match_id(argument, builtin_questions())  # ids are matched ignoring case
     if ident is not None:
         return Subject(*_question(ident, world_path))
@@ -115,6 +117,7 @@ def resolve_subject(
 def _question(
     ident: str | Path, world_path: Path | None
 ) -> tuple[StakeholderTable, ForecastQuestion, str]:
+    from detente.forecast.question import load_question
     from detente.world import load_world
 
     question = load_question(ident, load_world(world_path))

@@ -61,6 +61,41 @@ VOTE_CODES: dict[str, int] = {"Prop": 0, "Cubic": 1, "PropCbc": 2, "Binary": 3, 
 
 
 # --------------------------------------------------------------------------------------------
+# Reused buffers
+
+
+class Scratch:
+    """Float64 work arrays reused across the blocks of one kernel call (issue 14, item 3).
+
+    The actor^3 steps run in blocks of a few thousand to a few hundred thousand elements; at
+    320 actors a block is one initiator's ``n x n`` table (800 KiB), and each of its dozen
+    temporaries was a fresh allocation, above glibc's mmap threshold or returned to the system
+    when the heap was trimmed, so every block faulted its pages in again (hundreds of thousands
+    of minor faults a turn, ``benchmarks/speed.py --only memory``). :meth:`get` hands out a
+    C-contiguous view of the first ``prod(shape)`` elements of one flat array per name, grown
+    when a larger shape is asked for. The arithmetic written into it is the same, element by
+    element and in the same memory order, as that of a fresh temporary, so results keep their
+    bits. A scratch belongs to one call in one thread: never shared.
+    """
+
+    __slots__ = ("_flat",)
+
+    def __init__(self) -> None:
+        self._flat: dict[str, Float] = {}
+
+    def get(self, name: str, shape: tuple[int, ...]) -> Float:
+        """An uninitialised ``shape`` array under ``name`` (two names never share memory)."""
+        size = 1
+        for extent in shape:
+            size *= extent
+        flat = self._flat.get(name)
+        if flat is None or flat.size < size:
+            flat = np.empty(size)
+            self._flat[name] = flat
+        return flat[:size].reshape(shape)
+
+
+# --------------------------------------------------------------------------------------------
 # Utilities and distances
 
 
@@ -87,12 +122,22 @@ def utility(dist: Float, risk: Float | float) -> Float:
     """
     # (1 + c r)(1 - d) written in place (products and sums commute bit for bit in IEEE 754)
     term = np.minimum(dist, 1.0)
-    if np.shape(risk) == () or np.broadcast_shapes(term.shape, np.shape(risk)) == term.shape:
+    if _fits(term.shape, getattr(risk, "shape", ())):
         np.multiply(term, risk, out=term)
     else:  # risk spans more axes than dist: a new array of the broadcast shape
         term = np.multiply(term, risk)
     np.add(term, 1.0, out=term)
     return np.asarray(np.multiply(term, 1.0 - dist, out=term), dtype=np.float64)
+
+
+def _fits(shape: tuple[int, ...], other: tuple[int, ...]) -> bool:
+    """Whether ``other`` broadcasts to ``shape`` without growing it (``np.broadcast_shapes``
+    without its cost, which at a dozen actors is a tenth of a call to :func:`utility`)."""
+    if other == shape or not other:
+        return True
+    return len(other) <= len(shape) and all(
+        b in (1, a) for a, b in zip(shape[::-1], other[::-1], strict=False)
+    )
 
 
 def estimate_risk(r_h: Float, r_i: Float, adjust: BigRAdjust) -> Float:
@@ -112,10 +157,14 @@ def estimate_risk(r_h: Float, r_i: Float, adjust: BigRAdjust) -> Float:
 # Votes, coalitions, victory probabilities, probabilistic Condorcet elections
 
 
-def vote(rule: VotingRule, weight: Float | float, du: Float) -> Float:
-    """An actor's vote for option x over y given ``du = u(x) - u(y)`` (KTAB ``Model::vote``)."""
+def vote(rule: VotingRule, weight: Float | float, du: Float, out: Float | None = None) -> Float:
+    """An actor's vote for option x over y given ``du = u(x) - u(y)`` (KTAB ``Model::vote``).
+
+    ``out`` (optional, of the broadcast shape) receives a Prop vote; the other rules, several
+    operations each, return a new array whatever ``out`` is.
+    """
     if rule == "Prop":
-        return np.asarray(weight * du, dtype=np.float64)
+        return np.asarray(np.multiply(weight, du, out=out), dtype=np.float64)
     if rule == "Cubic":
         return np.asarray(weight * (du * du * du), dtype=np.float64)
     if rule == "PropCbc":
@@ -142,9 +191,17 @@ def coalitions(rule: VotingRule, weight: Float, util: Float, budget: int) -> Flo
     out = np.empty((m, nx, nx))
     neg_out = np.empty((m, nx, nx)) if rule == "ASymProsp" else out
     block = max(1, budget // max(1, m * na * nx))
+    # one block of utility gaps, reused by every block of this call (a single block, as for a
+    # small table, allocates its own: the scratch's bookkeeping would only cost)
+    scratch = Scratch() if nx > block else None
     for x0 in range(0, nx, block):
         x1 = min(nx, x0 + block)
-        du = util[:, :, x0:x1, None] - util[:, :, None, :]
+        shape = (m, na, x1 - x0, nx)
+        du = np.subtract(
+            util[:, :, x0:x1, None],
+            util[:, :, None, :],
+            out=None if scratch is None else scratch.get("du", shape),
+        )
         if rule == "Prop":
             # w > 0, so max(0, w du) = w max(0, du): one batched matrix-vector product
             np.maximum(du, 0.0, out=du)
@@ -158,7 +215,7 @@ def coalitions(rule: VotingRule, weight: Float, util: Float, budget: int) -> Flo
     if rule == "ASymProsp":
         # KTAB casts only the votes of pairs x > y; C[y, x] collects their negative parts
         upper = np.arange(nx)[:, None] < np.arange(nx)[None, :]
-        out = np.where(upper, np.swapaxes(neg_out, -1, -2), out)
+        out = np.where(upper, neg_out.swapaxes(-1, -2), out)
     diag = np.arange(nx)
     out[:, diag, diag] = MIN_COALITION
     return out
@@ -166,7 +223,7 @@ def coalitions(rule: VotingRule, weight: Float, util: Float, budget: int) -> Flo
 
 def victory_prob(model: VictoryProbModel, c: Float) -> Float:
     """Pairwise victory probabilities ``P[x, y]`` from coalitions (``Model::vProb``)."""
-    ct = np.swapaxes(c, -1, -2)
+    ct = c.swapaxes(-1, -2)
     if model == "Binary":
         r12 = c / (c + ct)
         p12 = (r12 * (BINARY_VP_THRESHOLD + 1.0) - 1.0) / (BINARY_VP_THRESHOLD - 1.0)
@@ -182,21 +239,27 @@ def victory_prob(model: VictoryProbModel, c: Float) -> Float:
     else:
         power = {"Linear": 1, "Square": 2, "Quartic": 4, "Octic": 8}[model]
         x = c if power == 1 else c**power
-        p = np.add(x, np.swapaxes(x, -1, -2))
+        p = np.add(x, x.swapaxes(-1, -2))
         np.divide(x, p, out=p)
     n = c.shape[-1]
     p[..., np.arange(n), np.arange(n)] = 0.5
     return np.asarray(p, dtype=np.float64)
 
 
-def pce(model: PCEModel, c: Float, p: Float, mask: Bool) -> Float:
+def pce(model: PCEModel, c: Float, p: Float, mask: Bool | None) -> Float:
     """Probabilistic Condorcet election over the options flagged in ``mask``.
 
-    ``c`` and ``p`` ``(..., s, s)`` coalitions and victory probabilities, ``mask`` ``(..., s)``;
-    returns the probability of each option (0 outside the mask), summing to 1.
-    Conditional: ``p_x ∝ prod_y P[x, y]`` (``Model::condPCE``); the Markov forms iterate a
-    challenge process to its fixed point (``markovUniformPCE``, ``markovIncentivePCE``).
+    ``c`` and ``p`` ``(..., s, s)`` coalitions and victory probabilities, ``mask`` ``(..., s)``
+    (``None``: every option); returns the probability of each option (0 outside the mask),
+    summing to 1. Conditional: ``p_x ∝ prod_y P[x, y]`` (``Model::condPCE``); the Markov forms
+    iterate a challenge process to its fixed point (``markovUniformPCE``, ``markovIncentivePCE``).
     """
+    if model == "Conditional" and mask is None:
+        # the masked form below with every option in: the same product and sum, two fewer calls
+        prod = p.prod(axis=-1)
+        return np.asarray(prod / prod.sum(axis=-1, keepdims=True), dtype=np.float64)
+    if mask is None:
+        mask = np.ones(p.shape[:-1], dtype=bool)
     if model == "Conditional":
         prod = np.where(mask[..., None, :], p, 1.0).prod(axis=-1)
         prod = np.where(mask, prod, 0.0)
@@ -233,10 +296,10 @@ def _markov_incentive(c: Float, p: Float, mask: Bool) -> Float:
     prob = np.where(mask, 1.0 / count, 0.0)
     pm = np.where(both, p, 0.0)
     done = np.zeros(mask.shape[:-1], dtype=bool)
-    chal_t = np.swapaxes(challenge, -1, -2)
+    chal_t = challenge.swapaxes(-1, -2)
     for _ in range(MARKOV_MAX_ITER):
         ct = prob[..., :, None] * chal_t  # ct[i, j] = p_i * challenge[j, i]
-        q = (pm * (ct + np.swapaxes(ct, -1, -2))).sum(axis=-1)
+        q = (pm * (ct + ct.swapaxes(-1, -2))).sum(axis=-1)
         change = np.abs(q - prob).max(axis=-1)
         prob = np.where(done[..., None], prob, (prob + q) / 2.0)
         done |= change <= 1e-8
@@ -274,6 +337,7 @@ def contest(
     w_i: Float,
     w_j: Float,
     w_n: Float,
+    scratch: Scratch | None = None,
 ) -> tuple[Float, Float]:
     """Coalition strengths for and against "i beats j" as seen by one estimator h.
 
@@ -289,6 +353,10 @@ def contest(
     is ``p_in e_i + (1 - p_in) e_j``.  Under NoCommit and FullCommit both are exactly zero, so
     (as in KTAB) third parties then add nothing; under SemiCommit ``e_i = u_nn - u_ni`` and
     ``e_j = u_nj - u_nn``.
+
+    With ``scratch``, the third-party tensors (of ``w_n``'s shape, which must then be the
+    broadcast shape of ``w_n``, ``u_ni`` and ``u_nj``) are written into its buffers: the same
+    operations in the same order, so the same bits, without a fresh allocation per block.
     """
     u_ii, u_ij, u_ji, u_jj, u_ni, u_nj, u_nn = u
     c_i = vote(rule, w_i, u_ii - u_ij)
@@ -297,13 +365,23 @@ def contest(
     ch_ji = MIN_CONTEST + np.maximum(-c_i, 0.0) + np.maximum(-c_j, 0.0)
     if commit != "SemiCommit":
         return ch_ij, ch_ji
-    c_n = vote(rule, w_n, u_ni - u_nj)
+
+    def buf(name: str) -> Float | None:  # w_n has the third-party tensors' (full) shape
+        return None if scratch is None else scratch.get(name, w_n.shape)
+
+    c_n = vote(rule, w_n, np.subtract(u_ni, u_nj, out=buf("du")), out=buf("c_n"))
     a_ij = ch_ij[..., None]
-    p_in = (a_ij + np.maximum(c_n, 0.0)) / ((a_ij + ch_ji[..., None]) + np.abs(c_n))
-    e_j = u_nj - u_nn
-    gap = p_in * ((u_nn - u_ni) - e_j)
+    # p_in = (a_ij + max(c_n, 0)) / ((a_ij + ch_ji) + |c_n|), each step as written
+    p_in = np.maximum(c_n, 0.0, out=buf("num"))
+    np.add(a_ij, p_in, out=p_in)
+    den = np.abs(c_n, out=buf("den"))
+    np.add(a_ij + ch_ji[..., None], den, out=den)
+    np.divide(p_in, den, out=p_in)
+    e_j = np.subtract(u_nj, u_nn, out=buf("e_j"))
+    gap = np.subtract(u_nn - u_ni, e_j, out=den)  # (u_nn - u_ni) - e_j; den is spent
+    np.multiply(p_in, gap, out=gap)
     gap += e_j
-    v_n = vote(rule, w_n, gap)
+    v_n = vote(rule, w_n, gap, out=None if scratch is None else c_n)  # c_n is spent
     total = v_n.sum(axis=-1)
     np.maximum(v_n, 0.0, out=v_n)
     gain = v_n.sum(axis=-1)

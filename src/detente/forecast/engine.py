@@ -15,6 +15,7 @@ holds its last state), so that replicates can be stacked and compared round by r
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
 
@@ -22,9 +23,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import InputError
-from detente.forecast import eum
 
 if TYPE_CHECKING:
+    from detente.forecast import eum
     from detente.forecast.smp import SMPParams
 
 __all__ = [
@@ -129,14 +130,19 @@ def run_model(
     cap, pos, sal, lo_hi = _as_batch(capability, position, salience, bounds)
     m, n, d = pos.shape
     check_memory(model, m, n, d, n_rounds)
+    # each engine's module is imported when it runs: an SMP forecast never loads the EUM
     if model == "eum":
+        from detente.forecast import eum
+
         if options is not None and not isinstance(options, eum.EUMOptions):
             raise TypeError(f"the EUM takes EUMOptions, not {type(options).__name__}")
         return _run_eum(cap, pos, sal, lo_hi, n_rounds, options or eum.EUMOptions())
     if model == "smp":
-        if isinstance(options, eum.EUMOptions):
+        # an EUMOptions exists only once its module is loaded: no need to load it to check
+        loaded = sys.modules.get("detente.forecast.eum")
+        if loaded is not None and isinstance(options, loaded.EUMOptions):
             raise TypeError("the SMP takes SMPParams, not EUMOptions")
-        return _run_smp(cap, pos, sal, lo_hi, n_rounds, rng, options)
+        return _run_smp(cap, pos, sal, lo_hi, n_rounds, rng, cast("SMPParams | None", options))
     raise ValueError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
 
 
@@ -240,6 +246,8 @@ def _run_eum(
     options: eum.EUMOptions,
 ) -> Trajectory:
     """One EUM game per dimension; the forecast is the weighted median each round."""
+    from detente.forecast import eum
+
     m, n, d = pos.shape
     outcome = np.empty((m, rounds + 1, d))
     positions = np.empty((m, rounds + 1, n, d))

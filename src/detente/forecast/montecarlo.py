@@ -502,9 +502,24 @@ def check_run_memory(table: StakeholderTable, runs: int, rounds: int) -> None:
         )
 
 
-@dataclass(frozen=True)
 class _Task:
     """One task: a run of consecutive draw blocks, with its own generators (spawned up front)."""
+
+    # a plain class, not a dataclass: a dataclass compiles its generated methods at every
+    # start-up (some 4-5 M instructions each, measured with valgrind)
+
+    __slots__ = (
+        "block_rngs",
+        "chunk",
+        "engine_rng",
+        "keep_inputs",
+        "model",
+        "options",
+        "perturbation",
+        "rounds",
+        "sizes",
+        "table",
+    )
 
     table: StakeholderTable
     model: Model
@@ -517,13 +532,53 @@ class _Task:
     chunk: int
     keep_inputs: bool
 
+    def __init__(
+        self,
+        table: StakeholderTable,
+        model: Model,
+        perturbation: Perturbation,
+        rounds: int,
+        options: EUMOptions | SMPParams | None,
+        block_rngs: tuple[np.random.Generator, ...],
+        sizes: tuple[int, ...],
+        engine_rng: np.random.Generator,
+        chunk: int,
+        keep_inputs: bool,
+    ) -> None:
+        self.table = table
+        self.model = model
+        self.perturbation = perturbation
+        self.rounds = rounds
+        self.options = options
+        self.block_rngs = block_rngs
+        self.sizes = sizes
+        self.engine_rng = engine_rng
+        self.chunk = chunk
+        self.keep_inputs = keep_inputs
 
-@dataclass(frozen=True)
+
 class _Part:
+    # a plain class, not a dataclass: a dataclass compiles its generated methods at every
+    # start-up (some 4-5 M instructions each, measured with valgrind)
+
+    __slots__ = ("inputs", "kept", "trajectories", "turns")
+
     trajectories: FloatArray
     turns: NDArray[np.int64]
     kept: NDArray[np.bool_]
     inputs: PerturbedInputs | None
+
+    def __init__(
+        self,
+        trajectories: FloatArray,
+        turns: NDArray[np.int64],
+        kept: NDArray[np.bool_],
+        inputs: PerturbedInputs | None,
+    ) -> None:
+        self.trajectories = trajectories
+        self.turns = turns
+        self.kept = kept
+        self.inputs = inputs
 
 
 def _run_task(task: _Task) -> _Part:

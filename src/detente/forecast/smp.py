@@ -20,6 +20,7 @@ Public API: :class:`SMPParams`, :class:`SMPRun`, :func:`simulate`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, TypeVar, get_args
 
@@ -59,6 +60,29 @@ _CHUNK_COMPILED = 1 << 20
 _POS_TOL = 1e-3
 #: KTAB ``configExec``: added to the first turn's movement to avoid 0/0.
 _MIN_SIG_DELTA = 1e-4
+
+
+@functools.cache
+def _masks(n: int) -> tuple[Bool, Bool, Int]:
+    """``~eye(n)``, the strict lower triangle and ``arange(n)``, made once per actor count.
+
+    Read-only (flags cleared): they are shared by every turn. At a dozen actors a turn's cost is
+    the overhead of its NumPy calls, so rebuilding them each turn was not free.
+    """
+    not_self = ~np.eye(n, dtype=bool)
+    earlier = np.tril(np.ones((n, n), dtype=bool), k=-1)
+    index = np.arange(n)
+    for a in (not_self, earlier, index):
+        a.flags.writeable = False
+    return not_self, earlier, index
+
+
+def _rows(m: int) -> Int:
+    """``(m, 1)`` replicate indices, to gather one element per (replicate, actor) pair:
+    ``a[_rows(m), idx]`` is ``np.take_along_axis(a, idx[..., None], axis=1)[:, :, 0]`` for a 2-D
+    ``a`` (and its rows for a 3-D one) without that function's index building."""
+    return np.arange(m)[:, None]
+
 
 _CHOICES: dict[str, object] = {
     "victory_prob_model": VictoryProbModel,
@@ -160,9 +184,13 @@ class SMPRun:
         return np.asarray(self.outcome[np.arange(m), self.turns], dtype=np.float64)
 
 
-@dataclass(frozen=True)
 class _Actors:
     """Fixed attributes of the actors of a chunk of replicates."""
+
+    # a plain class, not a dataclass: a dataclass compiles its generated methods at every
+    # start-up (some 4-5 M instructions each, measured with valgrind)
+
+    __slots__ = ("cap", "compiled", "s_tot", "sal", "sal_sq", "w_p")
 
     cap: Float  # (m, n) capability
     sal: Float  # (m, n, d) salience per dimension
@@ -170,6 +198,22 @@ class _Actors:
     s_tot: Float  # (m, n) total salience (probability a target resists)
     w_p: Float  # (m, n) principal's vote weight s_tot * cap
     compiled: bool  # run the compiled kernels (detente.forecast.kernels) where they apply
+
+    def __init__(
+        self,
+        cap: Float,
+        sal: Float,
+        sal_sq: Float,
+        s_tot: Float,
+        w_p: Float,
+        compiled: bool,
+    ) -> None:
+        self.cap = cap
+        self.sal = sal
+        self.sal_sq = sal_sq
+        self.s_tot = s_tot
+        self.w_p = w_p
+        self.compiled = compiled
 
     def take(self, rows: Int) -> _Actors:
         return _Actors(
@@ -182,9 +226,13 @@ class _Actors:
         )
 
 
-@dataclass(frozen=True)
 class _Assessment:
     """What actors make of one state: distances, risk attitudes, utilities, outcome."""
+
+    # a plain class, not a dataclass: a dataclass compiles its generated methods at every
+    # start-up (some 4-5 M instructions each, measured with valgrind)
+
+    __slots__ = ("dist", "outcome", "probability", "risk", "risk_est", "u_own")
 
     dist: Float  # (m, n, n) d[a, b]: a's ideal (= position) to b's position, a's saliences
     risk: Float  # (m, n) R_a
@@ -192,6 +240,22 @@ class _Assessment:
     u_own: Float  # (m, n, n) u[a, b]: a's own risk-aware utility of b's position
     probability: Float  # (m, n) win probability of each actor's position group
     outcome: Float  # (m, d)
+
+    def __init__(
+        self,
+        dist: Float,
+        risk: Float,
+        risk_est: Float,
+        u_own: Float,
+        probability: Float,
+        outcome: Float,
+    ) -> None:
+        self.dist = dist
+        self.risk = risk
+        self.risk_est = risk_est
+        self.u_own = u_own
+        self.probability = probability
+        self.outcome = outcome
 
 
 # --------------------------------------------------------------------------------------------
@@ -311,26 +375,38 @@ def _run_chunk(
     first_move = np.zeros(m)
     active = np.arange(m)
     t = 0
+    sub = actors
     while active.size and t < max_turns:
         t += 1
-        sub = actors.take(active)
-        new_x = _step(x[active], view, sub, params, [gens[r] for r in active] if gens else [])
+        # every replicate still running (always so for a single run): no rows to gather
+        whole = active.size == m
+        old_x = x if whole else x[active]
+        new_x = _step(old_x, view, sub, params, [gens[r] for r in active] if gens else [])
         new_view = _assess(new_x, sub, params)
-        moved = np.linalg.norm(new_x - x[active], axis=-1).sum(axis=-1)
+        # np.linalg.norm's own arithmetic (sqrt of the sum of squares), without its wrapper
+        step = new_x - old_x
+        moved = np.sqrt(np.add.reduce(step * step, axis=-1)).sum(axis=-1)
         if t == 1:
             first_move[active] = moved + _MIN_SIG_DELTA
-        x = x.copy()
-        x[active] = new_x
-        outcome, prob = outcomes[-1].copy(), probs[-1].copy()
-        outcome[active], prob[active] = new_view.outcome, new_view.probability
+        if whole:  # the new arrays are fresh: nothing later writes into them
+            x, outcome, prob = new_x, new_view.outcome, new_view.probability
+        else:
+            x = x.copy()
+            x[active] = new_x
+            outcome, prob = outcomes[-1].copy(), probs[-1].copy()
+            outcome[active], prob[active] = new_view.outcome, new_view.probability
         states.append(x)
         outcomes.append(outcome)
         probs.append(prob)
         turns[active] = t
         quiet = (t >= params.min_turns) & (moved / first_move[active] < params.stop_ratio)
-        keep = ~quiet
-        active = active[keep]
-        view = _take_view(new_view, keep)
+        if quiet.any():
+            keep = ~quiet
+            active = active[keep]
+            view = _take_view(new_view, keep)
+            sub = sub.take(np.flatnonzero(keep))
+        else:
+            view = new_view
     return states, turns, outcomes, probs
 
 
@@ -365,13 +441,13 @@ def _assemble(parts: list[tuple[list[Float], Int, list[Float], list[Float]]]) ->
 
 def _assess(x: Float, actors: _Actors, params: SMPParams) -> _Assessment:
     dist = kern.salience_distance(x, x, actors.sal, actors.sal_sq)
-    neutral = kern.utility(dist, 0.0)
+    # kern.utility(dist, 0.0) exactly: (min(d, 1) 0 + 1)(1 - d) is 1 - d bit for bit (d >= 0)
+    neutral = 1.0 - dist
     c = _coalitions(params.voting_rule, actors.cap, neutral, actors.compiled)
     p = kern.victory_prob(params.victory_prob_model, c)
-    every = np.ones(x.shape[:2], dtype=bool)
-    risk = kern.big_r_from_prob(kern.pce(params.pce_model, c, p, every), params.big_r_range)
+    risk = kern.big_r_from_prob(kern.pce(params.pce_model, c, p, None), params.big_r_range)
     risk_est = kern.estimate_risk(risk[:, :, None], risk[:, None, :], params.big_r_adjust)
-    own = np.diagonal(risk_est, axis1=1, axis2=2)
+    own = risk_est.diagonal(axis1=1, axis2=2)
     u_own = kern.utility(dist, own[:, :, None])
     probability, outcome = _outcome(x, actors, u_own, params)
     return _Assessment(dist, risk, risk_est, u_own, probability, outcome)
@@ -380,17 +456,18 @@ def _assess(x: Float, actors: _Actors, params: SMPParams) -> _Assessment:
 def _outcome(x: Float, actors: _Actors, u_own: Float, params: SMPParams) -> tuple[Float, Float]:
     """PCE over distinct positions (Prop voting, own risk-aware utilities); expected position."""
     n = x.shape[1]
-    gap = np.linalg.norm(x[:, :, None, :] - x[:, None, :, :], axis=-1)
+    diff = x[:, :, None, :] - x[:, None, :, :]
+    gap = np.sqrt(np.add.reduce(diff * diff, axis=-1))  # np.linalg.norm's arithmetic
     same = gap < _POS_TOL
-    earlier = np.tril(np.ones((n, n), dtype=bool), k=-1)
+    _, earlier, _ = _masks(n)
     unique = ~(same & earlier).any(axis=-1)
     c = _coalitions("Prop", actors.cap, u_own, actors.compiled)
     p = kern.victory_prob(params.victory_prob_model, c)
     prob_unique = kern.pce(params.pce_model, c, p, unique)
     # each actor reports the probability of the last distinct position equivalent to its own
     member = same & unique[:, None, :]
-    last = n - 1 - np.argmax(member[:, :, ::-1], axis=-1)
-    probability = np.take_along_axis(prob_unique, last, axis=-1)
+    last = n - 1 - member[:, :, ::-1].argmax(axis=-1)
+    probability = prob_unique[_rows(x.shape[0]), last]
     outcome = np.einsum("mu,mud->md", prob_unique, x)
     return probability, outcome
 
@@ -422,13 +499,13 @@ def _coalitions(rule: VotingRule, weight: Float, util: Float, compiled: bool) ->
 
 def _best_targets(view: _Assessment, actors: _Actors, params: SMPParams) -> tuple[Int, Bool, Float]:
     """Each initiator's most profitable target, if any gain exceeds 1e-5, and P(i beats it)."""
-    n = view.dist.shape[1]
-    not_self = ~np.eye(n, dtype=bool)
+    m, n = view.dist.shape[:2]
+    not_self, _, _ = _masks(n)
     if actors.compiled and params.voting_rule in VOTE_CODES:
         kernel = compiled_kernel("smp_challenges", view.dist.size * n)
         p_win, gain = kernel(
             np.ascontiguousarray(view.dist),
-            np.ascontiguousarray(np.swapaxes(view.dist, 1, 2)),
+            np.ascontiguousarray(view.dist.swapaxes(1, 2)),
             np.ascontiguousarray(view.risk_est),
             np.ascontiguousarray(actors.w_p),
             np.ascontiguousarray(actors.s_tot),
@@ -439,9 +516,9 @@ def _best_targets(view: _Assessment, actors: _Actors, params: SMPParams) -> tupl
         p_win, gain = _challenges(view, actors, params, not_self)
     gain = np.where(not_self, gain, -np.inf)
     worth = gain > kern.MIN_GAIN
-    target: Int = np.argmax(np.where(worth, gain, -np.inf), axis=-1)
+    target: Int = np.where(worth, gain, -np.inf).argmax(axis=-1)
     has: Bool = np.asarray(worth.any(axis=-1))
-    p_target = np.take_along_axis(p_win, target[..., None], axis=-1)[..., 0]
+    p_target = p_win[_rows(m), _masks(n)[2], target]
     return target, has, p_target
 
 
@@ -454,14 +531,16 @@ def _challenges(
     p_win = np.empty((m, n, n))
     # u[a, b] under risk r is (1 - d_ab) + (1 - d_ab) min(d_ab, 1) r: linear in r, so the
     # actor^3 utilities of third parties need one multiply-add on two actor^2 tables
-    d_t = np.swapaxes(view.dist, 1, 2)
+    d_t = view.dist.swapaxes(1, 2)
     base_t = 1.0 - d_t
     slope_t = base_t * np.minimum(d_t, 1.0)
     block = max(1, _BLOCK // (m * n * n))
+    # the blocks' third-party tensors, allocated once per turn (not for a single block)
+    scratch = kern.Scratch() if n > block else None
     for i0 in range(0, n, block):
         i1 = min(n, i0 + block)
         p_win[:, i0:i1], gain[:, i0:i1] = _challenge_block(
-            view, actors, params, (i0, i1), (base_t, slope_t, not_self)
+            view, actors, params, (i0, i1), (base_t, slope_t, not_self), scratch
         )
     return p_win, gain
 
@@ -472,6 +551,7 @@ def _challenge_block(
     params: SMPParams,
     span: tuple[int, int],
     tables: tuple[Float, Float, Bool],
+    scratch: kern.Scratch | None,
 ) -> tuple[Float, Float]:
     """Initiators i0:i1 judge every target j, each from its own perspective (h = i)."""
     i0, i1 = span
@@ -480,13 +560,19 @@ def _challenge_block(
     rows = np.arange(i0, i1)
     r_i = rr[:, i0:i1, :]  # r_i[i, a] = i's estimate of a's risk
     r_ii = r_i[:, np.arange(i1 - i0), rows]
-    diag = np.diagonal(d, axis1=1, axis2=2)
+    diag = d.diagonal(axis1=1, axis2=2)
     u_ii = kern.utility(diag[:, i0:i1], r_ii)
     u_ij = kern.utility(d[:, i0:i1, :], r_ii[..., None])
-    u_ji = kern.utility(np.swapaxes(d, 1, 2)[:, i0:i1, :], r_i)
+    u_ji = kern.utility(d.swapaxes(1, 2)[:, i0:i1, :], r_i)
     u_jj = kern.utility(diag[:, None, :], r_i)
     # third party n: u_nj[i, j, n] = utility to n of j's position, risk as i estimates it
-    u_nj = slope_t[:, None, :, :] * r_i[:, :, None, :]
+    m, n = d.shape[:2]
+    full = (m, i1 - i0, n, n)
+
+    def buf(name: str) -> Float | None:
+        return None if scratch is None else scratch.get(name, full)
+
+    u_nj = np.multiply(slope_t[:, None, :, :], r_i[:, :, None, :], out=buf("u_nj"))
     u_nj += base_t[:, None, :, :]
     u = (u_ii[..., None], u_ij, u_ji, u_jj, u_ji[:, :, None, :], u_nj, u_jj[:, :, None, :])
     # principals do not vote as third parties: zero weight where n == i or n == j
@@ -497,7 +583,8 @@ def _challenge_block(
         u,
         actors.w_p[:, i0:i1, None],
         actors.w_p[:, None, :],
-        actors.w_p[:, None, None, :] * third,
+        np.multiply(actors.w_p[:, None, None, :], third, out=buf("w_n")),
+        scratch,
     )
     return kern.challenge_gain(ch_ij, ch_ji, u[0], u_ij, actors.s_tot[:, None, :])
 
@@ -521,10 +608,10 @@ def _target_view_prob(view: _Assessment, actors: _Actors, params: SMPParams, tar
     u_ij = kern.utility(at(d, i, j), r_ji)
     u_ji = kern.utility(at(d, j, i), r_jj)
     u_jj = kern.utility(at(d, j, j), r_jj)
-    d_t = np.swapaxes(d, 1, 2)
+    d_t = d.swapaxes(1, 2)
     u_ni = kern.utility(rows(d_t, i), r_j)
     u_nj = kern.utility(rows(d_t, j), r_j)
-    u_nn = kern.utility(np.diagonal(d, axis1=1, axis2=2)[:, None, :], r_j)
+    u_nn = kern.utility(d.diagonal(axis1=1, axis2=2)[:, None, :], r_j)
     idx = np.arange(n)
     third = (idx[None, None, :] != i[..., None]) & (idx[None, None, :] != j[..., None])
     ch_ij, ch_ji = kern.contest(
@@ -538,15 +625,33 @@ def _target_view_prob(view: _Assessment, actors: _Actors, params: SMPParams, tar
     return np.asarray(ch_ij / (ch_ij + ch_ji), dtype=np.float64)
 
 
-@dataclass(frozen=True)
 class _Offers:
     """Proposed bargains: initiator, receiver and the positions each is to adopt."""
+
+    # a plain class, not a dataclass: a dataclass compiles its generated methods at every
+    # start-up (some 4-5 M instructions each, measured with valgrind)
+
+    __slots__ = ("init", "pos_init", "pos_rcvr", "rcvr", "valid")
 
     init: Int  # (m, Q)
     rcvr: Int  # (m, Q)
     valid: Bool  # (m, Q)
     pos_init: Float  # (m, Q, d)
     pos_rcvr: Float  # (m, Q, d)
+
+    def __init__(
+        self,
+        init: Int,
+        rcvr: Int,
+        valid: Bool,
+        pos_init: Float,
+        pos_rcvr: Float,
+    ) -> None:
+        self.init = init
+        self.rcvr = rcvr
+        self.valid = valid
+        self.pos_init = pos_init
+        self.pos_rcvr = pos_rcvr
 
 
 def _bargains(
@@ -559,10 +664,12 @@ def _bargains(
     params: SMPParams,
 ) -> _Offers:
     m, n, _ = x.shape
-    init = np.broadcast_to(np.arange(n), (m, n))
-    rcvr = np.where(has, target, init)
-    x_j = np.take_along_axis(x, rcvr[..., None], axis=1)
-    s_j = np.take_along_axis(actors.sal, rcvr[..., None], axis=1)
+    index = _masks(n)[2]
+    init = np.broadcast_to(index, (m, n))
+    rcvr = np.where(has, target, index)
+    rows = _rows(m)
+    x_j = x[rows, rcvr]
+    s_j = actors.sal[rows, rcvr]
 
     def interp(p_i: Float) -> tuple[Float, Float]:
         return kern.interpolate(
@@ -644,14 +751,14 @@ def _transition(
 
 def _adopt(x: Float, offers: _Offers, choice: Int) -> Float:
     """Each actor's new position: the status quo (choice 0) or its side of bargain choice - 1."""
-    n = x.shape[1]
+    m, n = x.shape[:2]
     chosen = np.maximum(choice - 1, 0)
-    took = np.take_along_axis
-    init_k = took(offers.init, chosen, axis=1)
+    rows = _rows(m)
+    init_k = offers.init[rows, chosen]
     side = np.where(
-        (init_k == np.arange(n))[..., None],
-        took(offers.pos_init, chosen[..., None], axis=1),
-        took(offers.pos_rcvr, chosen[..., None], axis=1),
+        (init_k == _masks(n)[2])[..., None],
+        offers.pos_init[rows, chosen],
+        offers.pos_rcvr[rows, chosen],
     )
     return np.asarray(np.where((choice == 0)[..., None], x, side), dtype=np.float64)
 
@@ -669,13 +776,12 @@ def _option_values(x: Float, offers: _Offers, view: _Assessment, actors: _Actors
     def util_of(y: Float) -> Float:
         return kern.utility(kern.salience_distance(x, y, actors.sal, actors.sal_sq), risk)
 
-    m, q = offers.init.shape
-    shape = (m, n, q)
-    at_init = np.broadcast_to(offers.init[:, None, :], shape)
-    at_rcvr = np.broadcast_to(offers.rcvr[:, None, :], shape)
+    m = offers.init.shape[0]
+    rows, actor = _rows(m)[:, :, None], _masks(n)[2][None, :, None]
+    # u_own[r, a, init[r, q]] for every option q (np.take_along_axis's gather, written out);
     # in place where possible (fewer large temporaries each turn; the same bits)
-    kept = np.subtract(total[:, :, None], np.take_along_axis(view.u_own, at_init, axis=2))
-    np.subtract(kept, np.take_along_axis(view.u_own, at_rcvr, axis=2), out=kept)
+    kept = np.subtract(total[:, :, None], view.u_own[rows, actor, offers.init[:, None, :]])
+    np.subtract(kept, view.u_own[rows, actor, offers.rcvr[:, None, :]], out=kept)
     moved = util_of(offers.pos_init)
     np.add(moved, util_of(offers.pos_rcvr), out=moved)
     value = np.empty((x.shape[0], n, offers.init.shape[1] + 1))
