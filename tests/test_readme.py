@@ -2,7 +2,11 @@
 
 * The test command in the README is exactly what ``.ci/run`` runs.
 * The main job of the first command, and every ``$ detente ...`` line of the tour, runs through the
-  real entry point and exits 0.
+  command line's ``main`` (what the ``detente`` script calls) and exits 0.
+
+The tour runs in-process (:func:`tests.cli.run_in_process`, in the test's own folder): a subprocess
+per line only added the interpreter's start-up and the world's loading each time, and
+tests/experiments/test_cli_explain.py covers ``python -m detente`` as a real process.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from tests.cli import run_cli
+from tests.cli import run_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,11 +54,14 @@ RUN_ELSEWHERE = {"report": "tests/report/test_report_page.py"}
 
 
 @pytest.mark.parametrize("args", _tour_commands(), ids=lambda a: " ".join(a))
-def test_readme_tour_command_runs(args: list[str], tmp_path: Path) -> None:
+def test_readme_tour_command_runs(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if args[0] in RUN_ELSEWHERE:
         assert (ROOT / RUN_ELSEWHERE[args[0]]).is_file()
         args = [*args, "--help"]
-    result = run_cli(*args, cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)  # files the tour writes (--plot, --out) land here
+    result = run_in_process(*args)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "a tour command printed nothing"
     assert "Traceback" not in result.stderr

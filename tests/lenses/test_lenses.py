@@ -15,6 +15,7 @@ from detente.lenses import (
     LENSES,
     LIBERAL,
     REALIST,
+    Preferences,
     Term,
     TermLens,
     get_lens,
@@ -30,17 +31,20 @@ from .synthetic import engagement, make_world
 unit = st.floats(0.0, 1.0)
 
 
-def _margin(lens: TermLens, world_kw: dict[str, float], actor: str) -> float:
+def _prefs(lens: TermLens, world_kw: dict[str, float]) -> Preferences:
+    """The lens's preferences on the synthetic engagement question, built once per world: every
+    actor's margin and term below is read off the same result."""
     world = make_world(**world_kw)
     q = engagement()
-    prefs = lens.preferences(world.at(q.date), q)
+    return lens.preferences(world.at(q.date), q)
+
+
+def _margin(prefs: Preferences, actor: str) -> float:
     return float(prefs.margins[prefs.index(actor)])
 
 
-def _term(lens: TermLens, world_kw: dict[str, float], actor: str, term: str) -> float:
-    world = make_world(**world_kw)
-    q = engagement()
-    return lens.preferences(world.at(q.date), q).margin_terms(actor)[term]
+def _term(prefs: Preferences, actor: str, term: str) -> float:
+    return prefs.margin_terms(actor)[term]
 
 
 @given(r1=unit, r2=unit)
@@ -48,26 +52,19 @@ def test_more_rivalry_never_raises_realist_utility_of_engagement(r1: float, r2: 
     lo, hi = sorted((r1, r2))
     # Every actor but the leader of a contested bloc (RUS here, whose influence gain grows with
     # the rivalry: the FFI report's reason for Moscow's offers) likes engagement less.
+    high, low = _prefs(REALIST, {"rivalry": hi}), _prefs(REALIST, {"rivalry": lo})
     for actor in ("USA", "DEU", "KAZ"):
-        assert (
-            _margin(REALIST, {"rivalry": hi}, actor)
-            <= _margin(REALIST, {"rivalry": lo}, actor) + 1e-12
-        )
+        assert _margin(high, actor) <= _margin(low, actor) + 1e-12
     for actor in ("USA", "DEU", "KAZ", "RUS"):
-        assert (
-            _term(REALIST, {"rivalry": hi}, actor, "relative_gains")
-            <= _term(REALIST, {"rivalry": lo}, actor, "relative_gains") + 1e-12
-        )
+        assert _term(high, actor, "relative_gains") <= _term(low, actor, "relative_gains") + 1e-12
 
 
 @given(s1=unit, s2=unit)
 def test_more_shared_threat_never_lowers_liberal_utility(s1: float, s2: float) -> None:
     lo, hi = sorted((s1, s2))
+    high, low = _prefs(LIBERAL, {"severity": hi}), _prefs(LIBERAL, {"severity": lo})
     for actor in ("USA", "DEU", "RUS", "KAZ"):
-        assert (
-            _margin(LIBERAL, {"severity": hi}, actor)
-            >= _margin(LIBERAL, {"severity": lo}, actor) - 1e-12
-        )
+        assert _margin(high, actor) >= _margin(low, actor) - 1e-12
 
 
 def test_rivalry_term_signs_and_zero_without_rivalry() -> None:

@@ -317,6 +317,7 @@ class WorldView:
             if m.status == "member":
                 self.full[m.org].append(m.actor)
         self._cap: dict[str, float | None] = {}
+        self._shares: dict[str, dict[str, float]] = {}
         self.fills: dict[str, str] = {}
         """Actor -> how its capability was filled, for every filled value the features read."""
         self.relations = [r for r in snap.relations() if r.kind in _RIVAL_KINDS]
@@ -391,17 +392,26 @@ class WorldView:
         """
         if actor == party:
             return 1.0
+        shares = self._shares.get(party)
+        if shares is None:
+            if actor not in (self.members(party) if self.is_org(party) else []):
+                return 0.0  # before reading any member's expenditure (that may record a fill)
+            shares = self._shares[party] = self._member_shares(party)
+        return shares.get(actor, 0.0)
+
+    def _member_shares(self, party: str) -> dict[str, float]:
+        """Every member's :meth:`share` of ``party`` (empty for a state), computed once per
+        party: the features ask for the same party's shares many times per question."""
         members = self.members(party) if self.is_org(party) else []
-        if actor not in members:
-            return 0.0
+        if not members:
+            return {}
         caps = {m: self.known_cap(m) for m in members}
         known = [c for c in caps.values() if c is not None]
         if not known or sum(known) <= 0:
-            return 1.0 / len(members)
+            return {m: 1.0 / len(members) for m in members}
         fill = min(known)
         total = sum(c if c is not None else fill for c in caps.values())
-        own = caps[actor]
-        return (own if own is not None else fill) / total
+        return {m: (c if c is not None else fill) / total for m, c in caps.items()}
 
     def _leader_of(self, org: str) -> str | None:
         members = sorted(self.full.get(org, []))
