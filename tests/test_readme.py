@@ -49,7 +49,7 @@ def test_readme_install_command_runs_the_main_job_of_the_tour() -> None:
 
 
 #: Tour commands too slow for this file, each run by the test named beside it with smaller budgets
-#: (here only their options are parsed, through the real entry point, with --help).
+#: (here only their options are parsed, by the command line's main, with --help).
 RUN_ELSEWHERE = {"report": "tests/report/test_report_page.py"}
 
 
