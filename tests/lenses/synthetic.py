@@ -110,3 +110,25 @@ def engagement(date: dt.date = DAY, proposer: str = "CSTO", target: str = "NATO"
             "sources": ["test-src"],
         }
     )
+
+
+def membership(state: str, org: str, action: str) -> Episode:
+    """A membership question decided by ``state`` alone on :data:`DAY` (join or leave ``org``)."""
+    outcomes = {"join": ["join", "stay-out"], "leave": ["leave", "stay"]}[action]
+    return Episode.model_validate(
+        {
+            "id": "test-membership",
+            "date": DAY,
+            "type": "membership",
+            "proposer": state,
+            "target": org,
+            "action": action,
+            "deciders": [state],
+            "text": f"Will {state} {action} {org}?",
+            "outcomes": outcomes,
+            "yes_outcome": outcomes[0],
+            "status_quo": outcomes[1],
+            "recorded_outcome": outcomes[1],
+            "sources": SRC,
+        }
+    )

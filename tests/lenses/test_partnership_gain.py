@@ -16,28 +16,7 @@ from detente.lenses import REALIST
 from detente.lenses.features import ENGAGEMENT_BINDING, question_features
 from detente.world import builtin_world
 
-from .synthetic import DAY, make_world
-
-
-def _membership(state: str, org: str, action: str) -> Episode:
-    outcomes = {"join": ["join", "stay-out"], "leave": ["leave", "stay"]}[action]
-    return Episode.model_validate(
-        {
-            "id": "test-membership",
-            "date": DAY,
-            "type": "membership",
-            "proposer": state,
-            "target": org,
-            "action": action,
-            "deciders": [state],
-            "text": f"Will {state} {action} {org}?",
-            "outcomes": outcomes,
-            "yes_outcome": outcomes[0],
-            "status_quo": outcomes[1],
-            "recorded_outcome": outcomes[1],
-            "sources": ["test-src"],
-        }
-    )
+from .synthetic import DAY, make_world, membership
 
 
 def _v(question: Episode) -> float:
@@ -48,14 +27,14 @@ def _v(question: Episode) -> float:
 
 def test_joining_a_partnership_gains_the_consultation_grade_of_its_means() -> None:
     snap = make_world().at(DAY)
-    q = _membership("KAZ", "EAPC", "leave")  # KAZ is a partner of the EAPC in the fixture
+    q = membership("KAZ", "EAPC", "leave")  # KAZ is a partner of the EAPC in the fixture
     (kaz,) = [f for f in question_features(snap, q, REALIST.params, history=[]) if f.actor == "KAZ"]
     assert kaz.V == ENGAGEMENT_BINDING * kaz.H  # g = cap_C / (cap_C + cap_KAZ) = H
     assert kaz.s == -1.0 and _v(q) < 0  # leaving gives the gain up
 
 
 def test_an_alliance_gains_through_its_defence_not_twice() -> None:
-    assert _v(_membership("KAZ", "NATO", "join")) == 0.0
+    assert _v(membership("KAZ", "NATO", "join")) == 0.0
 
 
 def _realist(episode: str) -> float:

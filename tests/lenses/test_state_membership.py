@@ -20,34 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.lenses.builtin import p_yes
 
-from detente.decisions import Episode, get_episode
+from detente.decisions import get_episode
 from detente.lenses import LIBERAL, REALIST
 from detente.lenses.features import Features, question_features
 from detente.world import builtin_world
 from detente.world.records import Membership
 
-from .synthetic import DAY, SRC, make_world
-
-
-def _membership(state: str, org: str, action: str) -> Episode:
-    outcomes = {"join": ["join", "stay-out"], "leave": ["leave", "stay"]}[action]
-    return Episode.model_validate(
-        {
-            "id": "test-membership",
-            "date": DAY,
-            "type": "membership",
-            "proposer": state,
-            "target": org,
-            "action": action,
-            "deciders": [state],
-            "text": f"Will {state} {action} {org}?",
-            "outcomes": outcomes,
-            "yes_outcome": outcomes[0],
-            "status_quo": outcomes[1],
-            "recorded_outcome": outcomes[1],
-            "sources": ["test-src"],
-        }
-    )
+from .synthetic import DAY, SRC, make_world, membership
 
 
 def _kaz_in_nato(*spells: tuple[dt.date, dt.date | None], action: str = "leave") -> Features:
@@ -56,7 +35,7 @@ def _kaz_in_nato(*spells: tuple[dt.date, dt.date | None], action: str = "leave")
     ]
     world = make_world(extra=extra)
     feats = question_features(
-        world.at(DAY), _membership("KAZ", "NATO", action), REALIST.params, history=[]
+        world.at(DAY), membership("KAZ", "NATO", action), REALIST.params, history=[]
     )
     return next(f for f in feats if f.actor == "KAZ")
 
@@ -106,7 +85,7 @@ def test_institutionalisation_is_read_only_for_a_members_own_exit() -> None:
     ]
     feats = question_features(
         make_world(extra=extra).at(DAY),
-        _membership("KAZ", "NATO", "leave"),
+        membership("KAZ", "NATO", "leave"),
         LIBERAL.params,
         history=[],
     )
@@ -115,7 +94,7 @@ def test_institutionalisation_is_read_only_for_a_members_own_exit() -> None:
 
 def test_a_partnership_is_a_consultative_membership_and_an_alliance_is_not() -> None:
     feats = question_features(
-        make_world().at(DAY), _membership("KAZ", "EAPC", "join"), REALIST.params, history=[]
+        make_world().at(DAY), membership("KAZ", "EAPC", "join"), REALIST.params, history=[]
     )
     assert next(f for f in feats if f.actor == "KAZ").consultative
     assert not _kaz_in_nato(action="join").consultative

@@ -577,6 +577,13 @@ class WorldView:
     def treaty_defence(self, i: str, j: str) -> float:
         """Strongest collective-defence obligation, in force on the snapshot's date, of a
         bilateral treaty (an agreement outside any organisation whose parties include both)."""
+        return self.bilateral_clause(i, j, _DEFENCE)
+
+    def bilateral_clause(self, i: str, j: str, kinds: tuple[str, ...]) -> float:
+        """Strongest obligation on ``[0, 1]`` of a clause of one of ``kinds`` in an agreement
+        outside any organisation whose parties include ``i`` and ``j``, in the clause's latest
+        version that started before the snapshot's date; an agreement counts until its recorded
+        end. 0 when none is recorded."""
         best = 0.0
         for a in self.snap.agreements:
             if a.org is not None or not {i, j} <= set(a.parties):
@@ -584,7 +591,7 @@ class WorldView:
             if a.ended is not None and a.ended < self.snap.date:
                 continue
             for c in a.clauses:
-                if c.kind not in _DEFENCE:
+                if c.kind not in kinds:
                     continue
                 versions = [v for v in c.versions if v.from_ < self.snap.date]
                 if versions:
@@ -836,16 +843,7 @@ def basing_lease(view: WorldView, host: str, user: str) -> float:
     """
     if view.is_org(host) or view.is_org(user):
         return 0.0
-    best = 0.0
-    for a in view.snap.agreements:
-        if a.org is not None or not {host, user} <= set(a.parties):
-            continue
-        if a.ended is not None and a.ended < view.snap.date:
-            continue
-        for c in a.clauses:
-            if c.kind == "basing-lease" and c.versions:
-                best = max(best, c.versions[-1].obligation)
-    return best
+    return view.bilateral_clause(host, user, ("basing-lease",))
 
 
 def coercion_capacity(view: WorldView, i: str, tie: Tie, params: Any) -> float:
