@@ -44,18 +44,19 @@ def test_eum_rounds_reuse_their_buffers(monkeypatch: pytest.MonkeyPatch) -> None
     from tests.forecast.engine_cases import SMALL_BLOCKS, _eum_inputs
 
     from detente.forecast import eum
+    from detente.forecast._scratch import Scratch
 
     made: list[tuple[str, int]] = []
-    real = eum._Scratch._get
+    real = Scratch._get
 
-    def spy(self: eum._Scratch, name: str, tail: tuple[int, ...], dtype: type) -> object:
-        before = self._buffers.get(name)
-        out = real(self, name, tail, dtype)
-        if self._buffers[name] is not before:  # a new buffer was allocated
-            made.append((name, self.m))
+    def spy(self: Scratch, name: str, shape: tuple[int, ...], dtype: type) -> object:
+        before = self._flat.get(name)
+        out = real(self, name, shape, dtype)
+        if self._flat[name] is not before:  # a new buffer was allocated
+            made.append((name, shape[0]))  # (its name, the replicates it was made for)
         return out
 
-    monkeypatch.setattr(eum._Scratch, "_get", spy)
+    monkeypatch.setattr(Scratch, "_get", spy)
     cap, pos, sal = _eum_inputs(11)
     counts = []
     for rounds in (1, 6):
@@ -72,24 +73,24 @@ def test_smp_blocks_reuse_their_buffers(monkeypatch: pytest.MonkeyPatch) -> None
     fresh 800 KiB temporaries per initiator at 320 actors)."""
     import numpy as np
 
-    from detente.forecast import _smp_kernels as kern
     from detente.forecast import smp
+    from detente.forecast._scratch import Scratch
 
     # keyed by the scratch itself (kept alive here, so no id is reused)
-    made: dict[kern.Scratch, list[str]] = {}
-    asked: dict[kern.Scratch, int] = {}
-    real = kern.Scratch.get
+    made: dict[Scratch, list[str]] = {}
+    asked: dict[Scratch, int] = {}
+    real = Scratch._get
 
-    def spy(self: kern.Scratch, name: str, shape: tuple[int, ...]) -> object:
+    def spy(self: Scratch, name: str, shape: tuple[int, ...], dtype: type) -> object:
         before = self._flat.get(name)
-        out = real(self, name, shape)
+        out = real(self, name, shape, dtype)
         asked[self] = asked.get(self, 0) + 1
         if self._flat[name] is not before:  # a new buffer was allocated
             made.setdefault(self, []).append(name)
         return out
 
     monkeypatch.setenv("DETENTE_KERNELS", "numpy")
-    monkeypatch.setattr(kern.Scratch, "get", spy)
+    monkeypatch.setattr(Scratch, "_get", spy)
     monkeypatch.setattr(smp, "_BLOCK", 2000)  # 30 actors: blocks of 2 rows, 15 per call
     rng = np.random.default_rng(4)
     n = 30

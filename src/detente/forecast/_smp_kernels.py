@@ -18,6 +18,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.forecast._scratch import Scratch
+
 __all__ = [
     "VOTE_CODES",
     "BargnModel",
@@ -62,37 +64,6 @@ VOTE_CODES: dict[str, int] = {"Prop": 0, "Cubic": 1, "PropCbc": 2, "Binary": 3, 
 
 # --------------------------------------------------------------------------------------------
 # Reused buffers
-
-
-class Scratch:
-    """Float64 work arrays reused across the blocks of one kernel call (issue 14, item 3).
-
-    The actor^3 steps run in blocks of a few thousand to a few hundred thousand elements; at
-    320 actors a block is one initiator's ``n x n`` table (800 KiB), and each of its dozen
-    temporaries was a fresh allocation, above glibc's mmap threshold or returned to the system
-    when the heap was trimmed, so every block faulted its pages in again (hundreds of thousands
-    of minor faults a turn, ``benchmarks/speed.py --only memory``). :meth:`get` hands out a
-    C-contiguous view of the first ``prod(shape)`` elements of one flat array per name, grown
-    when a larger shape is asked for. The arithmetic written into it is the same, element by
-    element and in the same memory order, as that of a fresh temporary, so results keep their
-    bits. A scratch belongs to one call in one thread: never shared.
-    """
-
-    __slots__ = ("_flat",)
-
-    def __init__(self) -> None:
-        self._flat: dict[str, Float] = {}
-
-    def get(self, name: str, shape: tuple[int, ...]) -> Float:
-        """An uninitialised ``shape`` array under ``name`` (two names never share memory)."""
-        size = 1
-        for extent in shape:
-            size *= extent
-        flat = self._flat.get(name)
-        if flat is None or flat.size < size:
-            flat = np.empty(size)
-            self._flat[name] = flat
-        return flat[:size].reshape(shape)
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,14 +34,14 @@ budget (256 MiB by default).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, cast, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detente.errors import InputError, Problem
+from detente.forecast._scratch import Scratch
 from detente.forecast.kernels import compiled_kernel, use_compiled
 
 if TYPE_CHECKING:
@@ -299,65 +299,17 @@ def weighted_mean(position: ArrayLike, weight: ArrayLike) -> FloatArray:
 # One round's algebra, on a block of replicates. Shapes: (m, n) per actor, (m, n, n) per pair.
 
 
-class _Scratch:
-    """Named buffers for one block's temporaries, reused by every round (and every block).
-
-    Why: a round of the EUM makes a few dozen ``(m, n, n)`` temporaries. Freed and allocated
-    again each round, an array over glibc's mmap threshold is unmapped and its pages fault in
-    again on the next use. glibc raises that threshold on its own, so in a plain process this
-    costs little; but setting ``MALLOC_TRIM_THRESHOLD_`` (as Dask's nanny does for its workers,
-    65536, and as it leaks into processes started after a local cluster) freezes the threshold at
-    128 KiB, and a 4096-replicate Monte Carlo task then took about 400,000 page faults, as much
-    system time as engine time. Written into these buffers (NumPy ``out=``), the round's
-    arithmetic is the same operations in the same order on the same elements: the same bits.
-
-    Each buffer is a flat array with room for ``rows`` replicates (grown if a call needs more),
-    handed out as a C-contiguous ``(m,) + tail`` view of its start, the layout a new array has.
-    """
-
-    def __init__(self, rows: int) -> None:
-        self.rows = rows
-        self.m = rows
-        self._buffers: dict[str, NDArray[np.generic]] = {}
-
-    def block(self, m: int) -> _Scratch:
-        """Hand out buffers for ``m`` replicates from now on."""
-        self.m = m
-        return self
-
-    def get(self, name: str, tail: tuple[int, ...]) -> FloatArray:
-        """The float buffer ``name`` of shape ``(m,) + tail``."""
-        return cast("FloatArray", self._get(name, tail, np.float64))
-
-    def mask(self, name: str, tail: tuple[int, ...]) -> BoolArray:
-        """The boolean buffer ``name`` of shape ``(m,) + tail``."""
-        return cast("BoolArray", self._get(name, tail, np.bool_))
-
-    def _get(self, name: str, tail: tuple[int, ...], dtype: type) -> NDArray[np.generic]:
-        size = self.m * math.prod(tail)
-        buf = self._buffers.get(name)
-        if buf is None or buf.size < size or buf.dtype != dtype:
-            room = max(size, self.rows * math.prod(tail))
-            buf = self._buffers[name] = np.empty(room, dtype=dtype)
-        return buf[:size].reshape((self.m, *tail))
-
-
-def _scratch_for(m: int, scratch: _Scratch | None) -> _Scratch:
-    """``scratch``, or a one-off one for a single call of ``m`` replicates."""
-    return _Scratch(m) if scratch is None else scratch
-
-
-def _distance(x: FloatArray, width: FloatArray, scratch: _Scratch | None = None) -> FloatArray:
+def _distance(x: FloatArray, width: FloatArray, scratch: Scratch | None = None) -> FloatArray:
     """``d[m, i, j] = |x_i - x_j| / Δ``."""
     m, n = x.shape
-    out = _scratch_for(m, scratch).get("dist", (n, n))
+    out = (scratch or Scratch()).get("dist", (m, n, n))
     np.subtract(x[:, :, None], x[:, None, :], out=out)
     np.abs(out, out=out)
     return np.divide(out, width, out=out)
 
 
 def _vote_spread(
-    dist_r: FloatArray, weight: FloatArray, max_bytes: int, scratch: _Scratch | None = None
+    dist_r: FloatArray, weight: FloatArray, max_bytes: int, scratch: Scratch | None = None
 ) -> FloatArray:
     """``A[m, i, j] = sum_k w_k |e_kj - e_ki|`` with ``e = d^r``, in blocks of voters.
 
@@ -365,20 +317,20 @@ def _vote_spread(
     instead, which needs no voter-by-pair block at all (same sums within 1e-12).
     """
     m, n, _ = dist_r.shape
-    scratch = _scratch_for(m, scratch)
-    spread = scratch.get("spread", (n, n))
+    scratch = scratch or Scratch()
+    spread = scratch.get("spread", (m, n, n))
     if use_compiled(m * n**3):
         kernel = compiled_kernel("eum_vote_spread_into", m * n**3)
         kernel(np.ascontiguousarray(dist_r), np.ascontiguousarray(weight), spread)
         return spread
-    weighted = scratch.get("weighted", (n, n))
+    weighted = scratch.get("weighted", (m, n, n))
     np.multiply(dist_r, weight[:, :, None], out=weighted)  # w >= 0: w|e_j - e_i| = |w e_j - w e_i|
     spread[...] = 0.0
     block = max(1, max_bytes // 2 // (8 * m * n * n))  # the other half: the round's pair arrays
     for k0 in range(0, n, block):
         part = weighted[:, k0 : k0 + block, :]
         k = part.shape[1]
-        diff = scratch.get("voter_pairs", (k, n, n))
+        diff = scratch.get("voter_pairs", (m, k, n, n))
         np.subtract(part[:, :, None, :], part[:, :, :, None], out=diff)
         np.abs(diff, out=diff)
         spread += diff.sum(axis=1)
@@ -391,7 +343,7 @@ def _win_probability(
     risk: FloatArray | None,
     opts: EUMOptions,
     max_bytes: int,
-    scratch: _Scratch | None = None,
+    scratch: Scratch | None = None,
 ) -> FloatArray:
     """``P[m, i, j]``: probability that ``i`` beats ``j`` in a contest (Scholz et al. eq. 2).
 
@@ -401,15 +353,15 @@ def _win_probability(
     ``risk=None`` means every ``r = 1``.
     """
     m, n, _ = dist.shape
-    scratch = _scratch_for(m, scratch)
+    scratch = scratch or Scratch()
     neutral = risk is None or opts.vote_risk == "neutral"
     e = dist
     if not neutral:
-        e = np.power(dist, risk[:, :, None], out=scratch.get("dist_r", (n, n)))  # type: ignore[index]
+        e = np.power(dist, risk[:, :, None], out=scratch.get("dist_r", (m, n, n)))  # type: ignore[index]
     spread = _vote_spread(e, weight, max_bytes, scratch)
     support = np.einsum("mk,mka->ma", weight, e)
-    net = np.subtract(support[:, None, :], support[:, :, None], out=scratch.get("net", (n, n)))
-    prob = scratch.get("prob", (n, n))  # s_j - s_i above; each step below overwrites in place
+    net = np.subtract(support[:, None, :], support[:, :, None], out=scratch.get("net", (m, n, n)))
+    prob = scratch.get("prob", (m, n, n))  # s_j - s_i above; each step below overwrites in place
     with np.errstate(divide="ignore", invalid="ignore"):
         if opts.probability == "net":  # Masad 2014
             np.maximum(net, 0.0, out=prob)
@@ -424,7 +376,7 @@ def _win_probability(
             return prob
         np.divide(prob, spread, out=prob)
         np.minimum(prob, 1.0, out=prob)
-        no_votes = scratch.mask("no_votes", (n, n))
+        no_votes = scratch.mask("no_votes", (m, n, n))
         np.greater(spread, 0, out=no_votes)
         np.logical_not(no_votes, out=no_votes)
         np.copyto(prob, 0.5, where=no_votes)
@@ -432,12 +384,12 @@ def _win_probability(
 
 
 def _utilities(
-    dist: FloatArray, r: FloatArray | None, scratch: _Scratch | None = None
+    dist: FloatArray, r: FloatArray | None, scratch: Scratch | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """``(U^s, U^s - U^f)``: success ``2 - 4 (1/2 - d/2)^r``, failure ``2 - 4 (1/2 + d/2)^r``."""
     m, n, _ = dist.shape
-    scratch = _scratch_for(m, scratch)
-    u_win, u_gap = scratch.get("u_win", (n, n)), scratch.get("u_gap", (n, n))
+    scratch = scratch or Scratch()
+    u_win, u_gap = scratch.get("u_win", (m, n, n)), scratch.get("u_gap", (m, n, n))
     if r is None:  # r = 1: U^s = 2d, U^f = -2d; no pow needed
         return np.multiply(2.0, dist, out=u_win), np.multiply(4.0, dist, out=u_gap)
     up, down = u_gap, u_win  # (1/2 + d/2)^r, (1/2 - d/2)^r, then turned into the utilities
@@ -490,7 +442,7 @@ def _challenge_values(
     max_bytes: int,
     *,
     width: FloatArray,
-    scratch: _Scratch | None = None,
+    scratch: Scratch | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """``(a, b)``: ``a[m,i,j] = E^i(U_ij)``, ``b[m,i,j] = E^i(U_ji)`` (Scholz et al. eq. 4).
 
@@ -500,7 +452,7 @@ def _challenge_values(
     succeeds. ``risk=None`` means every ``r = 1``.
     """
     m, n = x.shape
-    scratch = _scratch_for(m, scratch)
+    scratch = scratch or Scratch()
     dist = _distance(x, width, scratch)
     prob = _win_probability(dist, batch.weight, risk, opts, max_bytes, scratch)
     # Row actor's exponent: i's view of both contests ("receiver"); U^s, U^f depend on |x_i - x_j|.
@@ -508,13 +460,13 @@ def _challenge_values(
     u_win, u_gap = _utilities(dist, r_row, scratch)
     sq_a = _status_quo_term(x, dist, batch.weight, r_row, opts, width=width)
     # a = U^s - s_j (1 - P_ij)(U^s - U^f) - SQ, evaluated left to right as written
-    a = np.subtract(1.0, prob, out=scratch.get("a", (n, n)))
+    a = np.subtract(1.0, prob, out=scratch.get("a", (m, n, n)))
     np.multiply(batch.salience[:, None, :], a, out=a)
     np.multiply(a, u_gap, out=a)
     np.subtract(u_win, a, out=a)
     np.subtract(a, sq_a, out=a)
     # b[i, j] is j challenging i: the transposed contest, resisted with i's salience.
-    b = np.subtract(1.0, prob.transpose(0, 2, 1), out=scratch.get("b", (n, n)))
+    b = np.subtract(1.0, prob.transpose(0, 2, 1), out=scratch.get("b", (m, n, n)))
     np.multiply(batch.salience[:, :, None], b, out=b)  # the resistance
     if opts.risk_perspective == "receiver" or risk is None:
         sq_b = _status_quo_term(x, dist, batch.weight, r_row, opts, width=width, challenger_axis=2)
@@ -544,7 +496,7 @@ def _round_risk(
     opts: EUMOptions,
     max_bytes: int,
     width: FloatArray,
-    scratch: _Scratch | None = None,
+    scratch: Scratch | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Risk exponents and dangers ``S_i = sum_{j != i} E^i(U_ji)`` computed with all ``r = 1``."""
     _, b = _challenge_values(batch, x, None, opts, max_bytes, width=width, scratch=scratch)
@@ -768,7 +720,7 @@ def simulate(
     stopped = np.full(m, rounds, dtype=np.int64)
     converged = np.zeros(m, dtype=bool)
     step = _block_size(m, n, max_bytes)
-    scratch = _Scratch(step)  # every block's rounds reuse the same buffers
+    scratch = Scratch()  # every block's rounds reuse the same buffers
     for start in range(0, m, step):
         part = slice(start, min(m, start + step))
         block = _Batch(
@@ -781,12 +733,12 @@ def simulate(
             tol,
             max_bytes,
             out=(positions[part], risk[part]),
-            scratch=scratch.block(part.stop - start),
+            scratch=scratch,
         )
         stopped[part], converged[part] = _stops(positions[part], rounds, tol)
         # the summaries round by round: their sorts and running sums are per replicate and
         # round (the same floats), and their temporaries stay (block, n)-sized, small enough
-        # for malloc to reuse freed memory rather than map fresh pages (see _Scratch)
+        # for malloc to reuse freed memory rather than map fresh pages (detente.forecast._scratch)
         for t in range(rounds + 1):
             median[part, t] = weighted_median(positions[part, t], block.weight)
             mean[part, t] = weighted_mean(positions[part, t], block.weight)
@@ -810,14 +762,14 @@ def _run_block(
     max_bytes: int,
     *,
     out: tuple[FloatArray, FloatArray],
-    scratch: _Scratch | None = None,
+    scratch: Scratch | None = None,
 ) -> None:
     """Play ``rounds`` rounds on one block of replicates, writing into ``out``'s views."""
     positions, risk = out
     x = batch.position
     positions[:, 0] = x
     active = np.ones(x.shape[0], dtype=bool)
-    scratch = _scratch_for(x.shape[0], scratch)
+    scratch = scratch or Scratch()
     for t in range(rounds):
         r, _ = _round_risk(batch, x, opts, max_bytes, batch.width, scratch)
         a, b = _challenge_values(batch, x, r, opts, max_bytes, width=batch.width, scratch=scratch)

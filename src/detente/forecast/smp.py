@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detente.forecast import _smp_kernels as kern
+from detente.forecast._scratch import Scratch
 from detente.forecast._smp_kernels import (
     VOTE_CODES,
     BargnModel,
@@ -536,7 +537,7 @@ def _challenges(
     slope_t = base_t * np.minimum(d_t, 1.0)
     block = max(1, _BLOCK // (m * n * n))
     # the blocks' third-party tensors, allocated once per turn (not for a single block)
-    scratch = kern.Scratch() if n > block else None
+    scratch = Scratch() if n > block else None
     for i0 in range(0, n, block):
         i1 = min(n, i0 + block)
         p_win[:, i0:i1], gain[:, i0:i1] = _challenge_block(
@@ -551,7 +552,7 @@ def _challenge_block(
     params: SMPParams,
     span: tuple[int, int],
     tables: tuple[Float, Float, Bool],
-    scratch: kern.Scratch | None,
+    scratch: Scratch | None,
 ) -> tuple[Float, Float]:
     """Initiators i0:i1 judge every target j, each from its own perspective (h = i)."""
     i0, i1 = span
