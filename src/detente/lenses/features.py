@@ -147,12 +147,13 @@ from typing import TYPE_CHECKING, Any
 
 from detente.decisions.kinds import deciding_sides
 from detente.lenses.accession import NONE as NO_ADMISSION
-from detente.lenses.accession import Admission, admission
+from detente.lenses.accession import PROGRAMME_OUTCOMES, Admission, admission
 from detente.world.snapshot import fill_capability
 
 if TYPE_CHECKING:
     from detente.decisions.question import Episode, Question
     from detente.world import Snapshot
+    from detente.world.records import Membership
 
 __all__ = [
     "Features",
@@ -227,8 +228,6 @@ def question_tie(question: Question) -> Tie:
     """The tie of ``question`` (see the module docstring)."""
     cut = question.type == "membership" and question.action in _CUT_TIES
     sign = -1 if cut or question.type == "suspension" else 1
-    from detente.lenses.accession import PROGRAMME_OUTCOMES
-
     programme = question.type == "membership" and question.yes_outcome in PROGRAMME_OUTCOMES
     return Tie(question.proposer, question.target, sign, question.type, programme)
 
@@ -666,10 +665,15 @@ class WorldView:
         return status is not None and status != "observer"
 
     # -- memory -------------------------------------------------------------------------------
+    def lineage_memberships(self, i: str, org: str) -> list[Membership]:
+        """``i``'s membership records of ``org`` and of its predecessors (the CSTO continues the
+        CST), every status."""
+        lineage = set(self.snap.lineage(org))
+        return [m for m in self.snap.memberships_ if m.actor == i and m.org in lineage]
+
     def earlier_exit(self, i: str, org: str) -> bool:
         """Whether ``i`` had left ``org`` (or a predecessor) before the snapshot's date."""
-        lineage = set(self.snap.lineage(org))
-        mine = [m for m in self.snap.memberships_ if m.actor == i and m.org in lineage]
+        mine = self.lineage_memberships(i, org)
         for m in mine:
             if m.end is None or m.end >= self.snap.date or m.status != "member":
                 continue
@@ -968,12 +972,7 @@ def _institutionalisation(view: WorldView, i: str, tie: Tie, c: str, halflife: f
     alliances outlive their threats)."""
     if tie.kind != "membership" or tie.sign > 0 or i != tie.a or not view.is_org(c):
         return 0.0
-    lineage = set(view.snap.lineage(c))
-    spells = sorted(
-        (m for m in view.snap.memberships_ if m.actor == i and m.org in lineage),
-        key=lambda m: m.start,
-        reverse=True,
-    )
+    spells = sorted(view.lineage_memberships(i, c), key=lambda m: m.start, reverse=True)
     day = view.snap.date
     start = None
     for m in spells:
@@ -990,7 +989,9 @@ def _institutionalisation(view: WorldView, i: str, tie: Tie, c: str, halflife: f
     return 1.0 - _decay((day - start).days, halflife)
 
 
-def _own_gain(view: WorldView, i: str, tie: Tie, c: str, depth: float, sigma: float) -> float:
+def _own_gain(
+    view: WorldView, i: str, tie: Tie, c: str, depth: float, sigma: float, consultative: bool
+) -> float:
     """``V``: what a tie that pools the parties' means adds to ``i``'s own (Grieco's ``V``).
 
     An engagement or a treaty one may suspend pools means at its depth. So does membership of a
@@ -1011,7 +1012,7 @@ def _own_gain(view: WorldView, i: str, tie: Tie, c: str, depth: float, sigma: fl
         # (Grieco 1988 studied exactly such cooperation; Hirschman 1945: the small partner gains
         # most, and pays in dependence, the autonomy cost)
         return _market(view, i, c)
-    if _consultative_membership(view, i, tie, c, sigma):
+    if consultative:  # i's own membership of a consultative body (_consultative_membership)
         return ENGAGEMENT_BINDING * _gain(view, i, c)
     return 0.0
 
@@ -1176,6 +1177,7 @@ def actor_features(
     weighs_regime = hasattr(params, "preference_weight")
     rival_lead = view.direct_rivals(i).get(lead_c or "", 0.0)
     depth = _depth(view, tie, c, p)
+    consultative = _consultative_membership(view, i, tie, c, sigma)
     # read only by a lens that weighs entrapment (the search over allies' rivals costs time)
     k_commit, y_value, y_ally, y_from, y_threat = (
         _entrapment(view, i, tie, p, c, params)
@@ -1203,7 +1205,7 @@ def actor_features(
         D=dominance,
         Q=_defence(view, i, tie, p, c, invoked),
         X=x_value,
-        V=_own_gain(view, i, tie, c, depth, sigma),
+        V=_own_gain(view, i, tie, c, depth, sigma, consultative),
         gap=_relative_gap(view, i, p, c, depth),
         theta=theta,
         omega=_bandwagon(view, i, lead_c, params) if theta > 0 else 0.0,
@@ -1220,7 +1222,7 @@ def actor_features(
         Y=y_value,
         # read only by a lens that weighs the cost of coercion (the realist lens)
         Z=coercion_capacity(view, i, tie, params) if hasattr(params, "coercion_weight") else 0.0,
-        consultative=_consultative_membership(view, i, tie, c, sigma),
+        consultative=consultative,
         # read only by a lens that weighs alliance persistence
         I=(
             _institutionalisation(view, i, tie, c, float(params.persistence_halflife))
