@@ -39,6 +39,13 @@ for an episode of decision type ``T``, with the named inputs
   carries those episodes' difference. Priors ``N(0, 1)``.
 * ``consensus_rule`` -- 1 if a deciding body of two or more members decides by consensus (the
   organisation's recorded rule), else 0. Prior ``N(0, 1)``.
+* ``pledged`` -- the agenda a body set itself: 1 if, before the episode, the deciding organisation
+  pledged in an official text to admit applicants such as this one at the coming meeting (or once
+  a named condition was met, and it was), read from the world's
+  :class:`~detente.world.records.Pledge` records by :func:`pledged`; else 0. A pledge is a
+  rhetorical commitment that binds the members who made it (Schimmelfennig 2001, *International
+  Organization* 55:47-80) and paces enlargement rounds (Kydd 2001, *IO* 55:801-828). Only NATO's
+  texts are coded so far (``docs/backtest.md``). Prior ``N(0, 1)``.
 * ``bargain:L`` -- the bargaining models' signal: ``logit P(outcome > 50)`` from the EUM run on
   the stakeholder table that lens ``L`` derives from the world the day before the episode, exactly
   as ``detente forecast EPISODE --lens L --runs 32 --seed 0 --sensitivity none`` computes it
@@ -102,6 +109,7 @@ from detente.decisions import Episode, Question, Side, deciding_sides
 from detente.errors import DetenteError
 from detente.lenses.base import Lens, Preferences
 from detente.world import Snapshot, World
+from detente.world.records import PledgedDecision
 
 __all__ = [
     "BARGAIN_RUNS",
@@ -177,6 +185,7 @@ OUTSIDE_TERMS = (
     "years_since_change",
     "no_change_record",
     "consensus_rule",
+    "pledged",
 )
 """The outside-view inputs, in column order."""
 
@@ -328,15 +337,18 @@ def episode_signals(
             if bargain
             else {}
         )
-        terms = outside_terms(e, sides, tabled=e.origin == "hand-coded")
+        terms = outside_terms(e, sides, tabled=e.origin == "hand-coded", snap=snap)
         found.append(EpisodeSignals.of(e, lens_p, terms, bargains, target=e.target))
     return with_prior_behaviour(found), skipped
 
 
-def outside_terms(question: Question, sides: Sequence[Side], *, tabled: bool) -> dict[str, float]:
+def outside_terms(
+    question: Question, sides: Sequence[Side], *, tabled: bool, snap: Snapshot
+) -> dict[str, float]:
     """The outside-view inputs of ``question`` decided by ``sides`` (module docstring), with the
     history terms at their "no record" values (:func:`with_prior_behaviour` fills them in from
-    earlier episodes). ``tabled``: the decision was put on the table (a hand-coded episode)."""
+    earlier episodes). ``tabled``: the decision was put on the table (a hand-coded episode);
+    ``snap``: the world as known before the decision (for :func:`pledged`)."""
     deciders = {a for s in sides for a in s.actors}
     vetoes = sum(len(s.actors) for s in sides if s.rule == "consensus")
     sq = 1.0 if question.status_quo == question.yes_outcome else -1.0
@@ -353,7 +365,28 @@ def outside_terms(question: Question, sides: Sequence[Side], *, tabled: bool) ->
         "years_since_change": 0.0,
         "no_change_record": 1.0,
         "consensus_rule": 1.0 if consensus_body else 0.0,
+        "pledged": 1.0 if pledged(question, snap) else 0.0,
     }
+
+
+def pledged(question: Question, snap: Snapshot) -> bool:
+    """Whether the deciding organisation is bound by a pledge to say yes to ``question``.
+
+    True for a request to join an organisation (``membership``, action ``join``) when ``snap``
+    holds a :class:`~detente.world.records.Pledge` of that organisation, of the decision asked
+    (a pre-accession programme when the yes outcome is one of
+    :data:`~detente.lenses.accession.PROGRAMME_OUTCOMES`, else admission), that speaks for the
+    applicant and binds on the snapshot's day. The snapshot knows a pledge from the day after it
+    was made and a condition from the day after it was met, so the term never reads the outcome.
+    """
+    from detente.lenses.accession import PROGRAMME_OUTCOMES
+
+    if question.type != "membership" or question.action != "join" or not question.target:
+        return False
+    decision: PledgedDecision = (
+        "programme" if question.yes_outcome in PROGRAMME_OUTCOMES else "admission"
+    )
+    return bool(snap.pledges(question.target, decision, question.proposer))
 
 
 def _log_odds(ys: Sequence[int]) -> float:

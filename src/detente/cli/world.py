@@ -434,6 +434,7 @@ _VIEW_HELP = {
     "relations": "Dyadic relations by period (rivalries, disputes), with intensity and evidence.",
     "threats": "Transnational threats by period: origin, exposed actors, severity, evidence.",
     "officials": "Office holders (secretaries-general and others) with their dates.",
+    "pledges": "Deciding bodies' dated undertakings to admit applicants at a stated meeting.",
     "agreements": "Treaties, charters and acts: dates, parties, clauses, sources.",
 }
 

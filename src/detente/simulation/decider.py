@@ -277,7 +277,7 @@ class Decider:
         acc = _with_stances(prefs, sides, question, params, stances)
         correlated = tuple(dataclasses.replace(s, rho=stack.rho) for s in sides)
         p_grid = float(led_sides_probability(correlated, acc, snap, stack.follow))
-        signals = _signals(question, sides, tabled, p_grid, stack, self.lens.name, self.prior)
+        signals = _signals(question, sides, tabled, snap, p_grid, stack, self.lens.name, self.prior)
         return Verdict(stack.forecast(signals).p, lens_p, terms)
 
 
@@ -303,6 +303,7 @@ def _signals(
     question: Question,
     sides: Sequence[Side],
     tabled: bool,
+    snap: Snapshot,
     p: float,
     stack: StackedModel,
     lens: str,
@@ -310,7 +311,7 @@ def _signals(
 ) -> EpisodeSignals:
     # the target's record and the time since the last change keep their "no record" values:
     # a simplification of the simulation, stated in docs/simulation.md
-    terms = outside_terms(question, sides, tabled=tabled)
+    terms = outside_terms(question, sides, tabled=tabled, snap=snap)
     k, n = prior.get((question.proposer, question.type), (0, 0))
     if n:
         terms["prior_behaviour"] = math.log((k + 0.5) / (n - k + 0.5))
@@ -353,7 +354,7 @@ def fit_calibration(
             grid, sides, _ = decider.grid(snap, e)
         except DetenteError:
             continue  # e.g. the deciding organisation does not exist in this world on that day
-        terms = outside_terms(e, sides, tabled=e.origin == "hand-coded")
+        terms = outside_terms(e, sides, tabled=e.origin == "hand-coded", snap=snap)
         signals.append(EpisodeSignals.of(e, {decider.lens.name: grid}, terms))
     ys = {s.y for s in signals}
     if len(signals) < 20 or len(ys) < 2:

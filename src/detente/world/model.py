@@ -24,6 +24,7 @@ from detente.world.records import (
     Membership,
     Official,
     Organisation,
+    Pledge,
     Relation,
     Source,
     State,
@@ -61,6 +62,7 @@ class World:
     relations: tuple[Relation, ...]
     threats: tuple[Threat, ...]
     officials: tuple[Official, ...]
+    pledges: tuple[Pledge, ...] = ()
     extension: Extension | None = None
     """What extending the built-in world added, replaced and kept (``None``: not an extension)."""
     _snapshots: dict[dt.date, Snapshot] = field(default_factory=dict, repr=False)
@@ -174,6 +176,7 @@ class World:
             *self.relations,
             *self.threats,
             *self.officials,
+            *self.pledges,
         ]
 
     def counts(self) -> dict[str, int]:
@@ -189,6 +192,7 @@ class World:
             "relations": len(self.relations),
             "threats": len(self.threats),
             "officials": len(self.officials),
+            "pledges": len(self.pledges),
         }
 
 
@@ -253,6 +257,7 @@ def _build(
         relations=tuple(by["relations"]),  # type: ignore[arg-type]
         threats=tuple(by["threats"]),  # type: ignore[arg-type]
         officials=tuple(by["officials"]),  # type: ignore[arg-type]
+        pledges=tuple(by["pledges"]),  # type: ignore[arg-type]
         extension=extension,
     )
 

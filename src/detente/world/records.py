@@ -2,9 +2,9 @@
 
 A world is a set of YAML documents; each document is a mapping whose keys are the plural record
 names below (``sources``, ``states``, ``organisations``, ``memberships``, ``agreements``,
-``capabilities``, ``bases``, ``relations``, ``threats``, ``officials``) plus an optional ``world``
-header. The models here validate one record at a time (field types, ranges, date order);
-checks that need the whole world (unknown ids, overlaps, duplicates) live in
+``capabilities``, ``bases``, ``relations``, ``threats``, ``officials``, ``pledges``) plus an
+optional ``world`` header. The models here validate one record at a time (field types, ranges,
+date order); checks that need the whole world (unknown ids, overlaps, duplicates) live in
 :mod:`detente.world.validation`.
 
 Date conventions
@@ -62,6 +62,8 @@ __all__ = [
     "MembershipStatus",
     "Official",
     "Organisation",
+    "Pledge",
+    "PledgedDecision",
     "Relation",
     "Source",
     "State",
@@ -491,6 +493,75 @@ class Official(_Sourced):
         return self
 
 
+PledgedDecision = Literal["admission", "programme"]
+"""What a :class:`Pledge` undertakes to decide: ``admission`` (an invitation to join, e.g. to begin
+accession talks) or ``programme`` (a pre-accession programme such as NATO's Membership Action
+Plan)."""
+
+
+class Pledge(_Sourced):
+    """A deciding body's published undertaking to take a yes decision at a stated time.
+
+    The agenda term of the stacked forecaster (:mod:`detente.forecaster`) reads these: a body that
+    has said in an official text, before a decision, that it will (or intends to) admit applicants
+    at a named meeting, or as soon as a named condition is met, has put that decision on its own
+    agenda and staked its word on it. Schimmelfennig (2001, *International Organization*
+    55:47-80, "The Community Trap") argues that such rhetorical commitments bind the members who
+    made them, whatever their later preferences; Kydd (2001, *International Organization*
+    55:801-828) reads NATO's enlargement rounds as paced by such undertakings.
+
+    * ``made`` -- the day the text was issued (known from the next day, like any dated event).
+    * ``org`` -- the organisation whose members decide; ``decision`` what kind of decision.
+    * ``candidates`` -- the applicants named; empty means any applicant of the kind (the text names
+      none: "one or more countries").
+    * ``due`` -- the last day of the meeting, or the deadline, at which the decision is pledged;
+      after it the pledge lapses. ``None``: no date (then a ``condition`` must say when).
+    * ``condition`` -- what must happen first, in the editor's words; ``condition_met`` the day it
+      happened (``None``: not, or not yet). The day is a plain dated event, known from the next
+      day; the sources that record it go in ``sources`` with the text's own.
+
+    A promise with neither a date nor a condition ("these countries will become members") is not a
+    pledge in this sense: it says nothing about when the decision is taken (``docs/backtest.md``).
+    """
+
+    id: Slug
+    org: OrgId
+    decision: PledgedDecision
+    made: dt.date
+    candidates: list[ActorId] = Field(default_factory=list)
+    due: dt.date | None = None
+    condition: str | None = None
+    condition_met: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _when(self) -> Pledge:
+        if self.due is None and self.condition is None:
+            raise ValueError(f"pledge {self.id}: give a due date, a condition, or both")
+        if self.due is not None and self.due < self.made:
+            raise ValueError(f"pledge {self.id}: due ({self.due}) before it was made ({self.made})")
+        if self.condition_met is not None:
+            if self.condition is None:
+                raise ValueError(f"pledge {self.id}: condition_met without a condition")
+            if self.condition_met < self.made:
+                raise ValueError(
+                    f"pledge {self.id}: condition_met ({self.condition_met}) before it was made"
+                )
+        return self
+
+    def binds(self, day: dt.date) -> bool:
+        """Whether the pledge is in force at the end of ``day``: made by then, its condition (if
+        any) met by then, and its due date not passed."""
+        if self.made > day or (self.due is not None and self.due < day):
+            return False
+        return self.condition is None or (
+            self.condition_met is not None and self.condition_met <= day
+        )
+
+    def covers(self, candidate: str) -> bool:
+        """Whether ``candidate`` is among the applicants the pledge speaks for."""
+        return not self.candidates or candidate in self.candidates
+
+
 RECORD_TYPES: dict[str, type[_Record]] = {
     "sources": Source,
     "states": State,
@@ -502,6 +573,7 @@ RECORD_TYPES: dict[str, type[_Record]] = {
     "relations": Relation,
     "threats": Threat,
     "officials": Official,
+    "pledges": Pledge,
 }
 """The top-level keys a world document may hold, and the record model for each list item."""
 
@@ -517,6 +589,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "capabilities": ("actor", "measure"),
     "relations": ("a", "b", "kind", "start"),
     "officials": ("org", "office", "start"),
+    "pledges": ("id",),
 }
 """The fields that identify a record of each kind (a relation's pair is unordered)."""
 

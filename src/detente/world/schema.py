@@ -17,6 +17,7 @@ from detente.world.records import (
     Membership,
     Official,
     Organisation,
+    Pledge,
     Relation,
     Source,
     State,
@@ -43,6 +44,7 @@ class WorldDocument(BaseModel):
     relations: list[Relation] = Field(default_factory=list)
     threats: list[Threat] = Field(default_factory=list)
     officials: list[Official] = Field(default_factory=list)
+    pledges: list[Pledge] = Field(default_factory=list)
 
 
 _REPLACE = {

@@ -38,6 +38,8 @@ from detente.world.records import (
     MembershipStatus,
     Official,
     Organisation,
+    Pledge,
+    PledgedDecision,
     Relation,
     Source,
     State,
@@ -105,6 +107,18 @@ def _known(records: Iterable[_Dated], date: dt.date) -> tuple[_Dated, ...]:
         if record.end is not None and record.end >= date:
             record = record.model_copy(update={"end": None})
         out.append(record)
+    return tuple(out)
+
+
+def _known_pledges(pledges: Iterable[Pledge], date: dt.date) -> tuple[Pledge, ...]:
+    """Pledges made before ``date``, with a condition met on or after it shown as not yet met."""
+    out = []
+    for pledge in pledges:
+        if pledge.made >= date:
+            continue
+        if pledge.condition_met is not None and pledge.condition_met >= date:
+            pledge = pledge.model_copy(update={"condition_met": None})
+        out.append(pledge)
     return tuple(out)
 
 
@@ -232,6 +246,8 @@ class Facts(Protocol):
     def threats(self) -> Sequence[Threat]: ...
     @property
     def officials(self) -> Sequence[Official]: ...
+    @property
+    def pledges(self) -> Sequence[Pledge]: ...
 
 
 def cut(date: dt.date, facts: Facts) -> Snapshot:
@@ -262,6 +278,7 @@ def cut(date: dt.date, facts: Facts) -> Snapshot:
         relations_=relations,
         threats_=threats,
         officials_=_known(facts.officials, date),
+        pledges_=_known_pledges(facts.pledges, date),
         withheld=tuple(withheld),
     )
 
@@ -281,6 +298,7 @@ class Snapshot:
     relations_: tuple[Relation, ...]
     threats_: tuple[Threat, ...]
     officials_: tuple[Official, ...]
+    pledges_: tuple[Pledge, ...] = ()
     withheld: tuple[str, ...] = ()
     """Judgements dated before the cut-off but held back: none of their evidence was known."""
 
@@ -473,6 +491,21 @@ class Snapshot:
             t
             for t in self.threats_
             if _holds(t.start, t.end, self.day) and (exposed is None or exposed in t.exposed)
+        ]
+
+    def pledges(
+        self, org: str, decision: PledgedDecision, candidate: str | None = None
+    ) -> list[Pledge]:
+        """The pledges of ``org`` to take a ``decision`` that bind on :attr:`day`
+        (:meth:`~detente.world.records.Pledge.binds`), optionally only those that speak for
+        ``candidate``."""
+        return [
+            p
+            for p in self.pledges_
+            if p.org == org
+            and p.decision == decision
+            and p.binds(self.day)
+            and (candidate is None or p.covers(candidate))
         ]
 
     def official(self, org: str, office: str = "secretary-general") -> Official | None:

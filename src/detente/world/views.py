@@ -19,6 +19,7 @@ from detente.world.records import (
     Membership,
     Official,
     Organisation,
+    Pledge,
     Relation,
     Source,
     State,
@@ -46,6 +47,7 @@ VIEW_KINDS = (
     "relations",
     "threats",
     "officials",
+    "pledges",
 )
 """The kinds :func:`view_rows` knows: the record sections plus ``clauses`` (one row per version)."""
 
@@ -183,6 +185,20 @@ def _official(o: Official) -> Row:
     }
 
 
+def _pledge(p: Pledge) -> Row:
+    return {
+        "id": p.id,
+        "org": p.org,
+        "decision": p.decision,
+        "made": p.made,
+        "candidates": _ids(p.candidates),
+        "due": p.due,
+        "condition": p.condition,
+        "condition_met": p.condition_met,
+        "sources": _ids(p.sources),
+    }
+
+
 def _capabilities_all(world: World) -> list[Row]:
     return [
         {
@@ -250,6 +266,8 @@ def _rows_all(world: World, kind: str) -> list[Row]:
         return [r for a in sorted(world.agreements, key=lambda a: a.signed) for r in _clauses(a)]
     if kind == "capabilities":
         return _capabilities_all(world)
+    if kind == "pledges":
+        return [_pledge(p) for p in sorted(world.pledges, key=lambda p: (p.made, p.id))]
     return _dated_rows(kind, world.bases, world.relations, world.threats, world.officials)
 
 
@@ -280,6 +298,9 @@ def _rows_on(snap: Snapshot, kind: str) -> list[Row]:
         ]
     if kind == "capabilities":
         return _capabilities_on(snap)
+    if kind == "pledges":
+        binding = [p for p in snap.pledges_ if p.binds(snap.day)]
+        return [_pledge(p) for p in sorted(binding, key=lambda p: (p.made, p.id))]
     officials = [o for o in snap.officials_ if _holds(o.start, o.end, snap.day)]
     return _dated_rows(kind, snap.bases(), snap.relations(), snap.threats(), officials)
 
@@ -303,7 +324,10 @@ def _dated_rows(
     return [_official(o) for o in sorted(officials, key=lambda o: (o.org, o.office, o.start))]
 
 
-_DATE_COLUMNS = ("start", "end", "founded", "ended", "signed", "in_force", "from", "known_after")
+_DATE_COLUMNS = (
+    "start", "end", "founded", "ended", "signed", "in_force", "from", "known_after", "made", "due",
+    "condition_met",
+)  # fmt: skip
 
 
 def frame_of(rows: list[Row], kind: str) -> pd.DataFrame:
@@ -348,6 +372,10 @@ def _rows_columns(kind: str) -> tuple[str, ...]:
         ),
         "officials": (
             "org", "office", "person", "nationality", "start", "end", "acting", "sources"
+        ),
+        "pledges": (
+            "id", "org", "decision", "made", "candidates", "due", "condition", "condition_met",
+            "sources",
         ),
     }  # fmt: skip
     return samples[kind]
