@@ -39,10 +39,11 @@ for an episode of decision type ``T``, with the named inputs
   carries those episodes' difference. Priors ``N(0, 1)``.
 * ``consensus_rule`` -- 1 if a deciding body of two or more members decides by consensus (the
   organisation's recorded rule), else 0. Prior ``N(0, 1)``.
-* ``pledged`` -- the agenda a body set itself: 1 if, before the episode, the deciding organisation
-  pledged in an official text to admit applicants such as this one at the coming meeting (or once
-  a named condition was met, and it was), read from the world's
-  :class:`~detente.world.records.Pledge` records by :func:`pledged`; else 0. A pledge is a
+* ``pledged`` -- the agenda a body set itself: +1 if, before the episode, the deciding
+  organisation pledged in an official text to admit applicants such as this one at the coming
+  meeting (or once a named condition was met, and it was); -1 if it has pledged such decisions
+  before but no pledge binds now; 0 if none of its pledges is known (unknown, not "none"). Read
+  from the world's :class:`~detente.world.records.Pledge` records by :func:`pledged`. A pledge is a
   rhetorical commitment that binds the members who made it (Schimmelfennig 2001, *International
   Organization* 55:47-80) and paces enlargement rounds (Kydd 2001, *IO* 55:801-828). Only NATO's
   texts are coded so far (``docs/backtest.md``). Prior ``N(0, 1)``.
@@ -365,28 +366,39 @@ def outside_terms(
         "years_since_change": 0.0,
         "no_change_record": 1.0,
         "consensus_rule": 1.0 if consensus_body else 0.0,
-        "pledged": 1.0 if pledged(question, snap) else 0.0,
+        "pledged": pledged(question, snap),
     }
 
 
-def pledged(question: Question, snap: Snapshot) -> bool:
-    """Whether the deciding organisation is bound by a pledge to say yes to ``question``.
+def pledged(question: Question, snap: Snapshot) -> float:
+    """The agenda term: +1, -1 or 0 for whether the deciding organisation pledged ``question``.
 
-    True for a request to join an organisation (``membership``, action ``join``) when ``snap``
-    holds a :class:`~detente.world.records.Pledge` of that organisation, of the decision asked
-    (a pre-accession programme when the yes outcome is one of
-    :data:`~detente.lenses.accession.PROGRAMME_OUTCOMES`, else admission), that speaks for the
-    applicant and binds on the snapshot's day. The snapshot knows a pledge from the day after it
-    was made and a condition from the day after it was met, so the term never reads the outcome.
+    Only a request to join an organisation (``membership``, action ``join``) can be pledged; the
+    decision asked is a pre-accession programme when the yes outcome is one of
+    :data:`~detente.lenses.accession.PROGRAMME_OUTCOMES`, else admission. Then the term is
+
+    * ``+1`` when ``snap`` holds a :class:`~detente.world.records.Pledge` of that organisation and
+      decision that speaks for the applicant and binds on the snapshot's day;
+    * ``-1`` when none binds but the organisation is known to announce such decisions (``snap``
+      holds an earlier pledge of its, of the same decision): a body that sets its rounds in advance
+      and has set none is not holding one (Kydd 2001);
+    * ``0`` otherwise: the organisation's texts are not coded, so whether it pledged is unknown,
+      and unknown is not "no pledge".
+
+    The snapshot knows a pledge from the day after it was made and a condition from the day after
+    it was met, so the term never reads the outcome.
     """
     from detente.lenses.accession import PROGRAMME_OUTCOMES
 
     if question.type != "membership" or question.action != "join" or not question.target:
-        return False
+        return 0.0
     decision: PledgedDecision = (
         "programme" if question.yes_outcome in PROGRAMME_OUTCOMES else "admission"
     )
-    return bool(snap.pledges(question.target, decision, question.proposer))
+    if snap.pledges(question.target, decision, question.proposer):
+        return 1.0
+    known = any(p.org == question.target and p.decision == decision for p in snap.pledges_)
+    return -1.0 if known else 0.0
 
 
 def _log_odds(ys: Sequence[int]) -> float:
