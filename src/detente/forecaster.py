@@ -7,10 +7,10 @@ Gaussian priors, the form that Gelman et al. (2008, *Annals of Applied Statistic
 recommend for small, separable data, and that Dawes (1979, *American Psychologist* 34:571-582)
 motivates: weights shrunk towards a theory's, not fitted freely. On the logit scale,
 
-    logit P(yes) = a + u_T + sum_L (beta_L + beta_{L,T}) z_L + sum_L (delta_L + delta_{L,T}) b_L
-                   + sum_k gamma_k x_k
+    logit P(yes) = a + u_T + sum_L (beta_L + beta_{L,T} + beta_{L,O}) z_L
+                   + sum_L (delta_L + delta_{L,T} + delta_{L,O}) b_L + sum_k gamma_k x_k
 
-for an episode of decision type ``T``, with the named inputs
+for an episode of decision type ``T`` and origin ``O``, with the named inputs
 
 * ``lens:L`` -- ``z_L = logit P_L(yes)``, lens ``L``'s probability computed with the logit
   ``scale`` and member correlation ``rho`` of the grid point chosen (below), clipped to
@@ -69,6 +69,17 @@ for an episode of decision type ``T``, with the named inputs
   offset per type of the training set, and none when it holds a single type (the common weight
   is then that type's: the model is exactly the one without offsets). The outside-view terms
   stay common to all types (``docs/backtest.md`` argues the choice).
+* ``lens:L|origin:O`` and ``bargain:L|origin:O`` -- the same weights partially pooled by
+  *origin*, in the same form (Gelman & Hill 2007, ch. 13, varying slopes; additive to the type
+  offsets): ``z_L`` (or ``b_L``) on an episode of origin ``O`` and 0 on the others, prior
+  ``N(0, (tau * OFFSET_SD)**2)``. A generated opportunity (nobody asked, nothing changes) and a
+  hand-coded contested decision are different data-generating processes, and since most training
+  episodes are generated, one common weight is in effect the generated episodes' weight: the
+  offset lets a lens weigh differently where decisions are contested, by as much as the
+  hand-coded episodes speak for it. :data:`REFERENCE_ORIGIN` (generated) gets no offset, so the
+  common weight is its weight (shrunk towards the theory) and ``beta_{L,O}`` the departure of
+  origin ``O``; the origin's intercept is already the outside-view term ``tabled``. Offsets exist
+  only when the training set holds two origins; with one, the model is exactly the one without.
 
 Every prior standard deviation except the intercept's is multiplied by a *prior scale* ``tau``
 (default 1). :func:`choose_calibration` picks ``tau`` from :data:`PRIOR_SCALES` by the log score
@@ -121,6 +132,7 @@ __all__ = [
     "OUTSIDE_TERMS",
     "PRIOR_SCALES",
     "RECALIBRATION_PRIOR",
+    "REFERENCE_ORIGIN",
     "CalibratedStack",
     "Calibration",
     "EpisodeSignals",
@@ -171,6 +183,10 @@ OFFSET_SD = 0.5
 """Prior sd (times ``tau``) of a lens's or bargaining signal's offset by decision type: the sd of
 the common weights' own priors (a type's weight differs from the common one by about as much as
 that is a priori uncertain; ``docs/backtest.md``, the one value tried)."""
+
+REFERENCE_ORIGIN = "generated"
+"""The origin whose episodes carry no origin offset: the lens and bargaining weights' common values
+are theirs (plus shrinkage), and every other origin's weight is the common one plus its offset."""
 
 LENS_CLIP = 0.01
 """Lens probabilities enter the stack as logits of values clipped to [0.01, 0.99]."""
@@ -451,7 +467,9 @@ class StackedForecast:
     ``(1/2) / (n + 1)`` from the ``n`` comparable earlier episodes (``p`` lies in
     ``[floor, 1 - floor]``); for a bare :class:`StackedModel` they are ``None``. ``weights`` lists,
     for each lens and bargaining signal, ``(input, common MAP weight, offset of the episode's
-    decision type)``: the type's weight is their sum (the offset is 0 for a type without one).
+    decision type)`` (the offset is 0 for a type without one); ``origin_offsets``, when the model
+    has offsets by origin, ``(input, offset of the episode's origin)`` for each (0 for the
+    reference origin), and is empty otherwise. The episode's weight is the sum of the three.
     """
 
     p: float
@@ -464,6 +482,7 @@ class StackedForecast:
     p_predictive: float | None = None
     floor: float | None = None
     weights: tuple[tuple[str, float, float], ...] = ()
+    origin_offsets: tuple[tuple[str, float], ...] = ()
 
     @property
     def bounded(self) -> bool:
@@ -477,7 +496,8 @@ class StackedModel:
 
     ``bargain`` names the lenses whose bargaining signals are inputs; ``tau`` is the prior scale;
     ``offset_types`` the decision types whose lens and bargaining weights have an offset (every
-    training type when there are two or more, else none).
+    training type when there are two or more, else none); ``offset_origins`` likewise the origins
+    (every training origin but :data:`REFERENCE_ORIGIN` when there are two or more, else none).
     """
 
     lenses: tuple[str, ...]
@@ -494,6 +514,7 @@ class StackedModel:
     bargain: tuple[str, ...] = ()
     tau: float = 1.0
     offset_types: tuple[str, ...] = ()
+    offset_origins: tuple[str, ...] = ()
 
     @property
     def follow(self) -> float:
@@ -501,7 +522,7 @@ class StackedModel:
         return GRID[self.grid_index][2]
 
     def row(self, s: EpisodeSignals) -> FloatArray:
-        """The design row of ``s`` (a type unseen in training gets no offset)."""
+        """The design row of ``s`` (a type or origin unseen in training gets no offset)."""
         return _row(
             s,
             self.lenses,
@@ -510,21 +531,34 @@ class StackedModel:
             self.outside,
             self.bargain,
             self.offset_types,
+            self.offset_origins,
         )
+
+    def _inputs(self) -> tuple[str, ...]:
+        return (*(f"lens:{n}" for n in self.lenses), *(f"bargain:{n}" for n in self.bargain))
 
     def weights(self, decision_type: str) -> tuple[tuple[str, float, float], ...]:
         """``(input, common weight, offset of decision_type)`` for each lens and bargaining signal
         (the offset is 0 for a type without one)."""
         index = {c: i for i, c in enumerate(self.columns)}
         out = []
-        for name in (
-            *(f"lens:{n}" for n in self.lenses),
-            *(f"bargain:{n}" for n in self.bargain),
-        ):
+        for name in self._inputs():
             j = index.get(f"{name}|type:{decision_type}")
             out.append(
                 (name, float(self.coef[index[name]]), 0.0 if j is None else float(self.coef[j]))
             )
+        return tuple(out)
+
+    def origin_offsets(self, origin: str) -> tuple[tuple[str, float], ...]:
+        """``(input, offset of origin)`` for each lens and bargaining signal (0 for an origin
+        without one, such as the reference), or ``()`` if the model has no offsets by origin."""
+        if not self.offset_origins:
+            return ()
+        index = {c: i for i, c in enumerate(self.columns)}
+        out = []
+        for name in self._inputs():
+            j = index.get(f"{name}|origin:{origin}")
+            out.append((name, 0.0 if j is None else float(self.coef[j])))
         return tuple(out)
 
     def forecast(self, s: EpisodeSignals) -> StackedForecast:
@@ -543,6 +577,7 @@ class StackedModel:
             parts,
             sd,
             weights=self.weights(s.type),
+            origin_offsets=self.origin_offsets(s.origin),
         )
 
 
@@ -551,12 +586,18 @@ def _bargain_columns(bargain: Sequence[str]) -> tuple[str, ...]:
 
 
 def _offset_columns(
-    lenses: Sequence[str], bargain: Sequence[str], offset_types: Sequence[str]
+    lenses: Sequence[str],
+    bargain: Sequence[str],
+    offset_types: Sequence[str],
+    offset_origins: Sequence[str] = (),
 ) -> tuple[str, ...]:
-    """The by-type offsets' columns: lens-major, then the bargaining signals'."""
+    """The offsets' columns: by type (lens-major, then the bargaining signals'), then by origin
+    in the same order (appended last, so that the columns without them keep their places)."""
     return (
         *(f"lens:{n}|type:{t}" for n in lenses for t in offset_types),
         *(f"bargain:{n}|type:{t}" for n in bargain for t in offset_types),
+        *(f"lens:{n}|origin:{o}" for n in lenses for o in offset_origins),
+        *(f"bargain:{n}|origin:{o}" for n in bargain for o in offset_origins),
     )
 
 
@@ -566,6 +607,7 @@ def _columns(
     outside: bool,
     bargain: Sequence[str] = (),
     offset_types: Sequence[str] = (),
+    offset_origins: Sequence[str] = (),
 ) -> tuple[str, ...]:
     return (
         "intercept",
@@ -573,7 +615,7 @@ def _columns(
         *(f"lens:{name}" for name in lenses),
         *(OUTSIDE_TERMS if outside else ()),
         *_bargain_columns(bargain),
-        *_offset_columns(lenses, bargain, offset_types),
+        *_offset_columns(lenses, bargain, offset_types, offset_origins),
     )
 
 
@@ -591,6 +633,7 @@ def _row(
     outside: bool = True,
     bargain: Sequence[str] = (),
     offset_types: Sequence[str] = (),
+    offset_origins: Sequence[str] = (),
 ) -> FloatArray:
     lens_z = [
         float(logit(np.clip(s.lens_p[name][grid_index], LENS_CLIP, 1 - LENS_CLIP)))
@@ -598,6 +641,7 @@ def _row(
     ]
     bargain_values = _bargain_values(s, bargain)
     mine = [1.0 if s.type == t else 0.0 for t in offset_types]
+    origin = [1.0 if s.origin == o else 0.0 for o in offset_origins]
     return np.array(
         [
             1.0,
@@ -607,6 +651,8 @@ def _row(
             *bargain_values,
             *(z * d for z in lens_z for d in mine),
             *(z * d for z in bargain_values[: len(bargain)] for d in mine),
+            *(z * d for z in lens_z for d in origin),
+            *(z * d for z in bargain_values[: len(bargain)] for d in origin),
         ]
     )
 
@@ -618,11 +664,13 @@ def _prior(
     bargain: Sequence[str] = (),
     tau: float = 1.0,
     offset_types: Sequence[str] = (),
+    offset_origins: Sequence[str] = (),
 ) -> tuple[FloatArray, FloatArray]:
     m = max(len(lenses), 1)
     k = len(OUTSIDE_TERMS) if outside else 0
     b = len(bargain)
-    offsets = (len(lenses) + b) * len(offset_types)
+    # the offsets by type, then by origin: all centred on 0 with the same spread
+    offsets = (len(lenses) + b) * (len(offset_types) + len(offset_origins))
     mean = [
         0.0,
         *(0.0 for _ in types),
@@ -636,7 +684,7 @@ def _prior(
         *([tau * 1.0] * k),
         *([tau * 0.5] * b),
         *([tau * 1.0] * b),
-        *([tau * OFFSET_SD] * offsets),  # centred on 0: the type's weight on the common one
+        *([tau * OFFSET_SD] * offsets),  # centred on 0: the group's weight on the common one
     ]
     return np.array(mean), np.array(sd)
 
@@ -697,7 +745,8 @@ def fit_stack(
     With no lenses the model is the intercepts and outside-view terms alone; with
     ``outside=False`` it has no outside-view terms (a lens recalibrated by type). ``bargain``
     names the lenses whose bargaining signals enter; ``tau`` scales the priors' spread. The lens
-    and bargaining weights get an offset per decision type when ``train`` holds two types or more.
+    and bargaining weights get an offset per decision type when ``train`` holds two types or more,
+    and one per origin other than :data:`REFERENCE_ORIGIN` when it holds two origins or more.
     """
     if not train:
         raise DetenteError("the stack needs at least one training episode")
@@ -705,15 +754,21 @@ def fit_stack(
         raise ValueError(f"the prior scale tau must be positive, got {tau!r}")
     types = tuple(sorted({s.type for s in train}))
     offset_types = types if len(types) > 1 else ()  # one type: nothing to pool across
-    columns = _columns(lenses, types, outside, bargain, offset_types)
-    mean, sd = _prior(lenses, types, outside, bargain, tau, offset_types)
+    origins = sorted({s.origin for s in train})
+    # one origin: its weight is the common one; else every origin but the reference gets offsets
+    offset_origins = tuple(o for o in origins if o != REFERENCE_ORIGIN) if len(origins) > 1 else ()
+    columns = _columns(lenses, types, outside, bargain, offset_types, offset_origins)
+    mean, sd = _prior(lenses, types, outside, bargain, tau, offset_types, offset_origins)
     y = np.array([s.y for s in train], dtype=np.float64)
     points = list(grid) if grid is not None else list(range(len(GRID)))
     if not lenses:
         points = points[:1]  # the grid only moves the lenses
-    # The columns that do not depend on the grid point are built once; the lens columns per point.
-    # (the bargaining offsets, which do not either, are its last columns)
-    fixed = np.array([_row(s, (), types, 0, outside, bargain, offset_types) for s in train])
+    # The columns that do not depend on the grid point are built once; the lens columns per point
+    # (the bargaining offsets by type, which do not either, come after the lens offsets by type,
+    # and the bargaining offsets by origin after the lens offsets by origin).
+    fixed = np.array(
+        [_row(s, (), types, 0, outside, bargain, offset_types, offset_origins) for s in train]
+    )
     lens_p = np.array([[s.lens_p[name] for name in lenses] for s in train]).reshape(
         len(train), len(lenses), len(GRID)
     )
@@ -721,14 +776,28 @@ def fit_stack(
     # one-hot of each episode's offset type: the lens offsets are lens_z masked to its type
     mine = np.array([[s.type == t for t in offset_types] for s in train], dtype=np.float64)
     mine = mine.reshape(len(train), len(offset_types))
+    # and of its offset origin (all zeros for an episode of the reference origin)
+    home = np.array([[s.origin == o for o in offset_origins] for s in train], dtype=np.float64)
+    home = home.reshape(len(train), len(offset_origins))
     split = 1 + len(types)
     split2 = split + (len(OUTSIDE_TERMS) if outside else 0) + 2 * len(bargain)
+    split3 = split2 + len(bargain) * len(offset_types)
     best: tuple[float, int, FloatArray, FloatArray] | None = None
     for g in points:
         z = lens_z[:, :, g]
         offsets = (z[:, :, None] * mine[:, None, :]).reshape(len(train), -1)
+        by_origin = (z[:, :, None] * home[:, None, :]).reshape(len(train), -1)
         x = np.concatenate(
-            [fixed[:, :split], z, fixed[:, split:split2], offsets, fixed[:, split2:]], axis=1
+            [
+                fixed[:, :split],
+                z,
+                fixed[:, split:split2],
+                offsets,
+                fixed[:, split2:split3],
+                by_origin,
+                fixed[:, split3:],
+            ],
+            axis=1,
         )
         coef, logpost, hessian = _map(x, y, mean, sd)
         if best is None or logpost > best[0] + 1e-9:
@@ -752,6 +821,7 @@ def fit_stack(
         tuple(bargain),
         tau,
         offset_types,
+        offset_origins,
     )
 
 
@@ -916,6 +986,7 @@ class CalibratedStack:
             float(expit(shrink * raw.logit)),
             floor,
             raw.weights,
+            raw.origin_offsets,
         )
 
 

@@ -159,9 +159,11 @@ def test_the_lfo_json_and_the_episode_json_list_the_type_weights() -> None:
     assert result_rows
     f = result_rows[0]
     assert f.stack is not None
-    data = _weights_json(f.stack, f.type)
-    assert data["type"] == f.type
+    data = _weights_json(f.stack, f.type, f.origin)
+    assert data["type"] == f.type and data["origin"] == f.origin
     entry = data["lens:lens"]
+    # one origin in training: no origin offset, the total is common + type offset
+    assert entry["origin_offset"] == 0.0
     assert entry["total"] == pytest.approx(entry["common"] + entry["offset"])
     assert entry["offset"] != 0.0  # two types in training: the episode's type has an offset
 
@@ -180,4 +182,4 @@ def test_explain_prints_the_type_weights(capsys: pytest.CaptureFixture[str]) -> 
     out = " ".join(capsys.readouterr().out.split())
     assert f"weights for {mine.type} (common + type offset)" in out
     assert shown.json()["weights_by_type"]["type"] == mine.type
-    assert set(shown.json()["weights_by_type"]) == {"type", "lens:lens", "bargain:lens"}
+    assert set(shown.json()["weights_by_type"]) == {"type", "origin", "lens:lens", "bargain:lens"}

@@ -109,7 +109,20 @@ def print_stacked(stacked: StackedEpisode) -> None:
         table.caption = "largest logit contributions: " + ", ".join(
             f"{name} {value:+.2f}" for name, value in top
         )
-        if f.weights and stacked.signals is not None:
+        if f.weights and stacked.signals is not None and f.origin_offsets:
+            # pooled by type and by origin: common + type offset + origin offset (MAP, before the
+            # calibration steps); each offset's logit share is among the contributions
+            by_origin = dict(f.origin_offsets)
+            table.caption += (
+                f"\nweights for {stacked.signals.type}, {stacked.signals.origin} "
+                "(common + type offset + origin offset): "
+                + ", ".join(
+                    f"{name} {common:+.2f} {offset:+.2f} {by_origin[name]:+.2f}"
+                    f" = {common + offset + by_origin[name]:+.2f}"
+                    for name, common, offset in f.weights
+                )
+            )
+        elif f.weights and stacked.signals is not None:
             # the weights pooled by decision type: common + this type's offset (MAP, before the
             # calibration steps); each offset's logit share is among the contributions
             table.caption += f"\nweights for {stacked.signals.type} (common + type offset): " + (

@@ -459,7 +459,7 @@ def lfo_json(result: LfoResult) -> dict[str, Any]:
                 "rho": f.rho,
                 "follow": f.follow,
                 "prior_scale": f.tau,
-                "weights_by_type": _weights_json(f.stack, f.type),
+                "weights_by_type": _weights_json(f.stack, f.type, f.origin),
                 **_calibration_json(f.stack, f.calibration),
             }
         forecasts.append(row)
@@ -490,13 +490,21 @@ def lfo_json(result: LfoResult) -> dict[str, Any]:
     }
 
 
-def _weights_json(f: StackedForecast, decision_type: str) -> dict[str, Any]:
-    """Each lens's and bargaining signal's MAP weight for ``decision_type``: the common weight, the
-    type's offset (partial pooling by type) and their sum, for ``--json``."""
+def _weights_json(f: StackedForecast, decision_type: str, origin: str) -> dict[str, Any]:
+    """Each lens's and bargaining signal's MAP weight for an episode of ``decision_type`` and
+    ``origin``: the common weight, the type's offset, the origin's offset (partial pooling by
+    type and by origin; 0 where the model has none) and their sum, for ``--json``."""
+    by_origin = dict(f.origin_offsets)
     return {
         "type": decision_type,
+        "origin": origin,
         **{
-            name: {"common": common, "offset": offset, "total": common + offset}
+            name: {
+                "common": common,
+                "offset": offset,
+                "origin_offset": by_origin.get(name, 0.0),
+                "total": common + offset + by_origin.get(name, 0.0),
+            }
             for name, common, offset in f.weights
         },
     }
@@ -553,7 +561,9 @@ class StackedEpisode:
                 "follow": self.model.follow,
                 "prior_scale": self.model.tau,
                 "weights_by_type": _weights_json(
-                    self.forecast, self.signals.type if self.signals else ""
+                    self.forecast,
+                    self.signals.type if self.signals else "",
+                    self.signals.origin if self.signals else "",
                 ),
                 "bargaining_signal": dict(self.signals.bargain) if self.signals else {},
                 **_calibration_json(self.forecast, self.calibration),
