@@ -71,6 +71,7 @@ def synthetic(n: int = 70, seed: int = 5) -> list[EpisodeSignals]:
                     "proposer_decides": float(i % 2),
                     "veto_players": 0.0,
                     "consensus_rule": float(i % 3 == 0),
+                    "pledged": 0.0,
                 },
             )
         )

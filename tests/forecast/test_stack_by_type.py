@@ -32,6 +32,7 @@ TERMS = {
     "proposer_decides": 0.0,
     "veto_players": 0.0,
     "consensus_rule": 0.0,
+    "pledged": 0.0,
 }
 
 

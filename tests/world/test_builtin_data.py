@@ -49,6 +49,7 @@ EXPECTED_FILES = {
     "relations.yaml",
     "threats.yaml",
     "officials.yaml",
+    "pledges.yaml",
     "capabilities.yaml",
 }
 

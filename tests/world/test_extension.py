@@ -43,6 +43,9 @@ threats:
 officials:
   - {person: Somebody, office: secretary-general, org: MYORG, start: 2030-01-01,
      sources: [my-notes]}
+pledges:
+  - {id: my-pledge, org: MYORG, decision: admission, made: 2030-01-02, due: 2030-06-30,
+     sources: [my-notes]}
 """
 
 DOC_EXAMPLE = """\
