@@ -48,7 +48,7 @@ from detente.world.records import (
 
 __all__ = ["CARRY_YEARS", "CapabilityValue", "ClauseAt", "Snapshot", "cut", "fill_capability"]
 
-_Dated = TypeVar("_Dated", Membership, Base, Official)
+_Dated = TypeVar("_Dated", Membership, Base, Official, Pledge)
 
 
 @dataclass(frozen=True)
@@ -98,27 +98,23 @@ class ClauseAt:
     sources: tuple[str, ...]
 
 
-def _known(records: Iterable[_Dated], date: dt.date) -> tuple[_Dated, ...]:
-    """Records that started before ``date``, with ends on or after it hidden."""
+def _known(
+    records: Iterable[_Dated], date: dt.date, *, start: str = "start", end: str = "end"
+) -> tuple[_Dated, ...]:
+    """Records whose ``start`` day is before ``date``, with a later day in ``end`` hidden.
+
+    An interval's end, and a pledge's ``condition_met`` (``start="made"``), are both days the
+    snapshot may not know yet: a day on or after ``date`` is shown as ``None`` (still open, not
+    yet met).
+    """
     out = []
     for record in records:
-        if record.start >= date:
+        if getattr(record, start) >= date:
             continue
-        if record.end is not None and record.end >= date:
-            record = record.model_copy(update={"end": None})
+        later = getattr(record, end)
+        if later is not None and later >= date:
+            record = record.model_copy(update={end: None})
         out.append(record)
-    return tuple(out)
-
-
-def _known_pledges(pledges: Iterable[Pledge], date: dt.date) -> tuple[Pledge, ...]:
-    """Pledges made before ``date``, with a condition met on or after it shown as not yet met."""
-    out = []
-    for pledge in pledges:
-        if pledge.made >= date:
-            continue
-        if pledge.condition_met is not None and pledge.condition_met >= date:
-            pledge = pledge.model_copy(update={"condition_met": None})
-        out.append(pledge)
     return tuple(out)
 
 
@@ -278,7 +274,7 @@ def cut(date: dt.date, facts: Facts) -> Snapshot:
         relations_=relations,
         threats_=threats,
         officials_=_known(facts.officials, date),
-        pledges_=_known_pledges(facts.pledges, date),
+        pledges_=_known(facts.pledges, date, start="made", end="condition_met"),
         withheld=tuple(withheld),
     )
 
