@@ -39,12 +39,13 @@ for an episode of decision type ``T`` and origin ``O``, with the named inputs
   carries those episodes' difference. Priors ``N(0, 1)``.
 * ``consensus_rule`` -- 1 if a deciding body of two or more members decides by consensus (the
   organisation's recorded rule), else 0. Prior ``N(0, 1)``.
-* ``pledged`` -- the agenda a body set itself: +1 if, before the episode, the deciding
-  organisation pledged in an official text to admit applicants such as this one at the coming
-  meeting (or once a named condition was met, and it was); -1 if it has pledged such decisions
-  before but no pledge binds now; 0 if none of its pledges is known (unknown, not "none"). Read
-  from the world's :class:`~detente.world.records.Pledge` records by :func:`pledged`. A pledge is a
-  rhetorical commitment that binds the members who made it (Schimmelfennig 2001, *International
+* ``pledged`` -- the agenda a body set itself, for a tabled request to join (0 for a generated
+  opportunity: nobody applied): +1 if, before the episode, the deciding organisation pledged in an
+  official text to admit applicants such as this one at the coming meeting (or once a named
+  condition was met, and it was); -1 if it has pledged such decisions before but no pledge binds
+  now; 0 if none of its pledges is known (unknown, not "none"). Read from the world's
+  :class:`~detente.world.records.Pledge` records by :func:`pledged`. A pledge is a rhetorical
+  commitment that binds the members who made it (Schimmelfennig 2001, *International
   Organization* 55:47-80) and paces enlargement rounds (Kydd 2001, *IO* 55:801-828). Only NATO's
   texts are coded so far (``docs/backtest.md``). Prior ``N(0, 1)``.
 * ``bargain:L`` -- the bargaining models' signal: ``logit P(outcome > 50)`` from the EUM run on
@@ -382,14 +383,16 @@ def outside_terms(
         "years_since_change": 0.0,
         "no_change_record": 1.0,
         "consensus_rule": 1.0 if consensus_body else 0.0,
-        "pledged": pledged(question, snap),
+        "pledged": pledged(question, snap, tabled=tabled),
     }
 
 
-def pledged(question: Question, snap: Snapshot) -> float:
+def pledged(question: Question, snap: Snapshot, *, tabled: bool) -> float:
     """The agenda term: +1, -1 or 0 for whether the deciding organisation pledged ``question``.
 
-    Only a request to join an organisation (``membership``, action ``join``) can be pledged; the
+    Only a request to join an organisation (``membership``, action ``join``) that somebody tabled
+    (``tabled``: an application on the body's table) can be pledged: a pledge answers applicants,
+    and an opportunity drawn from the world, which nobody asked for, is outside it (0). The
     decision asked is a pre-accession programme when the yes outcome is one of
     :data:`~detente.lenses.accession.PROGRAMME_OUTCOMES`, else admission. Then the term is
 
@@ -406,7 +409,9 @@ def pledged(question: Question, snap: Snapshot) -> float:
     """
     from detente.lenses.accession import PROGRAMME_OUTCOMES
 
-    if question.type != "membership" or question.action != "join" or not question.target:
+    if not tabled or question.type != "membership" or question.action != "join":
+        return 0.0
+    if not question.target:
         return 0.0
     decision: PledgedDecision = (
         "programme" if question.yes_outcome in PROGRAMME_OUTCOMES else "admission"

@@ -140,5 +140,7 @@ AGENDA = {
 def test_the_agenda_term_reads_the_built_in_pledges_as_known_before_each_episode() -> None:
     world = builtin_world()
     episodes = {e.id: e for e in builtin_episodes() if e.id in AGENDA}
-    got = {i: pledged(e, world.at(e.date)) for i, e in episodes.items()}
+    got = {i: pledged(e, world.at(e.date), tabled=True) for i, e in episodes.items()}
     assert got == AGENDA
+    # a pledge answers applicants: the same questions as opportunities nobody tabled are outside it
+    assert {pledged(e, world.at(e.date), tabled=False) for e in episodes.values()} == {0.0}
