@@ -411,7 +411,7 @@ def pledged(question: Question, snap: Snapshot, *, tabled: bool) -> float:
 
     if not tabled or question.type != "membership" or question.action != "join":
         return 0.0
-    if not question.target:
+    if not question.target:  # a join question always names its organisation; guard for mypy
         return 0.0
     decision: PledgedDecision = (
         "programme" if question.yes_outcome in PROGRAMME_OUTCOMES else "admission"

@@ -109,25 +109,19 @@ def print_stacked(stacked: StackedEpisode) -> None:
         table.caption = "largest logit contributions: " + ", ".join(
             f"{name} {value:+.2f}" for name, value in top
         )
-        if f.weights and stacked.signals is not None and f.origin_offsets:
-            # pooled by type and by origin: common + type offset + origin offset (MAP, before the
-            # calibration steps); each offset's logit share is among the contributions
+        if f.weights and stacked.signals is not None:
+            # the weights pooled by decision type (and by origin, when the model has origin
+            # offsets): common + offsets = total (MAP, before the calibration steps); each
+            # offset's logit share is among the contributions
             by_origin = dict(f.origin_offsets)
+            head = f"{stacked.signals.type}, {stacked.signals.origin}" if by_origin else ""
+            parts = "common + type offset + origin offset" if by_origin else "common + type offset"
             table.caption += (
-                f"\nweights for {stacked.signals.type}, {stacked.signals.origin} "
-                "(common + type offset + origin offset): "
+                f"\nweights for {head or stacked.signals.type} ({parts}): "
                 + ", ".join(
-                    f"{name} {common:+.2f} {offset:+.2f} {by_origin[name]:+.2f}"
-                    f" = {common + offset + by_origin[name]:+.2f}"
-                    for name, common, offset in f.weights
-                )
-            )
-        elif f.weights and stacked.signals is not None:
-            # the weights pooled by decision type: common + this type's offset (MAP, before the
-            # calibration steps); each offset's logit share is among the contributions
-            table.caption += f"\nweights for {stacked.signals.type} (common + type offset): " + (
-                ", ".join(
-                    f"{name} {common:+.2f} {offset:+.2f} = {common + offset:+.2f}"
+                    f"{name} {common:+.2f} {offset:+.2f}"
+                    + (f" {by_origin[name]:+.2f}" if by_origin else "")
+                    + f" = {common + offset + by_origin.get(name, 0.0):+.2f}"
                     for name, common, offset in f.weights
                 )
             )
