@@ -336,6 +336,7 @@ class WorldView:
         self.leaders = {org: self._leader_of(org) for org in self.orgs}
         self._defence_orgs: dict[str, list[tuple[str, float]]] = {}
         self._threat: dict[tuple[str, str], float] = {}
+        self._rivalry: dict[tuple[str, str], float] = {}
         self._obligations: dict[tuple[str, tuple[str, ...]], float] = {}
         self._regime: dict[str, float | None] = {}
         self.regime_notes: dict[str, str] = {}
@@ -444,6 +445,14 @@ class WorldView:
 
     def rivalry(self, i: str, j: str) -> float:
         """Strongest rivalry between ``i`` and ``j`` (states or organisations), in [0, 1]."""
+        # kept per pair: the features ask for the same pairs many times per question, and a
+        # repeat only re-reads shares whose fills the first call has already noted
+        key = (i, j)
+        if key not in self._rivalry:
+            self._rivalry[key] = self._strongest_rivalry(i, j)
+        return self._rivalry[key]
+
+    def _strongest_rivalry(self, i: str, j: str) -> float:
         best = 0.0
         for r in self.relations:
             for x, y in ((r.a, r.b), (r.b, r.a)):
