@@ -327,14 +327,21 @@ class WorldView:
         self.threats = snap.threats()
         self._origins = {t.origin for t in self.threats}
         self.bases = snap.bases()
+        self.hosts: dict[str, set[str]] = defaultdict(set)
+        """User -> the states hosting its bases (the features ask "does x have a base in k?"
+        hundreds of thousands of times per backtest; a scan of every base each time was slow)."""
+        for b in self.bases:
+            self.hosts[b.user].add(b.host)
         self._clauses = snap.clauses()
         self.leaders = {org: self._leader_of(org) for org in self.orgs}
         self._defence_orgs: dict[str, list[tuple[str, float]]] = {}
         self._threat: dict[tuple[str, str], float] = {}
+        self._rivalry: dict[tuple[str, str], float] = {}
         self._obligations: dict[tuple[str, tuple[str, ...]], float] = {}
         self._regime: dict[str, float | None] = {}
         self.regime_notes: dict[str, str] = {}
         """State -> how its regime score was filled, or that it is unknown."""
+        self._declined: tuple[Sequence[Episode], dict[str, list[Episode]]] | None = None
 
     # -- parties ------------------------------------------------------------------------------
     def is_org(self, party: str) -> bool:
@@ -438,6 +445,14 @@ class WorldView:
 
     def rivalry(self, i: str, j: str) -> float:
         """Strongest rivalry between ``i`` and ``j`` (states or organisations), in [0, 1]."""
+        # kept per pair: the features ask for the same pairs many times per question, and a
+        # repeat only re-reads shares whose fills the first call has already noted
+        key = (i, j)
+        if key not in self._rivalry:
+            self._rivalry[key] = self._strongest_rivalry(i, j)
+        return self._rivalry[key]
+
+    def _strongest_rivalry(self, i: str, j: str) -> float:
         best = 0.0
         for r in self.relations:
             for x, y in ((r.a, r.b), (r.b, r.a)):
@@ -451,7 +466,7 @@ class WorldView:
         """1 if ``x`` has a base on ``k``'s soil or leads an organisation ``k`` takes part in."""
         if x == k:
             return 0.0
-        if any(b.user == x and b.host == k for b in self.bases):
+        if k in self.hosts.get(x, ()):
             return 1.0
         for org in self.status.get(k, {}):
             if self.leaders.get(org) == x and self.orgs[org].kind != "universal":
@@ -492,8 +507,7 @@ class WorldView:
     def forces_near(self, j: str, i: str) -> bool:
         """Whether ``j`` has forces based in ``i`` or in a state bordering ``i``."""
         return any(
-            b.user == j and (b.host == i or contiguous(b.host, i)) and b.host != j
-            for b in self.bases
+            (host == i or contiguous(host, i)) and host != j for host in self.hosts.get(j, ())
         )
 
     def intentions(self, i: str, j: str, force_spill: float) -> float:
@@ -547,7 +561,7 @@ class WorldView:
             return 1.0
         if any(self.status.get(x, {}).get(o) == "member" for o in threat_exposed):
             return 1.0
-        if any(b.user == x and b.host in threat_exposed for b in self.bases):
+        if any(host in threat_exposed for host in self.hosts.get(x, ())):
             return presence_exposure
         return 0.0
 
@@ -618,7 +632,7 @@ class WorldView:
         for o, ob in self.defence_orgs(m):
             if o not in lineage and lead in self.full.get(o, []):
                 best = max(best, ob)
-        if any(b.user == lead and b.host == m for b in self.bases):
+        if m in self.hosts.get(lead, ()):
             best = max(best, GARRISON_DEFENCE)
         return best
 
@@ -659,6 +673,18 @@ class WorldView:
                 self.regime_notes[state] = score.fill
             self._regime[state] = score.value if score is not None else None
         return self._regime[state]
+
+    def declined_requests(self, history: Sequence[Episode]) -> dict[str, list[Episode]]:
+        """Proposer -> its requests for assistance in ``history`` dated before the snapshot and
+        not granted, in ``history``'s order (what :func:`nonresponse` reads, sorted out once per
+        view rather than once per actor)."""
+        if self._declined is None or self._declined[0] is not history:
+            by_proposer: dict[str, list[Episode]] = defaultdict(list)
+            for e in history:
+                if e.type == "assistance" and e.date < self.snap.date and not e.yes_happened:
+                    by_proposer[e.proposer].append(e)
+            self._declined = (history, dict(by_proposer))
+        return self._declined[1]
 
     def takes_part(self, actor: str, org: str) -> bool:
         status = self.status.get(actor, {}).get(org)
@@ -721,10 +747,8 @@ def nonresponse(
     requests, each discounted by its age): ``1 - prod_e (1 - decay_e)``."""
     lineage = set(view.snap.lineage(org))
     keep = 1.0
-    for e in history:
-        if e.id == skip or e.type != "assistance" or e.proposer != i or e.target not in lineage:
-            continue
-        if e.date >= view.snap.date or e.yes_happened:
+    for e in view.declined_requests(history).get(i, ()):
+        if e.id == skip or e.target not in lineage:
             continue
         keep *= 1.0 - _decay((view.snap.date - e.date).days, halflife)
     return 1.0 - keep
@@ -868,7 +892,7 @@ def coercion_capacity(view: WorldView, i: str, tie: Tie, params: Any) -> float:
     user, host = tie.a, tie.b
     if tie.kind != "basing" or i != host or view.is_org(user) or view.is_org(host):
         return 0.0
-    if not any(b.user == user and b.host == host for b in view.bases):
+    if host not in view.hosts.get(user, ()):
         return 0.0
     d0 = float(getattr(params, "distance_discount", 0.25))
     reach = 1.0 if contiguous(host, user) else d0

@@ -211,8 +211,10 @@ def _known_org(org: Organisation, date: dt.date) -> Organisation:
 
 
 def _capability_year_known(year: int, date: dt.date) -> bool:
-    """A year's figure is dated 31 December of that year (see records module)."""
-    return dt.date(year, 12, 31) < date
+    """A year's figure is dated 31 December of that year (see records module): known before
+    ``date`` exactly when the year ends before ``date``'s year begins (compared as integers, as
+    :func:`cut` does for every figure of every series)."""
+    return year < date.year
 
 
 def _holds(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
@@ -249,9 +251,14 @@ class Facts(Protocol):
 def cut(date: dt.date, facts: Facts) -> Snapshot:
     """Build the snapshot of a world's facts at ``date`` (exclusive)."""
     caps = []
+    year = date.year  # a figure is known when its year is over (_capability_year_known)
     for series in facts.capabilities:
-        values = {y: v for y, v in series.values.items() if _capability_year_known(y, date)}
-        if values:
+        values = {y: v for y, v in series.values.items() if y < year}
+        if not values:
+            continue
+        if len(values) == len(series.values):
+            caps.append(series)  # every figure known: the (frozen) record as it is
+        else:
             caps.append(series.model_copy(update={"values": values}))
     relations, held_relations = _judged(facts.relations, date, facts.sources)
     threats, held_threats = _judged(facts.threats, date, facts.sources)
@@ -307,9 +314,10 @@ class Snapshot:
             f"{len(self.threats())} threats{held}>"
         )
 
-    @property
+    @functools.cached_property
     def day(self) -> dt.date:
         """The last day the snapshot describes."""
+        # cached: every query of a held interval reads it (millions of times in a backtest)
         return self.date - dt.timedelta(days=1)
 
     # -- organisations and memberships -------------------------------------------------------
@@ -326,7 +334,13 @@ class Snapshot:
 
     def current_memberships(self) -> list[Membership]:
         """Every membership holding on :attr:`day`."""
-        return [m for m in self.memberships_ if _holds(m.start, m.end, self.day)]
+        return list(self._current_memberships)  # a fresh list: a caller may change its own
+
+    @functools.cached_property
+    def _current_memberships(self) -> tuple[Membership, ...]:
+        # once per snapshot: members, status and the lenses' views all start from this list
+        day = self.day
+        return tuple(m for m in self.memberships_ if _holds(m.start, m.end, day))
 
     def members(self, org: str, status: MembershipStatus | None = "member") -> list[str]:
         """Sorted ids of the actors with ``status`` in ``org`` on :attr:`day` (``None``: any)."""
@@ -392,6 +406,23 @@ class Snapshot:
         it is at most ``carry_years`` older, marked as filled (:attr:`CapabilityValue.fill`);
         otherwise the value is unknown. Unknown is never 0.
         """
+        # Answers are kept per snapshot (the snapshot and CapabilityValue are immutable): the
+        # lenses and fill_capability ask for the same figures many times per question.
+        key = (actor, measure, year, carry_years)
+        memo = self._capability_memo
+        if key not in memo:
+            memo[key] = self._capability(actor, measure, year, carry_years)
+        return memo[key]
+
+    @functools.cached_property
+    def _capability_memo(
+        self,
+    ) -> dict[tuple[str, str, int | None, int], CapabilityValue | None]:
+        return {}
+
+    def _capability(
+        self, actor: str, measure: Measure, year: int | None, carry_years: int
+    ) -> CapabilityValue | None:
         wanted = self.date.year - 1 if year is None else year
         series = self._capability_index.get((actor, measure))
         if series is None:
