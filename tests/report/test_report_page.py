@@ -56,6 +56,8 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--simulation-kind",
         "collective-security",
         "--no-simulation-calibrate",
+        "--simulation-lens",
+        "realist",
         # two of the built-in episode files keep the backtest section quick (the whole set is the
         # default; its scores are tested in tests/experiments)
         "--episodes",
@@ -99,6 +101,8 @@ def test_refuses_to_overwrite_a_folder(tmp_path: Path) -> None:
     [
         (("--highlight", "XXX"), "XXX"),
         (("--simulation-kind", "navy"), "--simulation-kind: unknown kind navy (known: alliance"),
+        (("--simulation-lens", "marxist"), "marxist"),
+        (("--no-simulation-calibrate",), "the stack decides only with calibrated probabilities"),
     ],
 )
 def test_bad_options_are_a_clear_error_before_any_work(

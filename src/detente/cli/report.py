@@ -52,6 +52,15 @@ def report_command(
         bool,
         typer.Option(help="Calibrated probabilities in the simulation (stack fitted before it)."),
     ] = True,
+    simulation_lens: Annotated[
+        str,
+        typer.Option(
+            "--simulation-lens",
+            metavar="LENS|stack",
+            help="What decides the simulation: a lens, or stack (the stack of every lens, the "
+            "forecaster the backtest scores; needs calibrated probabilities).",
+        ),
+    ] = "stack",
     scenario: Annotated[
         list[str] | None,
         typer.Option(
@@ -97,6 +106,16 @@ def report_command(
             f"--simulation-kind: unknown kind {', '.join(unknown)} (known: "
             f"{', '.join(MEMBERSHIP_KINDS)})"
         )
+    if simulation_lens == "stack":
+        if not simulation_calibrate:
+            raise InputError(
+                "--simulation-lens stack: the stack decides only with calibrated probabilities; "
+                "give a lens (e.g. --simulation-lens realist) with --no-simulation-calibrate"
+            )
+    else:
+        from detente.lenses import get_lens
+
+        get_lens(simulation_lens)  # an unknown lens is an error before any work
     options = ReportOptions(
         dpi=dpi,
         width=width,
@@ -106,6 +125,7 @@ def report_command(
         simulation_runs=simulation_runs,
         simulation_kinds=tuple(simulation_kind or ()),
         simulation_calibrate=simulation_calibrate,
+        simulation_lens=simulation_lens,
         episodes=None if episodes is None else str(episodes),
     )
     if scenario is not None:

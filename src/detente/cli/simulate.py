@@ -110,6 +110,14 @@ def simulate_command(
     calibrate: Annotated[
         bool, typer.Option(help="Calibrated probabilities (stack fitted before --from).")
     ] = True,
+    stacked: Annotated[
+        bool,
+        typer.Option(
+            "--stack",
+            help="Also simulate with the stack of all the --lens lenses (two or more): one "
+            "more simulation, decided by the forecaster the backtest scores, fitted before --from.",
+        ),
+    ] = False,
     top: Annotated[
         int, typer.Option(min=1, metavar="N", help="Events listed in the summary.")
     ] = 20,
@@ -136,13 +144,32 @@ def simulate_command(
     last = end if end is not None else (header.to if header and header.to else max(first, 2012))
     if last < first:
         raise InputError(Problem(None, None, "--to", f"{last} is before --from {first}"))
+    names = lens or ["realist"]
+    if stacked and len(set(names)) < 2:
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "--stack",
+                "needs two or more different --lens (e.g. --lens realist --lens liberal)",
+            )
+        )
+    if stacked and not calibrate:
+        raise InputError(
+            Problem(
+                None, None, "--stack", "the stack decides only when calibrated: drop --no-calibrate"
+            )
+        )
+    deciders: list[tuple[str, Any]] = [(name, get_lens(name)) for name in names]
+    if stacked:
+        deciders.append(("stack", [get_lens(name) for name in dict.fromkeys(names)]))
     executor = make_executor(jobs, scheduler)
     results = []
-    for name in lens or ["realist"]:
+    for name, deciding in deciders:
         try:
             setting = build_setting(
                 the_world,
-                get_lens(name),
+                deciding,
                 episodes,
                 start=first,
                 end=last,

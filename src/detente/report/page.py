@@ -41,7 +41,9 @@ class ReportOptions:
     simulation: tuple[int, int] = (2008, 2012)
     """First and last year of the simulation's window."""
     simulation_runs: int = 100
-    simulation_lens: str = "realist"
+    simulation_lens: str = "stack"
+    """The lens deciding the simulation, or ``stack``: the stack of the report's lenses (two or
+    more; it needs :attr:`simulation_calibrate`), the forecaster the backtest section scores."""
     scenarios: tuple[str, ...] = ("us-indifferent-2009",)
     """Scenarios simulated beside the record (built-in names or YAML files)."""
     simulation_kinds: tuple[str, ...] = ()
@@ -325,10 +327,16 @@ def backtest_section(world: World, options: ReportOptions) -> Section:
     return sec
 
 
+def _decided_by(names: list[str], stacked: bool) -> str:
+    if stacked:
+        return f"decided by the stack of the {' and '.join(names)} lenses"
+    return f"under the {names[0]} lens"
+
+
 def simulation_section(world: World, options: ReportOptions) -> Section:
     """The system through time: the runs' events per year for each scenario, and their scores."""
     from detente.decisions.episodes import builtin_episodes
-    from detente.lenses import get_lens
+    from detente.lenses import LENSES, get_lens
     from detente.report.data import event_timeline
     from detente.report.figures import png_data_uri, timeline_figure
     from detente.simulation import build_setting, load_scenario, simulate
@@ -336,9 +344,14 @@ def simulation_section(world: World, options: ReportOptions) -> Section:
 
     start, end = options.simulation
     episodes = builtin_episodes()
+    names = [options.simulation_lens]
+    if options.simulation_lens == "stack":  # the stack of one lens is that lens, calibrated
+        names = list(dict.fromkeys(options.lenses or LENSES))
+    stacked = len(names) > 1
+    deciding = [get_lens(n) for n in names] if stacked else get_lens(names[0])
     base = build_setting(
         world,
-        get_lens(options.simulation_lens),
+        deciding,
         episodes,
         start=start,
         end=end,
@@ -354,7 +367,7 @@ def simulation_section(world: World, options: ReportOptions) -> Section:
             settings.append(
                 build_setting(
                     world,
-                    get_lens(options.simulation_lens),
+                    deciding,
                     episodes,
                     start=start,
                     end=end,
@@ -370,7 +383,7 @@ def simulation_section(world: World, options: ReportOptions) -> Section:
         "simulation",
         "The system through time",
         f"{options.simulation_runs} runs of the agent-based simulation from {start} to {end} "
-        f"under the {options.simulation_lens} lens ({base.calibration}), as recorded and under "
+        f"{_decided_by(names, stacked)} ({base.calibration}), as recorded and under "
         "each scenario: who joins, leaves or closes a base, year by year. Decisions see the "
         f"reference path (feedback {base.feedback}); see docs/simulation.md.",
     )

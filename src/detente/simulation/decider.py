@@ -21,6 +21,13 @@ correlation ``rho``, with the outside-view terms (status quo, whether the decisi
 the proposer's record, who decides, veto players). The stack is fitted by
 :func:`fit_calibration` on episodes dated strictly before the simulation starts.
 
+**Several lenses** (:class:`StackedDecider`): the stack of the backtest, fitted on all the lenses
+given at once (``detente simulate --lens realist --lens liberal --stack``), decides from each
+lens's probability at the stack's grid point and the same outside-view terms. It is the model the
+leave-future-out backtest scores (without the bargaining signal, whose Monte Carlo per
+opportunity would cost minutes a year), so a lens's reading that the others contradict is
+weighed as the backtest weighs it, not taken alone.
+
 **Stances** (a scenario's "the US indifferent in 2009") replace a decider's acceptance before the
 rules combine them: ``indifferent`` gives it no stake (the silence default of
 :func:`detente.decision.silence_defaults`), ``for`` and ``against`` make it accept the yes outcome
@@ -62,6 +69,7 @@ from detente.world import Snapshot
 __all__ = [
     "STANCES",
     "Decider",
+    "StackedDecider",
     "Verdict",
     "fit_calibration",
 ]
@@ -182,6 +190,11 @@ class Decider:
         self.prior = dict(prior or {})
         self._views: dict[int, tuple[Snapshot, WorldView]] = {}
 
+    @property
+    def name(self) -> str:
+        """The decider's name in results: its lens's."""
+        return self.lens.name
+
     def forget_views(self) -> None:
         """Drop the views held (before the decider is sent to worker processes)."""
         self._views.clear()
@@ -264,21 +277,132 @@ class Decider:
         """Decide ``question`` as of ``snap``; ``tabled`` says it was put on the table (a
         hand-coded episode) rather than an opportunity drawn from the world."""
         sides = tuple(deciding_sides(question, snap))
+        stack = self.stack
+        point = None if stack is None else (stack.scale, stack.rho, stack.follow)
+        lens_p, p_point, prefs = self.at_grid_point(snap, question, sides, point, stances)
+        terms = _top_terms(prefs)
+        if stack is None or _settled(sides, stances, [lens_p]):
+            return Verdict(lens_p, lens_p, terms)
+        signals = _signals(
+            question, sides, tabled, snap, {self.lens.name: p_point}, stack, self.prior
+        )
+        return Verdict(stack.forecast(signals).p, lens_p, terms)
+
+    def at_grid_point(
+        self,
+        snap: Snapshot,
+        question: Question,
+        sides: Sequence[Side],
+        point: tuple[float, float, float] | None,
+        stances: Mapping[str, str] | None = None,
+    ) -> tuple[float, float, Preferences]:
+        """``(P(yes) at the lens's own scale, P(yes) at the stack's grid point ``(scale, rho,
+        follow)``, the preferences)``: what :meth:`decide` and a :class:`StackedDecider` read.
+        Without a ``point`` the second probability is the first."""
         prefs = self.preferences(snap, question, sides)
         acc = _with_stances(prefs, sides, question, self.lens.params, stances)
-        lens_p = float(sides_probability(sides, acc))
-        terms = _top_terms(prefs)
-        fixed = any(st in ("for", "against") and a in acc for a, st in (stances or {}).items())
-        if self.stack is None or (fixed and lens_p in (0.0, 1.0)):
-            # a stance that settles the decision is not recalibrated away
-            return Verdict(lens_p, lens_p, terms)
-        stack = self.stack
-        params = dataclasses.replace(self.lens.params, scale=stack.scale)
+        own = float(sides_probability(tuple(sides), acc))
+        if point is None:
+            return own, own, prefs
+        scale, rho, follow = point
+        params = dataclasses.replace(self.lens.params, scale=scale)
         acc = _with_stances(prefs, sides, question, params, stances)
-        correlated = tuple(dataclasses.replace(s, rho=stack.rho) for s in sides)
-        p_grid = float(led_sides_probability(correlated, acc, snap, stack.follow))
-        signals = _signals(question, sides, tabled, snap, p_grid, stack, self.lens.name, self.prior)
-        return Verdict(stack.forecast(signals).p, lens_p, terms)
+        correlated = tuple(dataclasses.replace(s, rho=rho) for s in sides)
+        return own, float(led_sides_probability(correlated, acc, snap, follow)), prefs
+
+
+class StackedDecider:
+    """Decides questions with the stack of several lenses (see the module docstring).
+
+    Parameters
+    ----------
+    lenses:
+        The lenses the stack combines (two or more; their parameters as they stand).
+    history, prior:
+        As for :class:`Decider`.
+    stack:
+        The stack fitted on all ``lenses`` (:func:`fit_calibration`); required to decide.
+    """
+
+    def __init__(
+        self,
+        lenses: Sequence[Lens],
+        history: Sequence[Episode],
+        stack: StackedModel | None = None,
+        prior: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    ) -> None:
+        if len(lenses) < 2:
+            raise ValueError("a stacked decider combines at least two lenses")
+        names = [lens.name for lens in lenses]
+        if len(set(names)) < len(names):
+            raise ValueError(f"a lens is given twice: {', '.join(names)}")
+        self.parts = tuple(Decider(lens, history) for lens in lenses)
+        self.history = tuple(history)
+        self.stack = stack
+        self.prior = dict(prior or {})
+
+    @property
+    def name(self) -> str:
+        """``stack-<lens>-<lens>...``: the decider's name in results (and a folder name)."""
+        return "stack-" + "-".join(part.lens.name for part in self.parts)
+
+    @property
+    def lens_names(self) -> list[str]:
+        """The lenses' names, in the order given."""
+        return [part.lens.name for part in self.parts]
+
+    def forget_views(self) -> None:
+        """Drop every lens's views (before the decider is sent to worker processes)."""
+        for part in self.parts:
+            part.forget_views()
+
+    def decide(
+        self,
+        snap: Snapshot,
+        question: Question,
+        *,
+        tabled: bool,
+        stances: Mapping[str, str] | None = None,
+    ) -> Verdict:
+        """Decide ``question`` as of ``snap`` by the stack (:meth:`Decider.decide`'s arguments).
+
+        ``Verdict.lens_p`` is the lenses' equal-weight logit pool (each clipped as the stack
+        clips it); the explanation's terms are the largest over all lenses, named
+        ``lens:term``."""
+        if self.stack is None:
+            raise DetenteError("a stacked decider needs a fitted stack (fit_calibration)")
+        stack = self.stack
+        sides = tuple(deciding_sides(question, snap))
+        point = (stack.scale, stack.rho, stack.follow)
+        own: list[float] = []
+        at_point: dict[str, float] = {}
+        found: list[tuple[str, str, float]] = []
+        for part in self.parts:
+            p_own, p_point, prefs = part.at_grid_point(snap, question, sides, point, stances)
+            own.append(p_own)
+            at_point[part.lens.name] = p_point
+            found.extend((a, f"{part.lens.name}:{t}", v) for a, t, v in _top_terms(prefs))
+        found.sort(key=lambda t: (-abs(t[2]), t[0], t[1]))
+        terms = tuple(found[:TOP_TERMS])
+        if _settled(sides, stances, own):
+            return Verdict(own[0], own[0], terms)
+        signals = _signals(question, sides, tabled, snap, at_point, stack, self.prior)
+        return Verdict(stack.forecast(signals).p, _logit_pool(own), terms)
+
+
+def _settled(sides: Sequence[Side], stances: Mapping[str, str] | None, ps: Sequence[float]) -> bool:
+    """Whether a decider's ``for`` or ``against`` stance settles the decision: ``P(yes)`` is the
+    same 0 or 1 under every lens, which the stack must not recalibrate away."""
+    deciders = set(_deciders(sides))
+    fixed = any(st in ("for", "against") and a in deciders for a, st in (stances or {}).items())
+    return fixed and len(set(ps)) == 1 and ps[0] in (0.0, 1.0)
+
+
+def _logit_pool(ps: Sequence[float]) -> float:
+    from detente.forecaster import LENS_CLIP
+
+    zs = [math.log(p / (1.0 - p)) for p in (min(max(q, LENS_CLIP), 1.0 - LENS_CLIP) for q in ps)]
+    return 1.0 / (1.0 + math.exp(-sum(zs) / len(zs)))
 
 
 def _with_stances(
@@ -304,9 +428,8 @@ def _signals(
     sides: Sequence[Side],
     tabled: bool,
     snap: Snapshot,
-    p: float,
+    p: Mapping[str, float],
     stack: StackedModel,
-    lens: str,
     prior: Mapping[tuple[str, str], tuple[int, int]],
 ) -> EpisodeSignals:
     # the target's record and the time since the last change keep their "no record" values:
@@ -315,8 +438,12 @@ def _signals(
     k, n = prior.get((question.proposer, question.type), (0, 0))
     if n:
         terms["prior_behaviour"] = math.log((k + 0.5) / (n - k + 0.5))
-    lens_p = [0.0] * len(GRID)
-    lens_p[stack.grid_index] = p  # the stack reads only its own grid point
+
+    def at_point(value: float) -> tuple[float, ...]:
+        grid = [0.0] * len(GRID)
+        grid[stack.grid_index] = value  # the stack reads only its own grid point
+        return tuple(grid)
+
     return EpisodeSignals(
         question.id,
         question.date,
@@ -324,7 +451,7 @@ def _signals(
         "hand-coded" if tabled else "generated",
         question.proposer,
         0,
-        {lens: tuple(lens_p)},
+        {lens: at_point(value) for lens, value in p.items()},
         terms,
     )
 
@@ -339,25 +466,32 @@ def prior_record(episodes: Sequence[Episode]) -> dict[tuple[str, str], tuple[int
 
 
 def fit_calibration(
-    decider: Decider, episodes: Sequence[Episode], snapshot: Callable[[Episode], Snapshot]
+    decider: Decider | StackedDecider,
+    episodes: Sequence[Episode],
+    snapshot: Callable[[Episode], Snapshot],
 ) -> tuple[StackedModel | None, str]:
-    """Fit the stack (the decider's lens plus the outside-view terms) on ``episodes``.
+    """Fit the stack (the decider's lens or lenses plus the outside-view terms) on ``episodes``.
 
     ``episodes`` must all be dated before the simulation starts (the caller filters them);
     ``snapshot(e)`` gives the world as known before ``e``. Returns the model, or ``None`` with
     the reason when the episodes cannot support a fit (fewer than 20, or one outcome only).
     """
+    parts = decider.parts if isinstance(decider, StackedDecider) else (decider,)
+    names = [part.lens.name for part in parts]
     signals = []
     for e in episodes:
         snap = snapshot(e)
         try:
-            grid, sides, _ = decider.grid(snap, e)
+            grids = {}
+            for part in parts:
+                grids[part.lens.name], sides, _ = part.grid(snap, e)
         except DetenteError:
             continue  # e.g. the deciding organisation does not exist in this world on that day
         terms = outside_terms(e, sides, tabled=e.origin == "hand-coded", snap=snap)
-        signals.append(EpisodeSignals.of(e, {decider.lens.name: grid}, terms))
+        signals.append(EpisodeSignals.of(e, grids, terms))
     ys = {s.y for s in signals}
     if len(signals) < 20 or len(ys) < 2:
         return None, f"{len(signals)} episodes before the start, too few to calibrate on"
-    model = fit_stack(with_prior_behaviour(signals), [decider.lens.name], outside=True)
-    return model, f"stack fitted on {len(signals)} episodes dated before the start"
+    model = fit_stack(with_prior_behaviour(signals), names, outside=True)
+    fitted = "stack" if len(names) == 1 else f"stack of {' and '.join(names)}"
+    return model, f"{fitted} fitted on {len(signals)} episodes dated before the start"

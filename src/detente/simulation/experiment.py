@@ -24,7 +24,7 @@ from detente.decisions import Episode
 from detente.experiments.runner import Advance, Executor, SerialExecutor
 from detente.lenses.base import Lens
 from detente.rng import as_generator, spawn_generators
-from detente.simulation.decider import Decider, fit_calibration, prior_record
+from detente.simulation.decider import Decider, StackedDecider, fit_calibration, prior_record
 from detente.simulation.model import FEEDBACK, Event, Setting, run_model
 from detente.simulation.record import RecordScore, score_runs
 from detente.simulation.scenario import Scenario
@@ -273,7 +273,7 @@ def _warm(setting: Setting, executor: Executor, advance: Advance | None = None) 
 
 def build_setting(
     world: World,
-    lens: Lens,
+    lens: Lens | Sequence[Lens],
     episodes: Sequence[Episode],
     *,
     start: int,
@@ -284,7 +284,11 @@ def build_setting(
     calibrate: bool = True,
     kinds: Sequence[str] = (),
 ) -> Setting:
-    """The shared setting of a simulation (see the module docstring)."""
+    """The shared setting of a simulation (see the module docstring).
+
+    ``lens`` is one lens, or two or more whose stack decides (:class:`StackedDecider`; it needs
+    ``calibrate`` and enough episodes before ``start`` to fit the stack on).
+    """
     import datetime as dt
 
     if feedback not in FEEDBACK:
@@ -302,12 +306,29 @@ def build_setting(
         for e in episodes
         if e.date >= first and scenario.outcome_of(e.id) is not None
     ]
-    decider = Decider(lens, [*before, *fixed])
+    history = [*before, *fixed]
+    decider: Decider | StackedDecider
+    if not isinstance(lens, Sequence):
+        decider = Decider(lens, history)
+    else:
+        decider = StackedDecider(lens, history)
+        if not calibrate:
+            raise ValueError("a stack of lenses decides only when calibrated: drop --no-calibrate")
     calibration = "lens probabilities (not calibrated)"
     if calibrate:
         stack, why = fit_calibration(decider, before, lambda e: world.at(e.date))
+        if stack is None and isinstance(decider, StackedDecider):
+            raise ValueError(
+                f"the stack of {', '.join(decider.lens_names)} cannot be fitted: {why}"
+            )
         if stack is not None:
-            decider = Decider(lens, decider.history, stack, prior_record(before))
+            decider = (
+                Decider(decider.lens, history, stack, prior_record(before))
+                if isinstance(decider, Decider)
+                else StackedDecider(
+                    [part.lens for part in decider.parts], history, stack, prior_record(before)
+                )
+            )
         calibration = why if stack is not None else f"lens probabilities ({why})"
     timeline = Timeline(world, start, end, episodes, projection, kinds)
     timeline.world_episodes = tuple(e for e in episodes if e.origin == "hand-coded")
@@ -338,7 +359,7 @@ def simulate(
     results = tuple(tuple(events) for chunk in per_task for events in chunk)
     tl = setting.timeline
     return SimulationResult(
-        lens=setting.decider.lens.name,
+        lens=setting.decider.name,
         scenario=setting.scenario.name,
         start=tl.start,
         end=tl.end,

@@ -44,7 +44,7 @@ from detente.decisions import Episode, Question
 from detente.decisions.opportunities import Opportunity
 from detente.errors import DetenteError
 from detente.simulation.agents import OrganisationAgent, StateAgent
-from detente.simulation.decider import Decider, Verdict
+from detente.simulation.decider import Decider, StackedDecider, Verdict
 from detente.simulation.scenario import Scenario
 from detente.simulation.timeline import EXIT_OUTCOMES, Changes, Timeline, event_day
 
@@ -89,7 +89,7 @@ class Setting:
     the decisions already computed (keyed by question, day and the situation it saw)."""
 
     timeline: Timeline
-    decider: Decider
+    decider: Decider | StackedDecider
     scenario: Scenario
     feedback: str = "none"
     calibration: str = ""
