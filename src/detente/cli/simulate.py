@@ -160,9 +160,10 @@ def simulate_command(
                 None, None, "--stack", "the stack decides only when calibrated: drop --no-calibrate"
             )
         )
-    deciders: list[tuple[str, Any]] = [(name, get_lens(name)) for name in names]
+    lenses = {name: get_lens(name) for name in names}  # one per name, in the order given
+    deciders: list[tuple[str, Any]] = [(name, lenses[name]) for name in names]
     if stacked:
-        deciders.append(("stack", [get_lens(name) for name in dict.fromkeys(names)]))
+        deciders.append(("stack", list(lenses.values())))
     executor = make_executor(jobs, scheduler)
     results = []
     for name, deciding in deciders:

@@ -195,6 +195,12 @@ class Decider:
         """The decider's name in results: its lens's."""
         return self.lens.name
 
+    def with_stack(
+        self, stack: StackedModel, prior: Mapping[tuple[str, str], tuple[int, int]]
+    ) -> Decider:
+        """The same decider, calibrated by ``stack`` (``prior``: the proposers' records)."""
+        return Decider(self.lens, self.history, stack, prior)
+
     def forget_views(self) -> None:
         """Drop the views held (before the decider is sent to worker processes)."""
         self._views.clear()
@@ -344,12 +350,18 @@ class StackedDecider:
     @property
     def name(self) -> str:
         """``stack-<lens>-<lens>...``: the decider's name in results (and a folder name)."""
-        return "stack-" + "-".join(part.lens.name for part in self.parts)
+        return "stack-" + "-".join(self.lens_names)
 
     @property
     def lens_names(self) -> list[str]:
         """The lenses' names, in the order given."""
         return [part.lens.name for part in self.parts]
+
+    def with_stack(
+        self, stack: StackedModel, prior: Mapping[tuple[str, str], tuple[int, int]]
+    ) -> StackedDecider:
+        """The same lenses, decided by ``stack`` (``prior``: the proposers' records)."""
+        return StackedDecider([part.lens for part in self.parts], self.history, stack, prior)
 
     def forget_views(self) -> None:
         """Drop every lens's views (before the decider is sent to worker processes)."""

@@ -313,7 +313,7 @@ def build_setting(
     else:
         decider = StackedDecider(lens, history)
         if not calibrate:
-            raise ValueError("a stack of lenses decides only when calibrated: drop --no-calibrate")
+            raise ValueError("a stack of lenses decides only when calibrated (calibrate=True)")
     calibration = "lens probabilities (not calibrated)"
     if calibrate:
         stack, why = fit_calibration(decider, before, lambda e: world.at(e.date))
@@ -322,13 +322,7 @@ def build_setting(
                 f"the stack of {', '.join(decider.lens_names)} cannot be fitted: {why}"
             )
         if stack is not None:
-            decider = (
-                Decider(decider.lens, history, stack, prior_record(before))
-                if isinstance(decider, Decider)
-                else StackedDecider(
-                    [part.lens for part in decider.parts], history, stack, prior_record(before)
-                )
-            )
+            decider = decider.with_stack(stack, prior_record(before))
         calibration = why if stack is not None else f"lens probabilities ({why})"
     timeline = Timeline(world, start, end, episodes, projection, kinds)
     timeline.world_episodes = tuple(e for e in episodes if e.origin == "hand-coded")

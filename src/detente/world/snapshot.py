@@ -210,13 +210,6 @@ def _known_org(org: Organisation, date: dt.date) -> Organisation:
     return org.model_copy(update=update) if update else org
 
 
-def _capability_year_known(year: int, date: dt.date) -> bool:
-    """A year's figure is dated 31 December of that year (see records module): known before
-    ``date`` exactly when the year ends before ``date``'s year begins (compared as integers, as
-    :func:`cut` does for every figure of every series)."""
-    return year < date.year
-
-
 def _holds(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
     return start <= day and (end is None or day < end)
 
@@ -251,7 +244,9 @@ class Facts(Protocol):
 def cut(date: dt.date, facts: Facts) -> Snapshot:
     """Build the snapshot of a world's facts at ``date`` (exclusive)."""
     caps = []
-    year = date.year  # a figure is known when its year is over (_capability_year_known)
+    # a year's figure is dated 31 December of that year (see records module), so it is known
+    # before ``date`` exactly when its year is earlier than ``date``'s
+    year = date.year
     for series in facts.capabilities:
         values = {y: v for y, v in series.values.items() if y < year}
         if not values:
