@@ -104,3 +104,17 @@ def test_forecast_without_sensitivity_loads_no_salib_pandas_scipy(table: Path, m
     # each engine loads only its own module: the SMP no EUM, the EUM no SMP
     other = {"smp": "detente.forecast.eum", "eum": "detente.forecast.smp"}[model]
     assert f"detente.forecast.{model}" in mods and other not in mods
+
+
+def test_ledger_show_loads_no_numerics_and_no_lens(tmp_path: Path) -> None:
+    from detente.experiments.ledger import Ledger, write_ledger
+
+    path = tmp_path / "ledger.json"
+    write_ledger(Ledger(), path)
+    mods = loaded_modules("ledger", "show", path)
+    assert "detente.experiments.ledger" in mods
+    heavy = packages(mods) & {*NUMERICS, "numba", "numpy"}
+    assert not heavy, heavy
+    assert not any(
+        m.startswith(("detente.lenses", "detente.forecast", "detente.world")) for m in mods
+    )

@@ -97,6 +97,7 @@ COMMANDS: dict[str, str] = {
     "report": "report",
     "simulate": "simulate",
     "episodes": "episodes",
+    "ledger": "ledger",
 }
 _registered: set[str] = set()
 
@@ -227,6 +228,7 @@ METAVARS: dict[str, str] = {
     "--runs": "N",
     "--min-train": "N",
     "--highlight": "ACTOR",
+    "--history": "PATH",
     "--verbose": "",  # a counted flag (-v, -vv): it takes no value
 }
 #: Options whose value depends on the command: ``--from`` is a day in ``backtest``, a year in
@@ -247,6 +249,9 @@ ARGUMENTS: dict[str, str] = {
     "episodes": "PATH",
     "subject": "SUBJECT",
     "file": "FILE",
+    "ledger": "LEDGER",
+    "questions": "PATH",
+    "outcomes": "PATH",
 }
 
 

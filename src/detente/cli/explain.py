@@ -310,12 +310,10 @@ def _versus(score: ForecasterScore, baseline: str) -> str:
     return f"{d:+.3f} [{lo:+.3f}, {hi:+.3f}]"
 
 
-def _scores_table(result: LfoResult, subset: str) -> Table:
+def scores_table(result: LfoResult, subset: str, protocol: str = "Leave-future-out") -> Table:
     rows = [s for s in result.scores if s.subset == subset]
     n = rows[0].n if rows else 0
-    table = Table(
-        title=f"Leave-future-out scores, {subset} episodes (n = {n})", title_justify="left"
-    )
+    table = Table(title=f"{protocol} scores, {subset} episodes (n = {n})", title_justify="left")
     for col in ("forecaster", "kind", "Brier", "90% interval", "log", "AUC", "slope", "extreme"):
         table.add_column(col, justify="left" if col in ("forecaster", "kind") else "right")
     for s in rows:
@@ -336,7 +334,7 @@ def _scores_table(result: LfoResult, subset: str) -> Table:
     return table
 
 
-def _versus_table(result: LfoResult, subset: str) -> Table:
+def versus_table(result: LfoResult, subset: str) -> Table:
     rows = [s for s in result.scores if s.subset == subset and s.kind != "baseline"]
     table = Table(
         title=f"Brier minus each baseline's, {subset} episodes (90% paired bootstrap)",
@@ -396,8 +394,8 @@ def _print_backtest(result: LfoResult) -> None:
     else:
         console.print(f"({len(result.forecasts)} episodes: per-episode forecasts with --json)")
     for subset in ("hand-coded", "all"):
-        console.print(_scores_table(result, subset))
-        console.print(_versus_table(result, subset))
+        console.print(scores_table(result, subset))
+        console.print(versus_table(result, subset))
     console.print(_murphy_table(result))
     chosen = Counter(
         (f.scale, f.rho, f.follow, f.tau) for f in result.forecasts if f.scale is not None

@@ -526,7 +526,9 @@ class StackedEpisode:
 
     ``lens_p`` is each lens's own ``P(yes)`` as it stands (default parameters), printed beside the
     stack's; ``forecast`` is ``None`` when the history before the episode is too short (fewer than
-    ``min_train`` episodes or one outcome only), and ``reason`` then says so.
+    ``min_train`` episodes or one outcome only), and ``reason`` then says so. ``baselines`` are
+    the leave-future-out baselines from the same earlier episodes (``base-rate``, ``status-quo``,
+    ``persistence``; :data:`BASELINES`), ``None`` without any earlier episode.
     """
 
     episode: str
@@ -538,6 +540,7 @@ class StackedEpisode:
     reason: str | None = None
     signals: EpisodeSignals | None = None
     calibration: Calibration | None = None
+    baselines: dict[str, float] | None = None
 
     def json(self) -> dict[str, Any]:
         """A JSON-ready mapping (``--json`` of ``forecast`` and ``explain``)."""
@@ -550,6 +553,7 @@ class StackedEpisode:
             "p": None,
             "interval_90": None,
             "reason": self.reason,
+            "baselines": self.baselines,
         }
         if self.forecast is not None and self.model is not None:
             out |= {
@@ -613,7 +617,16 @@ def stacked_episode(
             f"only {len(train)} episodes (with {len({s.y for s in train})} outcome(s)) are "
             f"dated before {question.date.isoformat()}; the stack needs {min_train} with both"
         )
-        return StackedEpisode(question.id, question.date, lens_p, None, len(train), None, reason)
+        return StackedEpisode(
+            question.id,
+            question.date,
+            lens_p,
+            None,
+            len(train),
+            None,
+            reason,
+            baselines=_baselines(mine, train) if train else None,
+        )
     bargained = _bargained(signals, names)
     before = [t for t in train if t.date.year < question.date.year]
     calibration = (
@@ -632,4 +645,5 @@ def stacked_episode(
         None,
         mine,
         calibration,
+        _baselines(mine, train),
     )
