@@ -338,3 +338,27 @@ def test_cli_refuses_a_broken_ledger(files: dict[str, Path], tmp_path: Path) -> 
         assert code == 2 and "entries[0].hash" in err and "changed after" in err
     code, _, err = invoke("ledger", "show", str(tmp_path / "none.json"))
     assert code == 2 and "no such file" in err
+
+
+def test_cli_add_writes_nothing_if_the_ledger_changed_meanwhile(
+    files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import detente.experiments.ledger as module
+
+    path = tmp_path / "ledger.json"
+    path.write_bytes(files["ledger"].read_bytes())
+    book = read_ledger(files["ledger"])
+
+    def racing(*args: object, **kwargs: object) -> Ledger:
+        write_ledger(Ledger(), path)  # another run rewrote the file while this one forecast
+        return book  # what this run would write (no forecast needed to show the check)
+
+    monkeypatch.setattr(module, "register", racing)
+    question = files["questions"].read_text().replace("ukr-nato-2099", "geo-nato-2099")
+    (tmp_path / "q.yaml").write_text(question.replace("proposer: UKR", "proposer: GEO"))
+    code, _, err = invoke(
+        "ledger", "add", str(path), str(tmp_path / "q.yaml"), "--world", str(files["world"]),
+        "--history", str(files["history"]), "--lens", "realist",
+    )  # fmt: skip
+    assert code == 2 and "changed while the forecasts were made" in err
+    assert read_ledger(path) == Ledger()  # the other run's file, untouched

@@ -89,6 +89,7 @@ def add(
     """Forecast pending questions with the stack and append them to the ledger, time-stamped."""
     from detente.cli.explain import select_lenses
     from detente.decisions import builtin_episodes, load_episodes, load_questions
+    from detente.errors import InputError, Problem
     from detente.experiments.ledger import ledger_json, read_ledger, register, write_ledger
 
     book = read_ledger(ledger)  # a broken ledger fails before any work
@@ -106,6 +107,19 @@ def add(
         model=_fingerprint(world, history, [x.name for x in chosen]),
         source=str(questions),
     )
+    # the forecasts take seconds to minutes: if another `add` wrote the file meanwhile, writing
+    # this ledger over it would drop that run's entries, so nothing is written and the user is
+    # told to run again (the entries are recomputed on the new ledger)
+    if read_ledger(ledger).digest != book.digest:
+        raise InputError(
+            Problem(
+                str(ledger),
+                None,
+                None,
+                "changed while the forecasts were made (another `detente ledger add`?); nothing "
+                "was written: run the command again",
+            )
+        )
     write_ledger(updated, ledger)
     new = updated.entries[len(book.entries) :]
     if json_output:
