@@ -282,7 +282,7 @@ def register(
     :class:`~detente.errors.InputError` naming it, and nothing is registered.
     """
     from detente.decisions import Episode
-    from detente.experiments.lfo import MIN_TRAIN, stacked_episode
+    from detente.experiments.lfo import MIN_TRAIN, stacked_episodes
 
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -327,15 +327,16 @@ def register(
     if problems:
         raise InputError(problems)
     entries = list(ledger.entries)
-    for q in questions:
-        stacked = stacked_episode(
-            q,
-            world,
-            lenses,
-            list(history),
-            min_train=MIN_TRAIN if min_train is None else min_train,
-            bargain=bargain,
-        )
+    # the history's signals once for all questions; each is fitted as if forecast alone
+    forecasts = stacked_episodes(
+        questions,
+        world,
+        lenses,
+        list(history),
+        min_train=MIN_TRAIN if min_train is None else min_train,
+        bargain=bargain,
+    )
+    for q, stacked in zip(questions, forecasts, strict=True):
         f = stacked.forecast
         if f is None:
             raise InputError(Problem(source, None, q.id, f"cannot be forecast: {stacked.reason}"))

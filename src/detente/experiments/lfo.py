@@ -87,6 +87,7 @@ __all__ = [
     "score_forecasts",
     "stack_bounds",
     "stacked_episode",
+    "stacked_episodes",
 ]
 
 BASELINES = ("base-rate", "status-quo", "persistence")
@@ -591,27 +592,76 @@ def stacked_episode(
     the prior scale is chosen by the inner leave-future-out on the episodes before its year. A
     question without a recorded outcome is forecast as a tabled (hand-coded) decision.
     """
+    return stacked_episodes(
+        [question], world, lenses, history, min_train=min_train, bargain=bargain
+    )[0]
+
+
+def _as_episode(question: Question) -> Episode:
+    if isinstance(question, Episode):
+        return question
+    return Episode(
+        **question.model_dump(exclude_none=True),
+        recorded_outcome=question.status_quo,  # unknown: never used, only its past is
+    )
+
+
+def stacked_episodes(
+    questions: Sequence[Question],
+    world: World,
+    lenses: Sequence[Lens],
+    history: Sequence[Episode] | None = None,
+    *,
+    min_train: int = MIN_TRAIN,
+    bargain: bool = True,
+) -> list[StackedEpisode]:
+    """:func:`stacked_episode` of each question, the history's signals computed once.
+
+    Each question is forecast exactly as :func:`stacked_episode` forecasts it alone: fitted on
+    the history episodes dated before it (never on another question of the list, whose outcome
+    is unknown), its history terms recomputed from those episodes only. The lens and bargaining
+    signals of an episode depend on that episode and the world alone, so they are computed once
+    for all questions: registering many questions costs about one history's signals, not one
+    per question. Raises :class:`~detente.errors.DetenteError` for a question that cannot be
+    evaluated in ``world``.
+    """
     from detente.decisions import builtin_episodes
+    from detente.forecaster import with_prior_behaviour
 
     pool = list(history) if history is not None else builtin_episodes()
-    past = [e for e in pool if e.date < question.date and e.id != question.id]
-    target = (
-        question
-        if isinstance(question, Episode)
-        else Episode(
-            **question.model_dump(exclude_none=True),
-            recorded_outcome=question.status_quo,  # unknown: never used, only its past is
-        )
-    )
+    targets = [_as_episode(q) for q in questions]
     use_bargain = bargain and bool(lenses)
-    signals, skipped = episode_signals([*past, target], world, lenses, bargain=use_bargain)
-    mine = next((s for s in signals if s.episode == target.id), None)
+    latest = max((t.date for t in targets), default=None)
+    relevant = [e for e in pool if latest is not None and e.date < latest]
+    found, _ = episode_signals(relevant, world, lenses, bargain=use_bargain)
+    by_id = {s.episode: s for s in found}
+    mine, skipped = episode_signals(targets, world, lenses, bargain=use_bargain)
+    own = {s.episode: s for s in mine}
     names = [lens.name for lens in lenses]
-    if mine is None:
-        reason = next((r for i, r in skipped if i == target.id), "cannot be evaluated")
-        raise DetenteError(f"{question.id}: {reason}")
+    out = []
+    for question, target in zip(questions, targets, strict=True):
+        if target.id not in own:
+            reason = next((r for i, r in skipped if i == target.id), "cannot be evaluated")
+            raise DetenteError(f"{question.id}: {reason}")
+        past = [
+            by_id[e.id]
+            for e in relevant
+            if e.date < question.date and e.id != question.id and e.id in by_id
+        ]
+        *train, signal = with_prior_behaviour([*past, own[target.id]])
+        out.append(_stacked(question, signal, train, names, min_train=min_train))
+    return out
+
+
+def _stacked(
+    question: Question,
+    mine: EpisodeSignals,
+    train: list[EpisodeSignals],
+    names: list[str],
+    *,
+    min_train: int,
+) -> StackedEpisode:
     lens_p = {n: mine.lens_p[n][0] for n in names}
-    train = [s for s in signals if s.episode != target.id]
     if len(train) < min_train or len({s.y for s in train}) < 2:
         reason = (
             f"only {len(train)} episodes (with {len({s.y for s in train})} outcome(s)) are "
@@ -627,7 +677,7 @@ def stacked_episode(
             reason,
             baselines=_baselines(mine, train) if train else None,
         )
-    bargained = _bargained(signals, names)
+    bargained = _bargained([*train, mine], names)
     before = [t for t in train if t.date.year < question.date.year]
     calibration = (
         choose_calibration(before, names, bargain=bargained, min_train=min_train)
