@@ -160,3 +160,9 @@ def test_explain_stack_json_and_text(capsys: pytest.CaptureFixture[str]) -> None
     # the user's file holds two episodes dated before 2009-09-18: too few to fit the stack
     assert stack["n_train"] == 2 and stack["p"] is None and "needs 30" in stack["reason"]
     assert stack["lenses"]["realist"] == json.loads(out)["explanations"][0]["p_yes"]
+    # the base rate the stack would have to beat, from the same two earlier episodes: (k + 1) / 4
+    assert stack["baselines"]["base-rate"] in (0.25, 0.5, 0.75)
+    code, out, _ = run([*args, "--history", str(DATA / "episodes.yaml")], capsys)
+    assert code == 0
+    row = next(line for line in out.splitlines() if "base rate (earlier episodes)" in line)
+    assert f"{stack['baselines']['base-rate']:.3f}" in row

@@ -96,6 +96,8 @@ def print_stacked(stacked: StackedEpisode) -> None:
         table.add_column(col, justify="left" if col == "forecaster" else "right")
     for name, p in stacked.lens_p.items():
         table.add_row(f"{name} (as it stands)", f"{p:.3f}", "–")
+    if stacked.baselines:  # the outside view to beat, from the same earlier episodes
+        table.add_row("base rate (earlier episodes)", f"{stacked.baselines['base-rate']:.3f}", "–")
     f = stacked.forecast
     if f is None:
         table.add_row("stack", "–", "–")
